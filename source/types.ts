@@ -1,0 +1,122 @@
+/**
+ * Rows as the sync reads them from a source (the shop database's contract tables).
+ * Ids and money are strings, exactly as stored (BIGINT and DECIMAL); dates are Date objects in UTC.
+ */
+
+export interface ShopSettings {
+  mailchimpSyncEnabled: boolean;
+  alwaysOptIn: boolean;
+  storeName: string;
+  storeDomain: string;
+  storeCurrency: string;
+}
+
+export interface ProductRow {
+  id: string;
+  code: string;
+  title: string;
+  description: string | null;
+  category: string | null;
+  vendor: string | null;
+  seo_url: string | null;
+  image_url: string | null;
+  status: 'active' | 'inactive' | 'deleted';
+  published_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface VariantRow {
+  id: string;
+  product_id: string;
+  sku: string;
+  title: string;
+  price: string;
+  currency: string;
+  inventory_quantity: number | null;
+  image_url: string | null;
+  status: 'active' | 'deleted';
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** A product with all its variants, active and deleted. */
+export interface ProductWithVariants {
+  product: ProductRow;
+  variants: VariantRow[];
+}
+
+export interface UserRow {
+  id: string;
+  email: string;
+  first_name: string | null;
+  last_name: string | null;
+  marketing_opt_in: boolean;
+  marketing_opt_in_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export type OrderStatus = 'pending' | 'paid' | 'shipped' | 'cancelled' | 'refunded' | 'partially_refunded';
+
+export interface OrderRow {
+  id: string;
+  order_number: string;
+  user_id: string | null;
+  guest_email: string | null;
+  guest_first_name: string | null;
+  guest_last_name: string | null;
+  status: OrderStatus;
+  currency: string;
+  discount_total: string;
+  tax_total: string;
+  shipping_total: string;
+  order_total: string;
+  promo_code: string | null;
+  campaign_id: string | null;
+  landing_site: string | null;
+  ordered_at: Date;
+  updated_at: Date;
+}
+
+export interface OrderLineRow {
+  id: string;
+  order_id: string;
+  product_id: string;
+  variant_id: string | null;
+  quantity: number;
+  unit_price: string;
+  discount: string;
+}
+
+/** An order with everything its Mailchimp payload needs: lines with their product code and sku, the buyer, the promotion of its code. */
+export interface OrderWithContext {
+  order: OrderRow;
+  lines: Array<OrderLineRow & { product_code: string; variant_sku: string | null }>;
+  user: UserRow | null;
+  promotion: PromotionRow | null;
+}
+
+export interface PromotionRow {
+  id: string;
+  title: string;
+  description: string | null;
+  discount_type: 'percentage' | 'fixed';
+  amount: string;
+  target: 'per_item' | 'total' | 'shipping';
+  starts_at: Date | null;
+  ends_at: Date | null;
+  enabled: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface PromoCodeRow {
+  id: string;
+  promotion_id: string;
+  code: string;
+  usage_count: number;
+  enabled: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
