@@ -1,5 +1,5 @@
 /** Two projects: `unit` (pure code, no services) and `integration` (real Temporal, MariaDB and the emulator). */
-const tsJest = ['ts-jest', { isolatedModules: true, diagnostics: false }];
+const tsJest = ['ts-jest', { tsconfig: { isolatedModules: true }, diagnostics: false }];
 module.exports = {
   testTimeout: 120000,
   projects: [
