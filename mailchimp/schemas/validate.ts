@@ -15,7 +15,7 @@ function describeIssue(issue: z.ZodIssue): string {
   switch (issue.code) {
     case z.ZodIssueCode.invalid_type:
       if (issue.received === 'undefined') return 'is required';
-      return `must be ${issue.expected === 'integer' ? 'a whole number' : articled(issue.expected)}, got ${issue.received}`;
+      return `must be ${issue.expected === 'integer' ? 'a whole number' : articled(issue.expected)}`;
     case z.ZodIssueCode.invalid_enum_value:
       return `must be one of ${issue.options.join(', ')}`;
     case z.ZodIssueCode.invalid_literal:

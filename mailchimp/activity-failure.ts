@@ -1,0 +1,62 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { MailchimpError, type MailchimpErrorKind } from './mailchimp-error';
+import { classifyNetworkError, isNetworkError } from './classify';
+import { redactSecrets } from './redact';
+
+/** The Temporal failure `type` of each kind, e.g. `MailchimpValidationError`. */
+export const MAILCHIMP_ERROR_TYPES: Readonly<Record<MailchimpErrorKind, string>> = {
+  validation: 'MailchimpValidationError',
+  already_exists: 'MailchimpAlreadyExistsError',
+  member_exists: 'MailchimpMemberExistsError',
+  missing_dependency: 'MailchimpMissingDependencyError',
+  not_found: 'MailchimpNotFoundError',
+  compliance: 'MailchimpComplianceError',
+  auth: 'MailchimpAuthError',
+  rate_limited: 'MailchimpRateLimitedError',
+  transient: 'MailchimpTransientError',
+};
+
+/** Kinds that sending the same request again can never fix. */
+const NON_RETRYABLE_KINDS: readonly MailchimpErrorKind[] = ['validation', 'compliance', 'member_exists'];
+
+/** For `RetryPolicy.nonRetryableErrorTypes`. */
+export const NON_RETRYABLE_MAILCHIMP_ERROR_TYPES: readonly string[] = NON_RETRYABLE_KINDS.map((kind) => MAILCHIMP_ERROR_TYPES[kind]);
+
+/** `details[0]` of a Mailchimp activity failure. */
+export interface MailchimpFailureDetails {
+  kind: MailchimpErrorKind;
+  status: number;
+  title: string;
+  detail: string;
+  fieldErrors: { field: string; message: string }[];
+}
+
+/**
+ * Turns whatever an activity caught into an ApplicationFailure to throw. Mailchimp errors keep their kind
+ * as the failure type; a 429 with Retry-After sets `nextRetryDelay`. Text is scrubbed of `secrets`
+ * and of anything shaped like an API key.
+ */
+export function toActivityFailure(err: unknown, secrets: readonly string[] = []): ApplicationFailure {
+  if (err instanceof ApplicationFailure) return err;
+  const error = err instanceof MailchimpError ? err : isNetworkError(err) ? classifyNetworkError(err, { secrets }) : undefined;
+  if (error === undefined) {
+    const name = err instanceof Error ? err.name : 'Error';
+    const message = err instanceof Error ? err.message : String(err);
+    return ApplicationFailure.create({ message: redactSecrets(message, secrets), type: name, nonRetryable: false });
+  }
+  const scrub = (text: string) => redactSecrets(text, secrets);
+  const details: MailchimpFailureDetails = {
+    kind: error.kind,
+    status: error.status,
+    title: scrub(error.title),
+    detail: scrub(error.detail),
+    fieldErrors: error.fieldErrors.map((e) => ({ field: scrub(e.field), message: scrub(e.message) })),
+  };
+  return ApplicationFailure.create({
+    message: scrub(error.message),
+    type: MAILCHIMP_ERROR_TYPES[error.kind],
+    nonRetryable: NON_RETRYABLE_KINDS.includes(error.kind),
+    details: [details],
+    ...(error.kind === 'rate_limited' && error.retryAfterMs !== undefined ? { nextRetryDelay: error.retryAfterMs } : {}),
+  });
+}
