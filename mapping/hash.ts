@@ -1,0 +1,51 @@
+/**
+ * Canonical JSON for change detection: the caller hashes `stableStringify(payload)` and skips the call when the
+ * hash is unchanged. Pure (no crypto) so that workflow code can import it.
+ *
+ * Same output as JSON.stringify except that object keys are sorted (by UTF-16 code unit order), so two payloads
+ * with the same content always give the same string whatever order their keys were built in.
+ * Like JSON: undefined, functions and symbols are left out of objects and become null in arrays; toJSON() is
+ * honoured (Dates become ISO strings); NaN and ±Infinity become null. A bigint or a cycle throws a TypeError.
+ */
+export function stableStringify(value: unknown): string {
+  const out = serialise(value, new Set<object>());
+  return out === undefined ? 'null' : out;
+}
+
+function serialise(value: unknown, seen: Set<object>): string | undefined {
+  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    value = (value as { toJSON: () => unknown }).toJSON();
+  }
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? JSON.stringify(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      throw new TypeError('stableStringify: a bigint cannot be serialised');
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+  }
+  if (value === null) return 'null';
+  const obj = value as object;
+  if (seen.has(obj)) throw new TypeError('stableStringify: the value contains a cycle');
+  seen.add(obj);
+  try {
+    if (Array.isArray(obj)) {
+      return `[${obj.map((item) => serialise(item, seen) ?? 'null').join(',')}]`;
+    }
+    const record = obj as Record<string, unknown>;
+    const parts: string[] = [];
+    for (const key of Object.keys(record).sort()) {
+      const v = serialise(record[key], seen);
+      if (v !== undefined) parts.push(`${JSON.stringify(key)}:${v}`);
+    }
+    return `{${parts.join(',')}}`;
+  } finally {
+    seen.delete(obj);
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * Orders. Pending orders are not sent (the shop has not taken the money). The order id is the order number; the
+ * customer is md5 of the buyer's e-mail; products and variants are referenced by product code and SKU.
+ */
+import type { OrderLinePayload, OrderPatchPayload, OrderPayload } from '../mailchimp/schemas';
+import type { OrderStatus, OrderWithContext, ShopSettings } from '../source/types';
+import { customerFromOrder } from './customer';
+import { isoUtc } from './dates';
+import { nonNegativeMoney, normaliseCurrency, sameCurrency } from './money';
+import { invalid, ok, skip, type Mapped } from './result';
+import { cleanText, quote } from './text';
+
+type SentStatus = Exclude<OrderStatus, 'pending'>;
+
+/** financial_status / fulfillment_status per shop status (they trigger Mailchimp's order notifications). */
+export const ORDER_STATUS_FIELDS: Record<SentStatus, { financial_status: string; fulfillment_status?: string }> = {
+  paid: { financial_status: 'paid' },
+  shipped: { financial_status: 'paid', fulfillment_status: 'shipped' },
+  cancelled: { financial_status: 'cancelled' },
+  refunded: { financial_status: 'refunded' },
+  partially_refunded: { financial_status: 'partially_refunded' },
+};
+
+/**
+ * Maps an order with its lines, buyer and promotion.
+ * - skip: status pending;
+ * - fails: currency other than the store's, a total/price/discount that is not a number or is negative, a negative
+ *   quantity, no lines, no valid buyer e-mail, an invalid ordered_at;
+ * - customer = { id: md5(email), email_address } (the caller upserts the customer with its consent first);
+ * - promos = [{ code, amount_discounted: discount_total, type: the promotion's discount type }] when promo_code is
+ *   set ('fixed' when the code's promotion is unknown: the amount is a money amount either way);
+ * - cancelled → cancelled_at_foreign = updated_at (the shop keeps no separate cancellation time).
+ */
+export function mapOrder(ctx: OrderWithContext, settings: ShopSettings): Mapped<OrderPayload> {
+  const { order } = ctx;
+  const subject = `Order ${order.order_number}`;
+  const fail = (what: string, field?: string): Mapped<OrderPayload> => invalid(`${subject} was not sent: ${what}`, field);
+
+  if (order.status === 'pending') return skip(`${subject} is pending: pending orders are not sent`);
+  const statusFields = ORDER_STATUS_FIELDS[order.status];
+  if (statusFields === undefined) return fail(`its status ${quote(String(order.status))} is unknown`, 'financial_status');
+
+  const id = order.order_number.trim();
+  if (id === '') return fail('its order number is empty', 'id');
+  if (!sameCurrency(order.currency, settings.storeCurrency)) {
+    return fail(`it is in ${order.currency} but the store's currency is ${settings.storeCurrency}`, 'currency_code');
+  }
+
+  const customer = customerFromOrder(ctx);
+  if (customer.kind !== 'ok') return customer.kind === 'skip' ? skip(customer.reason) : invalid(customer.reason, 'customer.email_address');
+
+  const totals = {
+    order_total: nonNegativeMoney(order.order_total, 'the order total'),
+    discount_total: nonNegativeMoney(order.discount_total, 'the discount total'),
+    tax_total: nonNegativeMoney(order.tax_total, 'the tax total'),
+    shipping_total: nonNegativeMoney(order.shipping_total, 'the shipping total'),
+  };
+  for (const [field, r] of Object.entries(totals)) {
+    if (!r.ok) return fail(r.problem, field);
+  }
+  const money = (r: (typeof totals)['order_total']): number => (r.ok ? r.value : 0);
+
+  const processedAt = isoUtc(order.ordered_at);
+  if (processedAt === undefined) return fail('its order date is not a valid date', 'processed_at_foreign');
+
+  if (ctx.lines.length === 0) return fail('it has no lines', 'lines');
+  const lines: OrderLinePayload[] = [];
+  for (const line of ctx.lines) {
+    const mapped = mapOrderLine(line);
+    if (typeof mapped === 'string') return fail(mapped, 'lines');
+    lines.push(mapped);
+  }
+
+  const payload: OrderPayload = {
+    id,
+    customer: { id: customer.payload.id, email_address: customer.payload.email_address },
+    currency_code: normaliseCurrency(settings.storeCurrency),
+    order_total: money(totals.order_total),
+    discount_total: money(totals.discount_total),
+    tax_total: money(totals.tax_total),
+    shipping_total: money(totals.shipping_total),
+    processed_at_foreign: processedAt,
+    financial_status: statusFields.financial_status,
+    lines,
+  };
+  if (statusFields.fulfillment_status !== undefined) payload.fulfillment_status = statusFields.fulfillment_status;
+  const updatedAt = isoUtc(order.updated_at);
+  if (updatedAt !== undefined) payload.updated_at_foreign = updatedAt;
+  if (order.status === 'cancelled') payload.cancelled_at_foreign = updatedAt ?? processedAt;
+  const campaignId = cleanText(order.campaign_id);
+  if (campaignId !== undefined) payload.campaign_id = campaignId;
+  const landingSite = cleanText(order.landing_site);
+  if (landingSite !== undefined) payload.landing_site = landingSite;
+  const promoCode = cleanText(order.promo_code);
+  if (promoCode !== undefined) {
+    payload.promos = [
+      { code: promoCode, amount_discounted: money(totals.discount_total), type: ctx.promotion?.discount_type ?? 'fixed' },
+    ];
+  }
+  return ok(payload);
+}
+
+/**
+ * One order line, or the phrase saying why it cannot be sent.
+ * product_variant_id = the variant's SKU, or the product code for a variant-less line (variant_id NULL, or a
+ * variant whose SKU is unknown), matching the placeholder variant of a variant-less product.
+ */
+export function mapOrderLine(line: OrderWithContext['lines'][number]): OrderLinePayload | string {
+  const label = `line ${line.id}`;
+  const productCode = line.product_code.trim();
+  if (productCode === '') return `${label} has no product code`;
+  const sku = line.variant_id === null ? undefined : cleanText(line.variant_sku);
+  if (!Number.isInteger(line.quantity)) return `the quantity ${quote(String(line.quantity))} of ${label} is not a whole number`;
+  if (line.quantity < 0) return `the quantity ${line.quantity} of ${label} is negative`;
+  const price = nonNegativeMoney(line.unit_price, `the unit price of ${label}`);
+  if (!price.ok) return price.problem;
+  const discount = nonNegativeMoney(line.discount, `the discount of ${label}`);
+  if (!discount.ok) return discount.problem;
+  return {
+    id: line.id,
+    product_id: productCode,
+    product_variant_id: sku ?? productCode,
+    quantity: line.quantity,
+    price: price.value,
+    discount: discount.value,
+  };
+}
+
+/**
+ * The PATCH body that updates an order already in Mailchimp: everything but `id` and `customer` (a PATCH customer
+ * has no id or e-mail, and the buyer of an order does not change). `promos` is always present, [] when the order
+ * has none, because a PATCH replaces the promos entirely: this removes a promo taken off the order.
+ */
+export function orderPatchFrom(payload: OrderPayload): OrderPatchPayload {
+  const { id: _id, customer: _customer, ...rest } = payload;
+  return { ...rest, promos: rest.promos ?? [] };
+}
