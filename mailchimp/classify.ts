@@ -24,6 +24,8 @@ interface ProblemDetail {
 /** Reads an RFC 7807 problem body (object or JSON text). Null when the body is not a JSON object. */
 function readProblem(body: unknown): ProblemDetail | null {
   let value = body;
+  if (value instanceof ArrayBuffer) value = Buffer.from(value);
+  if (Buffer.isBuffer(value)) value = value.toString('utf8');
   if (typeof value === 'string') {
     try {
       value = JSON.parse(value);
