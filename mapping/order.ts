@@ -47,7 +47,11 @@ export function mapOrder(ctx: OrderWithContext, settings: ShopSettings): Mapped<
   }
 
   const customer = customerFromOrder(ctx);
-  if (customer.kind !== 'ok') return customer.kind === 'skip' ? skip(customer.reason) : invalid(customer.reason, 'customer.email_address');
+  if (customer.kind === 'skip') return skip(customer.reason);
+  if (customer.kind === 'invalid') {
+    const field = customer.field === undefined || customer.field === 'customer' ? 'customer' : `customer.${customer.field}`;
+    return invalid(customer.reason, field);
+  }
 
   const totals = {
     order_total: nonNegativeMoney(order.order_total, 'the order total'),
