@@ -7,7 +7,10 @@ export function parseRetryAfter(value: unknown, now: number = Date.now()): numbe
   if (typeof raw === 'number') return raw >= 0 ? Math.round(raw * 1000) : undefined;
   if (typeof raw !== 'string' || raw.trim() === '') return undefined;
   const text = raw.trim();
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  if (/^[+-]?\d+(\.\d+)?$/.test(text)) {
+    const seconds = Number(text);
+    return seconds >= 0 ? Math.round(seconds * 1000) : undefined;
+  }
   const at = Date.parse(text);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - now);
