@@ -36,7 +36,7 @@ function codePointUtf8Length(cp: number): number {
 }
 
 /** A zero-width joiner or variation selector left at the end of a cut string would dangle: drop them. */
-const DANGLING_TAIL = /[\u200D\uFE0E\uFE0F]+$/;
+const DANGLING_TAIL = /(?:\u200D|\uFE0E|\uFE0F)+$/;
 
 /** Cuts `s` to at most `maxBytes` UTF-8 bytes on a code-point boundary (never splits a character). */
 export function truncateUtf8(s: string, maxBytes: number): string {
