@@ -4,12 +4,18 @@ import { env } from '../config/env';
 
 export const MIGRATIONS_DIR = path.join(__dirname, 'migrations');
 
-/** One knex instance for a database URL; dates are read as UTC strings-free Date objects. */
+/** One knex instance for a database URL; ids and money come back as strings, dates as UTC Date objects. */
 export function createDb(url: string = env('DATABASE_URL'), pool: Knex.PoolConfig = { min: 0, max: 10 }): Knex {
   return knexFactory({
     client: 'mysql2',
     connection: { uri: url, timezone: 'Z', dateStrings: false, supportBigNumbers: true, bigNumberStrings: true, decimalNumbers: false } as unknown as Knex.StaticConnectionConfig,
-    pool,
+    // Every DATETIME is UTC: CURRENT_TIMESTAMP(3) defaults and NOW() must agree with the driver's 'Z'.
+    pool: {
+      ...pool,
+      afterCreate: (conn: { query: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) => {
+        conn.query("SET time_zone = '+00:00'", (err) => done(err, conn));
+      },
+    },
     migrations: { directory: MIGRATIONS_DIR, loadExtensions: ['.ts', '.js'], tableName: 'knex_migrations' },
   });
 }

@@ -1,0 +1,24 @@
+import type { EntityType } from '../../source/shop-source';
+import type { EntityOutcome, SyncContext } from '../context';
+import { syncCustomer } from './customer';
+import { syncOrder } from './order';
+import { syncProduct } from './product';
+import { syncPromoCode, syncPromoRule } from './promotion';
+
+export type SyncOutcome = EntityOutcome & { awaitConfirmation?: boolean; customerAwaitsConfirmation?: string };
+
+/** The one dispatch from an entity type to its sync. */
+export function syncEntity(ctx: SyncContext, type: EntityType, id: string, options: { force?: boolean } = {}): Promise<SyncOutcome> {
+  switch (type) {
+    case 'product':
+      return syncProduct(ctx, id, options);
+    case 'customer':
+      return syncCustomer(ctx, id, options);
+    case 'order':
+      return syncOrder(ctx, id, options);
+    case 'promo_rule':
+      return syncPromoRule(ctx, id, options);
+    case 'promo_code':
+      return syncPromoCode(ctx, id, options);
+  }
+}

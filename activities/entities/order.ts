@@ -1,0 +1,86 @@
+import { MailchimpError } from '../../mailchimp/mailchimp-error';
+import { customerIdForEmail } from '../../mapping/ids';
+import { mapOrder, orderPatchFrom } from '../../mapping/order';
+import type { OrderPayload } from '../../mailchimp/schemas';
+import type { OrderWithContext } from '../../source/types';
+import { contentHash, type EntityOutcome, type SyncContext } from '../context';
+import { ensureCustomer, type CustomerOutcome } from './customer';
+import { syncProduct } from './product';
+import { guarded, recordFailure } from './record';
+import { upsert } from './upsert';
+
+export type OrderOutcome = EntityOutcome & { customerAwaitsConfirmation?: string };
+
+/**
+ * One order. Completed orders are created once (a repeated create turns into an update, never a second order);
+ * later changes are sent as a PATCH. Its customer and every product it references are synced first.
+ */
+export function syncOrder(ctx: SyncContext, orderId: string, options: { force?: boolean } = {}): Promise<OrderOutcome> {
+  return guarded(ctx, 'order', orderId, async (): Promise<OrderOutcome> => {
+    const { source, state } = ctx.deps;
+    const found = await source.order(orderId);
+    if (!found) return { status: 'skipped', entityId: orderId, reason: 'The order is not in the shop database' };
+    const mapped = mapOrder(found, ctx.settings);
+    if (mapped.kind === 'skip') {
+      await state.record('order', orderId, { status: 'skipped', errorReason: mapped.reason });
+      return { status: 'skipped', entityId: orderId, reason: mapped.reason };
+    }
+    if (mapped.kind !== 'ok') return recordFailure(ctx, 'order', orderId, mapped.reason);
+    const payload: OrderPayload = { ...mapped.payload, customer: { id: mapped.payload.customer.id } };
+    const previous = await state.get('order', orderId);
+    const hash = contentHash(payload);
+    if (!options.force && previous?.status === 'synced' && previous.content_hash === hash) {
+      return { status: 'unchanged', entityId: orderId };
+    }
+
+    const customer = await ensureBuyer(ctx, mapped.payload.customer.email_address);
+    if (customer.status === 'failed') {
+      return recordFailure(ctx, 'order', orderId, `Order ${found.order.order_number} waits for its customer: ${customer.reason}`);
+    }
+    const blocked = await ensureProducts(ctx, found);
+    if (blocked) return recordFailure(ctx, 'order', orderId, `Order ${found.order.order_number} waits for a product: ${blocked}`);
+
+    const sentBefore = previous?.status === 'synced' || previous?.remote_id != null;
+    try {
+      await writeOrder(ctx, payload, sentBefore);
+    } catch (err) {
+      if (!(err instanceof MailchimpError && err.kind === 'missing_dependency')) throw err;
+      // Mailchimp lost a product we thought it had (e.g. deleted by hand): resend every product, then the order.
+      await ensureProducts(ctx, found, true);
+      await writeOrder(ctx, payload, sentBefore);
+    }
+    await state.record('order', orderId, { status: 'synced', contentHash: hash, remoteId: payload.id });
+    return {
+      status: 'synced',
+      entityId: orderId,
+      ...(customer.awaitConfirmation ? { customerAwaitsConfirmation: customer.entityId } : {}),
+    };
+  });
+}
+
+function writeOrder(ctx: SyncContext, payload: OrderPayload, sentBefore: boolean): Promise<void> {
+  const { mailchimp, config } = ctx.deps;
+  return upsert(
+    sentBefore,
+    () => mailchimp.createOrder(config.storeId, payload),
+    () => mailchimp.updateOrder(config.storeId, payload.id, orderPatchFrom(payload)),
+  );
+}
+
+async function ensureBuyer(ctx: SyncContext, email: string | undefined): Promise<CustomerOutcome> {
+  if (!email) return { status: 'failed', entityId: '', reason: 'the order has no buyer email' };
+  return ensureCustomer(ctx, customerIdForEmail(email));
+}
+
+/** Syncs the order's products that Mailchimp does not have yet. Returns why one cannot be sent, if so. */
+async function ensureProducts(ctx: SyncContext, order: OrderWithContext, force = false): Promise<string | undefined> {
+  const productIds = [...new Set(order.lines.map((l) => l.product_id))];
+  const known = await ctx.deps.state.getMany('product', productIds);
+  for (const productId of productIds) {
+    const state = known.get(productId);
+    if (!force && state?.status === 'synced') continue;
+    const outcome = await syncProduct(ctx, productId, { force });
+    if (outcome.status === 'failed') return outcome.reason;
+  }
+  return undefined;
+}

@@ -1,0 +1,89 @@
+import { deletedVariantIds, mapProduct } from '../../mapping/product';
+import type { ProductPayload } from '../../mailchimp/schemas';
+import type { SyncStateRow } from '../../db/sync-state';
+import type { ProductWithVariants } from '../../source/types';
+import { contentHash, type EntityOutcome, type SyncContext } from '../context';
+import { guarded, recordFailure } from './record';
+import { upsert } from './upsert';
+
+/**
+ * One product with its variants. Live products are upserted; deleted and inactive ones are deleted from Mailchimp,
+ * except when orders reference them: then they stay as placeholders (no stock) so old orders keep their products.
+ */
+export function syncProduct(ctx: SyncContext, productId: string, options: { force?: boolean } = {}): Promise<EntityOutcome> {
+  return guarded(ctx, 'product', productId, async () => {
+    const { source, state } = ctx.deps;
+    const found = await source.product(productId);
+    const previous = await state.get('product', productId);
+    if (!found) {
+      const referenced = await source.productIdsReferencedByOrders([productId]);
+      if (!referenced.has(productId)) return removeProduct(ctx, productId, previous?.remote_id ?? null);
+      return upsertProduct(ctx, productId, goneProductPlaceholder(productId), null, previous, options);
+    }
+
+    let mapped = mapProduct(found, ctx.settings);
+    if (mapped.kind === 'skip') {
+      const referenced = await source.productIdsReferencedByOrders([productId]);
+      if (!referenced.has(productId)) return removeProduct(ctx, productId, found.product.code);
+      mapped = placeholderOf(found, ctx);
+    }
+    if (mapped.kind !== 'ok') return recordFailure(ctx, 'product', productId, mapped.reason);
+    return upsertProduct(ctx, productId, mapped.payload, found, previous, options);
+  });
+}
+
+async function upsertProduct(
+  ctx: SyncContext, productId: string, payload: ProductPayload, found: ProductWithVariants | null,
+  previous: SyncStateRow | null, options: { force?: boolean },
+): Promise<EntityOutcome> {
+  const hash = contentHash(payload);
+  if (!options.force && previous?.status === 'synced' && previous.content_hash === hash) {
+    return { status: 'unchanged', entityId: productId };
+  }
+  const known = previous?.status === 'synced' || previous?.status === 'failed';
+  await writeProduct(ctx, payload, found, known);
+  await ctx.deps.state.record('product', productId, { status: 'synced', contentHash: hash, remoteId: payload.id });
+  return { status: 'synced', entityId: productId };
+}
+
+/** Orders may reference a product row that no longer exists at all: Mailchimp still needs something to point at. */
+function goneProductPlaceholder(productId: string): ProductPayload {
+  const id = `deleted-${productId}`;
+  const title = `Deleted product ${productId}`;
+  return { id, title, variants: [{ id, title, inventory_quantity: 0 }] };
+}
+
+function placeholderOf(found: ProductWithVariants, ctx: SyncContext) {
+  const mapped = mapProduct({ ...found, product: { ...found.product, status: 'active' } }, ctx.settings);
+  if (mapped.kind === 'ok') {
+    mapped.payload.variants = mapped.payload.variants.map((v) => ({ ...v, inventory_quantity: 0 }));
+  }
+  return mapped;
+}
+
+async function writeProduct(ctx: SyncContext, payload: ProductPayload, found: ProductWithVariants | null, exists: boolean): Promise<void> {
+  const { mailchimp, config } = ctx.deps;
+  const { id, variants, ...fields } = payload;
+  let created = false;
+  await upsert(
+    exists,
+    async () => {
+      await mailchimp.createProduct(config.storeId, payload);
+      created = true;
+    },
+    () => mailchimp.updateProduct(config.storeId, id, fields),
+  );
+  if (created) return;
+  for (const variant of variants) await mailchimp.upsertVariant(config.storeId, id, variant);
+  const live = new Set(variants.map((v) => v.id));
+  const stale = (found ? deletedVariantIds(found) : []).filter((sku) => !live.has(sku));
+  // A product that gained variants no longer needs the variant named after its code.
+  if (!live.has(id)) stale.push(id);
+  for (const sku of stale) await mailchimp.deleteVariant(config.storeId, id, sku);
+}
+
+async function removeProduct(ctx: SyncContext, productId: string, remoteId: string | null): Promise<EntityOutcome> {
+  if (remoteId) await ctx.deps.mailchimp.deleteProduct(ctx.deps.config.storeId, remoteId);
+  await ctx.deps.state.record('product', productId, { status: 'deleted', remoteId });
+  return { status: 'deleted', entityId: productId };
+}

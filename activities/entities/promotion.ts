@@ -1,0 +1,69 @@
+import { mapPromoCode, mapPromoRule } from '../../mapping/promo';
+import { contentHash, type EntityOutcome, type SyncContext } from '../context';
+import { guarded, recordFailure } from './record';
+import { upsert } from './upsert';
+
+/** Promotion rules and their codes. A rule is written before its codes; rows gone from the shop are deleted. */
+
+export function syncPromoRule(ctx: SyncContext, promotionId: string, options: { force?: boolean } = {}): Promise<EntityOutcome> {
+  return guarded(ctx, 'promo_rule', promotionId, async () => {
+    const { source, state, mailchimp, config } = ctx.deps;
+    const previous = await state.get('promo_rule', promotionId);
+    const row = await source.promotion(promotionId);
+    if (!row) {
+      if (previous && previous.status !== 'deleted') await mailchimp.deletePromoRule(config.storeId, previous.remote_id ?? promotionId);
+      await state.record('promo_rule', promotionId, { status: 'deleted', remoteId: previous?.remote_id ?? null });
+      return { status: 'deleted', entityId: promotionId };
+    }
+    const mapped = mapPromoRule(row);
+    if (mapped.kind !== 'ok') return recordFailure(ctx, 'promo_rule', promotionId, mapped.reason);
+    const payload = mapped.payload;
+    const hash = contentHash(payload);
+    if (!options.force && previous?.status === 'synced' && previous.content_hash === hash) return { status: 'unchanged', entityId: promotionId };
+
+    const { id, ...patch } = payload;
+    const create = () => mailchimp.createPromoRule(config.storeId, payload);
+    const update = () => mailchimp.updatePromoRule(config.storeId, id, patch);
+    await upsert(previous?.status === 'synced', create, update);
+    await state.record('promo_rule', promotionId, { status: 'synced', contentHash: hash, remoteId: id });
+    return { status: 'synced', entityId: promotionId };
+  });
+}
+
+export function syncPromoCode(ctx: SyncContext, codeId: string, options: { force?: boolean } = {}): Promise<EntityOutcome> {
+  return guarded(ctx, 'promo_code', codeId, async () => {
+    const { source, state, mailchimp, config } = ctx.deps;
+    const previous = await state.get('promo_code', codeId);
+    const row = await source.promoCode(codeId);
+    const promotion = row ? await source.promotion(row.promotion_id) : null;
+    if (!row || !promotion) {
+      const ruleId = previous?.remote_id?.split('/')[0];
+      if (previous && previous.status !== 'deleted' && ruleId) {
+        await mailchimp.deletePromoCode(config.storeId, ruleId, codeId);
+      }
+      await state.record('promo_code', codeId, { status: 'deleted', remoteId: previous?.remote_id ?? null });
+      return { status: 'deleted', entityId: codeId };
+    }
+    const rule = await ensurePromoRule(ctx, promotion.id);
+    if (rule.status === 'failed') return recordFailure(ctx, 'promo_code', codeId, `Promo code ${row.code} waits for its promotion: ${rule.reason}`);
+
+    const mapped = mapPromoCode(row, promotion, ctx.settings, config.redemptionUrlTemplate);
+    if (mapped.kind !== 'ok') return recordFailure(ctx, 'promo_code', codeId, mapped.reason);
+    const payload = mapped.payload;
+    const hash = contentHash({ payload, rule: promotion.id });
+    if (!options.force && previous?.status === 'synced' && previous.content_hash === hash) return { status: 'unchanged', entityId: codeId };
+
+    const { id, ...patch } = payload;
+    const create = () => mailchimp.createPromoCode(config.storeId, promotion.id, payload);
+    const update = () => mailchimp.updatePromoCode(config.storeId, promotion.id, id, patch);
+    await upsert(previous?.status === 'synced', create, update);
+    await state.record('promo_code', codeId, { status: 'synced', contentHash: hash, remoteId: `${promotion.id}/${id}` });
+    return { status: 'synced', entityId: codeId };
+  });
+}
+
+async function ensurePromoRule(ctx: SyncContext, promotionId: string): Promise<EntityOutcome> {
+  const previous = await ctx.deps.state.get('promo_rule', promotionId);
+  if (previous?.status === 'synced') return { status: 'unchanged', entityId: promotionId };
+  return syncPromoRule(ctx, promotionId);
+}

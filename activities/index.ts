@@ -1,0 +1,191 @@
+import { heartbeat } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { fullResyncWorkflowId, notifyEntityChanged, searchAttributesFor, WORKFLOW_TYPES } from '../client/entity-workflows';
+import type { Cursor, EntityType } from '../source/shop-source';
+import { createContext, type SyncContext, type SyncDeps } from './context';
+import { memberStatus } from './entities/customer';
+import { syncEntity, type SyncOutcome } from './entities';
+import { forEachConcurrent } from './pool';
+import { setStoreSyncing, setupStore } from './store';
+
+/** Rows committed up to this long after their updated_at are still seen by the change scan. */
+export const CHANGE_LAG_MS = 2000;
+const PAGE_CONCURRENCY = 12;
+const DISPATCH_PAGE = 500;
+
+export interface PageCounts {
+  synced: number;
+  unchanged: number;
+  skipped: number;
+  failed: number;
+  deleted: number;
+  paused: number;
+}
+
+export interface PageResult {
+  next: Cursor | null;
+  counts: PageCounts;
+}
+
+export function emptyCounts(): PageCounts {
+  return { synced: 0, unchanged: 0, skipped: 0, failed: 0, deleted: 0, paused: 0 };
+}
+
+function minus(iso: string, ms: number): string {
+  return new Date(new Date(iso).getTime() - ms).toISOString();
+}
+
+function disabledFailure(): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(
+    'Mailchimp sync is turned off for this shop (shop_settings.mailchimp_sync_enabled = 0). Turn it on with `mcsync enable`.',
+    'SyncDisabled',
+  );
+}
+
+/** The activities, built around their dependencies (the worker wires the real ones; tests wire test ones). */
+export function createActivities(deps: SyncDeps) {
+  const target = { storeId: deps.config.storeId, taskQueue: deps.config.taskQueue, optInTimeout: deps.config.optInTimeout };
+
+  async function afterOutcome(outcome: SyncOutcome): Promise<void> {
+    // A double opt-in started while syncing an order (or a page) still needs a durable wait for the confirmation.
+    const waiting = outcome.customerAwaitsConfirmation ?? (outcome.awaitConfirmation ? outcome.entityId : undefined);
+    if (waiting && outcome.entityId !== waiting) {
+      await notifyEntityChanged(await deps.temporal(), target, 'customer', waiting, { awaitConfirmation: true });
+    }
+  }
+
+  return {
+    /** Syncs one entity now. A failure is returned (and recorded), not thrown, so the workflow can fail with the reason. */
+    async syncEntityNow(input: { entityType: EntityType; entityId: string; force?: boolean }): Promise<SyncOutcome> {
+      const ctx = await createContext(deps);
+      if (!ctx.settings.mailchimpSyncEnabled) return { status: 'paused', entityId: input.entityId };
+      const outcome = await syncEntity(ctx, input.entityType, input.entityId, { force: input.force });
+      await afterOutcome(outcome);
+      return outcome;
+    },
+
+    /** The contact's audience status now, for the double opt-in wait. */
+    async checkMemberStatus(input: { emailHash: string }): Promise<string | null> {
+      const ctx = await createContext(deps);
+      const known = await deps.audience.status(input.emailHash);
+      if (known === 'subscribed' || known === 'unsubscribed' || known === 'cleaned') return known;
+      const record = await deps.source.customer(input.emailHash);
+      return record ? memberStatus(ctx, record.email) : null;
+    },
+
+    async recordConsentOutcome(input: { emailHash: string; status: string }): Promise<void> {
+      const record = await deps.source.customer(input.emailHash);
+      await deps.audience.remember(input.emailHash, record?.email ?? '', input.status, 'double-opt-in');
+    },
+
+    /** Checks the switch, sets up the store and raises is_syncing. Returns the source's clock at the start. */
+    async beginFullSync(): Promise<{ startedAt: string }> {
+      const ctx = await createContext(deps);
+      if (!ctx.settings.mailchimpSyncEnabled) throw disabledFailure();
+      await setupStore(ctx);
+      await setStoreSyncing(ctx, true);
+      return { startedAt: await deps.source.now() };
+    },
+
+    /** Lowers is_syncing (also after a failed or cancelled sync) and, after a success, moves the watermarks. */
+    async endFullSync(input: { startedAt: string; types: EntityType[]; succeeded: boolean }): Promise<void> {
+      const ctx = await createContext(deps);
+      await setStoreSyncing(ctx, false);
+      if (!input.succeeded) return;
+      const from = { updatedAt: minus(input.startedAt, CHANGE_LAG_MS), id: '0' };
+      for (const type of input.types) {
+        const current = await deps.state.watermark(type);
+        if (!current || current.updatedAt < from.updatedAt) await deps.state.setWatermark(type, from);
+      }
+      if (input.types.length === 5) await deps.state.setWatermark('full_sync', { updatedAt: input.startedAt, id: '0' });
+    },
+
+    /** One page of a backfill: every row of a type after the cursor, synced with bounded concurrency. */
+    async syncPage(input: { entityType: EntityType; after: Cursor | null; until: string; limit: number }): Promise<PageResult> {
+      const ctx = await createContext(deps);
+      const rows = await deps.source.changedAfter(input.entityType, input.after, input.limit, input.until);
+      const counts = emptyCounts();
+      await forEachConcurrent(rows, PAGE_CONCURRENCY, async (row, i) => {
+        const outcome = await syncEntity(ctx, input.entityType, row.entityId);
+        counts[outcome.status] += 1;
+        await afterOutcome(outcome);
+        if (i % 20 === 0) heartbeat({ done: i });
+      });
+      const last = rows[rows.length - 1];
+      return { next: rows.length < input.limit ? null : { updatedAt: last.updatedAt, id: last.id }, counts };
+    },
+
+    /** Entities the sync sent that are gone from the shop (hard-deleted rows) are deleted from Mailchimp. */
+    async pruneDeleted(input: { entityType: EntityType }): Promise<number> {
+      const ctx = await createContext(deps);
+      return prune(ctx, input.entityType);
+    },
+
+    /**
+     * The scheduled change scan of one entity type: hands every row changed since the watermark to its entity
+     * workflow, then moves the watermark. Before the first full sync it starts that instead.
+     */
+    async dispatchChanges(input: { entityTypes: EntityType[] }): Promise<{ dispatched: number; state: 'paused' | 'started-full-sync' | 'scanned' }> {
+      const settings = await deps.source.settings();
+      if (!settings.mailchimpSyncEnabled) return { dispatched: 0, state: 'paused' };
+      const client = await deps.temporal();
+      if (!(await deps.state.watermark('full_sync'))) {
+        await client.workflow.start(WORKFLOW_TYPES.fullResync, {
+          workflowId: fullResyncWorkflowId(deps.config.storeId),
+          taskQueue: deps.config.taskQueue,
+          args: [{ storeId: deps.config.storeId, types: 'all' }],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          typedSearchAttributes: searchAttributesFor(deps.config.storeId, 'full_resync', 'all'),
+          memo: { entity: 'full resync (first sync)', store: deps.config.storeId },
+        });
+        return { dispatched: 0, state: 'started-full-sync' };
+      }
+      const until = minus(await deps.source.now(), CHANGE_LAG_MS);
+      let dispatched = 0;
+      for (const type of input.entityTypes) {
+        let cursor = await deps.state.watermark(type);
+        for (;;) {
+          const rows = await deps.source.changedAfter(type, cursor, DISPATCH_PAGE, until);
+          await forEachConcurrent(rows, 8, (row) => notifyEntityChanged(client, target, type, row.entityId).then(() => undefined));
+          dispatched += rows.length;
+          if (rows.length === 0) break;
+          const last = rows[rows.length - 1];
+          cursor = { updatedAt: last.updatedAt, id: last.id };
+          await deps.state.setWatermark(type, cursor);
+          heartbeat({ type, dispatched });
+          if (rows.length < DISPATCH_PAGE) break;
+        }
+        if (type === 'promo_rule' || type === 'promo_code') dispatched += await dispatchDeleted(type);
+      }
+      return { dispatched, state: 'scanned' };
+
+      async function dispatchDeleted(type: EntityType): Promise<number> {
+        const gone = await goneFromShop(type);
+        for (const id of gone) await notifyEntityChanged(client, target, type, id);
+        return gone.length;
+      }
+    },
+  };
+
+  async function goneFromShop(type: EntityType): Promise<string[]> {
+    const sent = await deps.state.idsWithStatus(type, 'synced');
+    const gone: string[] = [];
+    for (let i = 0; i < sent.length; i += 1000) {
+      const chunk = sent.slice(i, i + 1000);
+      const existing = await deps.source.existing(type, chunk);
+      gone.push(...chunk.filter((id) => !existing.has(id)));
+    }
+    return gone;
+  }
+
+  async function prune(ctx: SyncContext, type: EntityType): Promise<number> {
+    const gone = await goneFromShop(type);
+    await forEachConcurrent(gone, PAGE_CONCURRENCY, async (id) => {
+      await syncEntity(ctx, type, id);
+    });
+    return gone.length;
+  }
+}
+
+export type Activities = ReturnType<typeof createActivities>;
+export type { SyncOutcome };

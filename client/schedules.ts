@@ -1,0 +1,58 @@
+import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
+import { toMs } from '../config/duration';
+import { searchAttributesFor, WORKFLOW_TYPES } from './entity-workflows';
+
+export const SCAN_SCOPES = ['products', 'promotions', 'customers', 'orders'] as const;
+export type ScanScopeName = (typeof SCAN_SCOPES)[number];
+
+export interface ScheduleTarget {
+  storeId: string;
+  taskQueue: string;
+  /** e.g. '1m', '30s' */
+  interval: string;
+}
+
+export function scheduleId(storeId: string, scope: ScanScopeName): string {
+  return `${storeId}-sync-${scope}`;
+}
+
+/** One Temporal Schedule per entity type, visible and pausable in the Web UI. Creating them twice is harmless. */
+export async function ensureSchedules(client: Client, target: ScheduleTarget): Promise<string[]> {
+  const ids: string[] = [];
+  for (const scope of SCAN_SCOPES) {
+    const id = scheduleId(target.storeId, scope);
+    const action = {
+      type: 'startWorkflow' as const,
+      workflowType: WORKFLOW_TYPES.changeScan,
+      workflowId: `${target.storeId}:scan:${scope}`,
+      taskQueue: target.taskQueue,
+      args: [{ storeId: target.storeId, scope }],
+      typedSearchAttributes: searchAttributesFor(target.storeId, 'scan', scope),
+      memo: { entity: `change scan of ${scope}`, store: target.storeId },
+    };
+    const spec = { intervals: [{ every: toMs(target.interval) }] };
+    try {
+      await client.schedule.create({
+        scheduleId: id,
+        spec,
+        action,
+        policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1m' },
+        memo: { store: target.storeId, scope },
+        state: { note: `Finds ${scope} changed in the shop database and syncs them to Mailchimp.` },
+      });
+    } catch (err) {
+      if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+      await client.schedule.getHandle(id).update((previous) => ({ ...previous, spec, action }));
+    }
+    ids.push(id);
+  }
+  return ids;
+}
+
+export async function setSchedulesPaused(client: Client, storeId: string, paused: boolean, note: string): Promise<void> {
+  for (const scope of SCAN_SCOPES) {
+    const handle = client.schedule.getHandle(scheduleId(storeId, scope));
+    if (paused) await handle.pause(note);
+    else await handle.unpause(note);
+  }
+}

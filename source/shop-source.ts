@@ -1,0 +1,56 @@
+import type {
+  OrderWithContext, ProductWithVariants, PromoCodeRow, PromotionRow, ShopSettings, UserRow,
+} from './types';
+
+import type { EntityType } from '../mapping/ids';
+
+export type { EntityType };
+
+/** A keyset position: rows strictly after (updatedAt, id). */
+export interface Cursor {
+  updatedAt: string; // ISO 8601 with milliseconds
+  id: string;
+}
+
+export interface ChangedRow {
+  /** The row's primary key: the cursor's tie-breaker. */
+  id: string;
+  updatedAt: string;
+  /** The id the sync knows the entity by: the row id, or the email hash for customers. */
+  entityId: string;
+}
+
+/** What a customer is, whether it comes from a registered user or only from guest orders. */
+export interface CustomerRecord {
+  emailHash: string;
+  email: string;
+  firstName: string | null;
+  lastName: string | null;
+  isGuest: boolean;
+  shopOptIn: boolean;
+}
+
+/**
+ * Everything the sync reads from a shop. The shop database is one implementation;
+ * another source (e.g. Stripe) implements the same interface.
+ */
+export interface ShopSource {
+  settings(): Promise<ShopSettings>;
+  setSyncEnabled(enabled: boolean): Promise<void>;
+  product(id: string): Promise<ProductWithVariants | null>;
+  productIdsReferencedByOrders(productIds: string[]): Promise<Set<string>>;
+  promotion(id: string): Promise<PromotionRow | null>;
+  promoCode(id: string): Promise<PromoCodeRow | null>;
+  customer(emailHash: string): Promise<CustomerRecord | null>;
+  order(id: string): Promise<OrderWithContext | null>;
+  /** Rows of a type changed after the cursor, oldest first. Customers page over users. */
+  changedAfter(type: EntityType, after: Cursor | null, limit: number, until?: string): Promise<ChangedRow[]>;
+  /** The newest updated_at of a type (null when empty). */
+  newestChange(type: EntityType): Promise<string | null>;
+  count(type: EntityType): Promise<number>;
+  /** Which of these entity ids still exist in the shop. */
+  existing(type: EntityType, entityIds: string[]): Promise<Set<string>>;
+  /** The source's clock (the database's), so watermarks never depend on the worker's clock. */
+  now(): Promise<string>;
+  userByEmailHash(emailHash: string): Promise<UserRow | null>;
+}

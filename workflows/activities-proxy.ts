@@ -1,0 +1,16 @@
+import { proxyActivities, type RetryPolicy } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+
+/**
+ * Retries: transient Mailchimp and database errors retry with backoff, without limit (an outage drains afterwards);
+ * refusals no retry can fix fail at once. Mailchimp's 429 Retry-After is honoured through nextRetryDelay.
+ */
+export const NON_RETRYABLE = [
+  'MailchimpValidationError', 'MailchimpComplianceError', 'MailchimpMemberExistsError', 'StoreSetupError', 'SyncDisabled',
+];
+
+const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '2m', nonRetryableErrorTypes: NON_RETRYABLE };
+
+export const entityActivities = proxyActivities<Activities>({ startToCloseTimeout: '2m', retry });
+
+export const pageActivities = proxyActivities<Activities>({ startToCloseTimeout: '15m', heartbeatTimeout: '2m', retry });

@@ -1,0 +1,89 @@
+import { CancellationScope, ContinueAsNew, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { PageCounts } from '../activities';
+import type { EntityType } from '../mapping/ids';
+import type { Cursor } from '../source/shop-source';
+import { pageActivities } from './activities-proxy';
+import { progressQuery, type ResyncProgress } from './signals';
+
+export type ResyncScope = 'all' | 'products' | 'promotions' | 'customers' | 'orders';
+
+/** Dependency order: what an order references is there before the order. */
+const PHASES: Record<ResyncScope, EntityType[]> = {
+  all: ['product', 'promo_rule', 'promo_code', 'customer', 'order'],
+  products: ['product'],
+  promotions: ['promo_rule', 'promo_code'],
+  customers: ['customer'],
+  orders: ['order'],
+};
+
+const PRUNED: ReadonlySet<EntityType> = new Set(['product', 'promo_rule', 'promo_code']);
+
+export interface FullResyncInput {
+  storeId: string;
+  /** What to resync; `products` is "Sync All Products". Default `all`. */
+  types?: ResyncScope;
+  /** Rows per page (one activity). */
+  pageSize?: number;
+  /** Carried across continue-as-new; never set it when starting. */
+  resume?: { phaseIndex: number; cursor: Cursor | null; startedAt: string; pages: number; counts: Record<string, PageCounts> };
+}
+
+const PAGES_PER_RUN = 100;
+
+/**
+ * A full resync: store setup, then every row of each type in dependency order, a page per activity,
+ * resumable after any crash (continue-as-new carries the cursor), with a `progress` query.
+ * is_syncing is true while it runs and false after it, whether it succeeds, fails or is cancelled.
+ */
+export async function fullResyncWorkflow(input: FullResyncInput): Promise<ResyncProgress> {
+  const scope = input.types ?? 'all';
+  const phases = PHASES[scope];
+  if (!phases) throw new Error(`Unknown resync scope "${String(scope)}": use all, products, promotions, customers or orders`);
+  const pageSize = input.pageSize ?? 200;
+  const resume = input.resume;
+  let phaseIndex = resume?.phaseIndex ?? 0;
+  let cursor: Cursor | null = resume?.cursor ?? null;
+  let pages = resume?.pages ?? 0;
+  const counts: Record<string, PageCounts> = resume?.counts ?? {};
+  let startedAt = resume?.startedAt ?? null;
+  let done = false;
+
+  setHandler(progressQuery, () => ({
+    phase: phases[phaseIndex] ?? 'finishing', phaseIndex, phases, startedAt, pages, counts, done,
+  }));
+
+  if (!startedAt) startedAt = (await pageActivities.beginFullSync()).startedAt;
+  const since = startedAt;
+  try {
+    let pagesThisRun = 0;
+    for (; phaseIndex < phases.length; phaseIndex++) {
+      const type = phases[phaseIndex];
+      do {
+        if (pagesThisRun >= PAGES_PER_RUN || workflowInfo().continueAsNewSuggested) {
+          await continueAsNew<typeof fullResyncWorkflow>({ ...input, resume: { phaseIndex, cursor, startedAt: since, pages, counts } });
+        }
+        const page = await pageActivities.syncPage({ entityType: type, after: cursor, until: since, limit: pageSize });
+        counts[type] = add(counts[type], page.counts);
+        cursor = page.next;
+        pages++;
+        pagesThisRun++;
+      } while (cursor);
+      if (PRUNED.has(type)) await pageActivities.pruneDeleted({ entityType: type });
+    }
+  } catch (err) {
+    if (err instanceof ContinueAsNew) throw err;
+    await CancellationScope.nonCancellable(() => pageActivities.endFullSync({ startedAt: since, types: phases, succeeded: false }));
+    throw err;
+  }
+  await pageActivities.endFullSync({ startedAt: since, types: phases, succeeded: true });
+  done = true;
+  return { phase: 'done', phaseIndex, phases, startedAt, pages, counts, done };
+}
+
+function add(a: PageCounts | undefined, b: PageCounts): PageCounts {
+  if (!a) return { ...b };
+  return {
+    synced: a.synced + b.synced, unchanged: a.unchanged + b.unchanged, skipped: a.skipped + b.skipped,
+    failed: a.failed + b.failed, deleted: a.deleted + b.deleted, paused: a.paused + b.paused,
+  };
+}
