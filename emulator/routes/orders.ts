@@ -1,0 +1,213 @@
+import { orderLineSchema, orderPatchSchema, orderSchema } from '../../mailchimp/schemas';
+import { noContent, ok, type Handler } from '../context';
+import { badRequest, invalidResource } from '../problem';
+import type { Router } from '../router';
+import { indexOrder, unindexOrder, type Json, type OrderRecord, type StoreRecord } from '../state';
+import { mailchimpTime, page, paging } from '../util';
+import { validateBody } from '../validation';
+import { customerView, writeCustomer } from './customers';
+import { STORES, collection, duplicate, findStore, found, stamp, touch, withoutUndefined } from './ecommerce';
+
+const ORDERS = `${STORES}/{store_id}/orders`;
+const LINES = `${ORDERS}/{order_id}/lines`;
+
+export const UNKNOWN_PRODUCT = 'A product with the provided ID does not exist in the account for this list.';
+export const UNKNOWN_VARIANT = 'A product with the provided variant ID does not exist in the account for this list.';
+
+interface LineInput {
+  id: string;
+  product_id: string;
+  product_variant_id: string;
+  quantity: number;
+  price: number;
+  discount?: number;
+}
+
+/** A line as stored: its fields plus the product's title and image at the time of the write. */
+function resolveLine(store: StoreRecord, line: LineInput): Json {
+  const product = store.products.get(line.product_id);
+  if (!product) throw badRequest(UNKNOWN_PRODUCT);
+  const variant = product.variants.get(line.product_variant_id);
+  if (!variant) throw badRequest(UNKNOWN_VARIANT);
+  return {
+    ...withoutUndefined({ ...line }),
+    product_title: product.data.title,
+    product_variant_title: variant.data.title,
+    image_url: variant.data.image_url ?? product.data.image_url ?? '',
+  };
+}
+
+function lineView(line: Json): Json {
+  return { discount: 0, ...line, _links: [] };
+}
+
+export function orderView(store: StoreRecord, order: OrderRecord): Json {
+  const customer = store.customers.get(order.customerId);
+  return {
+    id: order.data.id,
+    customer: customer ? customerView(store, customer) : { id: order.customerId },
+    store_id: store.data.id,
+    campaign_id: '',
+    landing_site: '',
+    financial_status: '',
+    fulfillment_status: '',
+    currency_code: order.data.currency_code,
+    order_total: order.data.order_total,
+    order_url: '',
+    discount_total: 0,
+    tax_total: 0,
+    shipping_total: 0,
+    tracking_code: '',
+    processed_at_foreign: '',
+    cancelled_at_foreign: '',
+    updated_at_foreign: '',
+    promos: [],
+    ...order.data,
+    lines: [...order.lines.values()].map(lineView),
+    created_at: order.created_at,
+    updated_at: order.updated_at,
+    _links: [],
+  };
+}
+
+function findOrder(store: StoreRecord, orderId: string): OrderRecord {
+  return found(store.orders.get(orderId));
+}
+
+function applyCancellation(data: Json): void {
+  if (typeof data.cancelled_at_foreign === 'string' && data.cancelled_at_foreign !== '') data.financial_status = 'cancelled';
+}
+
+const listOrders: Handler = ({ params, query, services }) => {
+  const store = findStore(services, params.store_id);
+  const p = paging(query);
+  if (query.customer_id !== undefined) {
+    const ids = store.ordersByCustomer.get(query.customer_id) ?? new Set<string>();
+    const { items, total } = page(ids, ids.size, p);
+    return ok(collection('orders', items.map((id) => orderView(store, findOrder(store, id))), total, { store_id: params.store_id }));
+  }
+  const { items, total } = page(store.orders.values(), store.orders.size, p);
+  return ok(collection('orders', items.map((o) => orderView(store, o)), total, { store_id: params.store_id }));
+};
+
+const listAccountOrders: Handler = ({ query, services }) => {
+  const p = paging(query);
+  const all = function* () {
+    for (const store of services.state.stores.values()) for (const order of store.orders.values()) yield { store, order };
+  };
+  let size = 0;
+  for (const store of services.state.stores.values()) size += store.orders.size;
+  const filter = query.customer_id === undefined ? undefined : (e: { order: OrderRecord }) => e.order.customerId === query.customer_id;
+  const { items, total } = page(all(), size, p, filter);
+  return ok(collection('orders', items.map((e) => orderView(e.store, e.order)), total));
+};
+
+const postOrder: Handler = ({ params, body, services }) => {
+  const store = findStore(services, params.store_id);
+  const input = validateBody(orderSchema, body, 'order');
+  if (store.orders.has(input.id)) throw duplicate('An order');
+  const lines = input.lines.map((line) => resolveLine(store, line));
+  const { customer, lines: _lines, ...fields } = input;
+  if (!store.customers.has(customer.id) && customer.email_address === undefined) {
+    throw invalidResource([{ field: 'customer.email_address', message: 'is required for a new customer' }]);
+  }
+  const { id: customerId, ...customerFields } = customer;
+  writeCustomer(services, store, customerId, customerFields, false);
+  const data: Json = { ...fields };
+  applyCancellation(data);
+  const order: OrderRecord = { ...stamp(data), customerId, lines: new Map(lines.map((l) => [String(l.id), l])) };
+  store.orders.set(input.id, order);
+  indexOrder(store, order);
+  return ok(orderView(store, order));
+};
+
+const getOrder: Handler = ({ params, services }) => {
+  const store = findStore(services, params.store_id);
+  return ok(orderView(store, findOrder(store, params.order_id)));
+};
+
+/** PATCH: fields merge, `promos` is replaced entirely, lines are upserted by id. */
+const patchOrder: Handler = ({ params, body, services }) => {
+  const store = findStore(services, params.store_id);
+  const order = findOrder(store, params.order_id);
+  const input = validateBody(orderPatchSchema, body, 'order');
+  const { customer, lines, ...fields } = input;
+  const resolved: Json[] = [];
+  (lines ?? []).forEach((line, index) => {
+    if (line.id === undefined) throw invalidResource([{ field: `lines.${index}.id`, message: 'is required' }]);
+    const merged = { ...(order.lines.get(line.id) ?? {}), ...withoutUndefined({ ...line }) };
+    const checked = validateBody(orderLineSchema, merged, 'order line');
+    resolved.push(resolveLine(store, checked));
+  });
+  if (customer) writeCustomer(services, store, order.customerId, customer, false);
+  touch(order, fields);
+  applyCancellation(order.data);
+  for (const line of resolved) order.lines.set(String(line.id), line);
+  return ok(orderView(store, order));
+};
+
+const deleteOrder: Handler = ({ params, services }) => {
+  const store = findStore(services, params.store_id);
+  const order = findOrder(store, params.order_id);
+  unindexOrder(store, order);
+  store.orders.delete(params.order_id);
+  return noContent();
+};
+
+const listLines: Handler = ({ params, query, services }) => {
+  const order = findOrder(findStore(services, params.store_id), params.order_id);
+  const { items, total } = page(order.lines.values(), order.lines.size, paging(query));
+  return ok(collection('lines', items.map(lineView), total, { store_id: params.store_id, order_id: params.order_id }));
+};
+
+const postLine: Handler = ({ params, body, services }) => {
+  const store = findStore(services, params.store_id);
+  const order = findOrder(store, params.order_id);
+  const input = validateBody(orderLineSchema, body, 'order line');
+  if (order.lines.has(input.id)) throw duplicate('An order line');
+  const line = resolveLine(store, input);
+  order.lines.set(input.id, line);
+  order.updated_at = mailchimpTime();
+  return ok(lineView(line));
+};
+
+const getLine: Handler = ({ params, services }) => {
+  const order = findOrder(findStore(services, params.store_id), params.order_id);
+  return ok(lineView(found(order.lines.get(params.line_id))));
+};
+
+const linePatchSchema = orderLineSchema.partial();
+
+const patchLine: Handler = ({ params, body, services }) => {
+  const store = findStore(services, params.store_id);
+  const order = findOrder(store, params.order_id);
+  const existing = found(order.lines.get(params.line_id));
+  const input = validateBody(linePatchSchema, body, 'order line');
+  const merged = validateBody(orderLineSchema, { ...existing, ...withoutUndefined({ ...input }), id: params.line_id }, 'order line');
+  const line = resolveLine(store, merged);
+  order.lines.set(params.line_id, line);
+  order.updated_at = mailchimpTime();
+  return ok(lineView(line));
+};
+
+const deleteLine: Handler = ({ params, services }) => {
+  const order = findOrder(findStore(services, params.store_id), params.order_id);
+  found(order.lines.get(params.line_id));
+  order.lines.delete(params.line_id);
+  order.updated_at = mailchimpTime();
+  return noContent();
+};
+
+export function registerOrderRoutes(router: Router<Handler>): void {
+  router.add('GET', '/ecommerce/orders', listAccountOrders);
+  router.add('GET', ORDERS, listOrders);
+  router.add('POST', ORDERS, postOrder);
+  router.add('GET', `${ORDERS}/{order_id}`, getOrder);
+  router.add('PATCH', `${ORDERS}/{order_id}`, patchOrder);
+  router.add('DELETE', `${ORDERS}/{order_id}`, deleteOrder);
+  router.add('GET', LINES, listLines);
+  router.add('POST', LINES, postLine);
+  router.add('GET', `${LINES}/{line_id}`, getLine);
+  router.add('PATCH', `${LINES}/{line_id}`, patchLine);
+  router.add('DELETE', `${LINES}/{line_id}`, deleteLine);
+}

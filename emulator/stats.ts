@@ -1,0 +1,67 @@
+/** Request counters for `GET /_emulator/stats`. */
+export interface StatsSnapshot {
+  since: string;
+  requests: number;
+  byRoute: Record<string, number>;
+  byStatus: Record<string, number>;
+  maxConcurrency: number;
+  inFlight: number;
+  batchOperations: number;
+  webhookDeliveries: { delivered: number; failed: number };
+}
+
+export class Stats {
+  private since = new Date().toISOString();
+  private requests = 0;
+  private byRoute = new Map<string, number>();
+  private byStatus = new Map<string, number>();
+  private maxConcurrency = 0;
+  /** In-flight /3.0 requests per API key. */
+  private readonly inFlightByKey = new Map<string, number>();
+
+  inFlight(key: string): number {
+    return this.inFlightByKey.get(key) ?? 0;
+  }
+
+  enter(key: string): void {
+    const now = this.inFlight(key) + 1;
+    this.inFlightByKey.set(key, now);
+    if (now > this.maxConcurrency) this.maxConcurrency = now;
+  }
+
+  leave(key: string): void {
+    const now = this.inFlight(key) - 1;
+    if (now <= 0) this.inFlightByKey.delete(key);
+    else this.inFlightByKey.set(key, now);
+  }
+
+  record(method: string, pattern: string, status: number | 'reset'): void {
+    this.requests += 1;
+    const route = `${method} ${pattern}`;
+    this.byRoute.set(route, (this.byRoute.get(route) ?? 0) + 1);
+    const code = String(status);
+    this.byStatus.set(code, (this.byStatus.get(code) ?? 0) + 1);
+  }
+
+  reset(): void {
+    this.since = new Date().toISOString();
+    this.requests = 0;
+    this.byRoute.clear();
+    this.byStatus.clear();
+    this.maxConcurrency = 0;
+  }
+
+  snapshot(extra: { batchOperations: number; webhookDeliveries: { delivered: number; failed: number } }): StatsSnapshot {
+    let inFlight = 0;
+    for (const n of this.inFlightByKey.values()) inFlight += n;
+    return {
+      since: this.since,
+      requests: this.requests,
+      byRoute: Object.fromEntries(this.byRoute),
+      byStatus: Object.fromEntries(this.byStatus),
+      maxConcurrency: this.maxConcurrency,
+      inFlight,
+      ...extra,
+    };
+  }
+}
