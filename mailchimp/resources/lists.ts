@@ -2,10 +2,12 @@ import { apiPath } from '../api-path';
 import {
   listWebhookSchema,
   memberPatchSchema,
+  memberPostSchema,
   memberPutSchema,
   memberTagsSchema,
   type ListWebhookPayload,
   type MemberPatchPayload,
+  type MemberPostPayload,
   type MemberPutPayload,
   type MemberTagsPayload,
 } from '../schemas';
@@ -22,6 +24,8 @@ export interface ListMethods {
   /** Throws not_found for an unknown list. */
   getList(listId: string): Promise<ListResource>;
   getMember(listId: string, email: string): Promise<MemberResource | null>;
+  /** POST: adds a new address; an address already on the list fails with member_exists (use upsertMember). */
+  createMember(listId: string, body: MemberPostPayload): Promise<MemberResource>;
   /** PUT "add or update": `status_if_new` applies to a new address only. */
   upsertMember(listId: string, email: string, body: MemberPutPayload): Promise<MemberResource>;
   /** PATCH; how a member is unsubscribed. */
@@ -41,6 +45,13 @@ export function listMethods(t: Transport): ListMethods {
   return {
     getList: (listId) => t.call({ method: 'GET', path: apiPath`/lists/${listId}`, entity: `list ${listId}` }),
     getMember: (listId, email) => t.callOrNull({ method: 'GET', path: member(listId, email), entity: memberLabel(email) }),
+    createMember: (listId, body) =>
+      t.send(memberPostSchema, {
+        method: 'POST',
+        path: apiPath`/lists/${listId}/members`,
+        body,
+        entity: memberLabel(typeof body.email_address === 'string' ? body.email_address : '(no email)'),
+      }),
     upsertMember: (listId, email, body) =>
       t.send(memberPutSchema, { method: 'PUT', path: member(listId, email), body, entity: memberLabel(email) }),
     updateMember: (listId, email, patch) =>
