@@ -2,7 +2,31 @@
  * Valid request bodies, one per schema, each filling every nested container (lines, promos, variants, images,
  * tags, operations) so tests can remove or change one field at a time.
  */
-export const validStore = () => ({
+import type {
+  BatchRequest,
+  CustomerPatchPayload,
+  CustomerPayload,
+  ListWebhookPayload,
+  MemberPatchPayload,
+  MemberPostPayload,
+  MemberPutPayload,
+  MemberTagsPayload,
+  OrderLinePayload,
+  OrderPatchPayload,
+  OrderPayload,
+  ProductPatchPayload,
+  ProductPayload,
+  PromoCodePatchPayload,
+  PromoCodePayload,
+  PromoRulePatchPayload,
+  PromoRulePayload,
+  StorePatchPayload,
+  StorePayload,
+  VariantPatchPayload,
+  VariantPayload,
+} from '../../../mailchimp/schemas';
+
+export const validStore = (): StorePayload => ({
   id: 'shop1',
   list_id: 'a1b2c3d4e5',
   name: 'Test Shop',
@@ -18,9 +42,9 @@ export const validStore = () => ({
   address: { address1: 'Main St 1', city: 'Berlin', country_code: 'DE', longitude: 13.4, latitude: 52.5 },
 });
 
-export const validStorePatch = () => ({ name: 'Renamed Shop', currency_code: 'USD', is_syncing: true });
+export const validStorePatch = (): StorePatchPayload => ({ name: 'Renamed Shop', currency_code: 'USD', is_syncing: true });
 
-export const validCustomer = (id = 'cust-1') => ({
+export const validCustomer = (id = 'cust-1'): CustomerPayload => ({
   id,
   email_address: `${id}@example.com`,
   opt_in_status: true,
@@ -30,9 +54,9 @@ export const validCustomer = (id = 'cust-1') => ({
   address: { address1: 'Main St 1', city: 'London', country_code: 'GB' },
 });
 
-export const validCustomerPatch = () => ({ opt_in_status: false, first_name: 'Ada' });
+export const validCustomerPatch = (): CustomerPatchPayload => ({ opt_in_status: false, first_name: 'Ada' });
 
-export const validVariant = (id = 'var-1') => ({
+export const validVariant = (id = 'var-1'): VariantPayload => ({
   id,
   title: 'Blue, size M',
   url: 'https://shop.example.com/p/1?v=1',
@@ -44,9 +68,9 @@ export const validVariant = (id = 'var-1') => ({
   visibility: 'visible',
 });
 
-export const validVariantPatch = () => ({ price: 17.5, inventory_quantity: 2 });
+export const validVariantPatch = (): VariantPatchPayload => ({ price: 17.5, inventory_quantity: 2 });
 
-export const validProduct = (id = 'prod-1', variantId = 'var-1') => ({
+export const validProduct = (id = 'prod-1', variantId = 'var-1'): ProductPayload => ({
   id,
   title: 'T-shirt',
   handle: 't-shirt',
@@ -60,13 +84,13 @@ export const validProduct = (id = 'prod-1', variantId = 'var-1') => ({
   published_at_foreign: '2024-05-01T10:00:00Z',
 });
 
-export const validProductPatch = () => ({
+export const validProductPatch = (): ProductPatchPayload => ({
   title: 'T-shirt (new)',
   variants: [{ id: 'var-1', title: 'Blue, size M', price: 18 }],
   images: [{ id: 'img-1', url: 'https://shop.example.com/i/2.jpg' }],
 });
 
-export const validOrderLine = (id = 'line-1', productId = 'prod-1', variantId = 'var-1') => ({
+export const validOrderLine = (id = 'line-1', productId = 'prod-1', variantId = 'var-1'): OrderLinePayload => ({
   id,
   product_id: productId,
   product_variant_id: variantId,
@@ -75,7 +99,7 @@ export const validOrderLine = (id = 'line-1', productId = 'prod-1', variantId = 
   discount: 0,
 });
 
-export const validOrder = (id = '10023', productId = 'prod-1', variantId = 'var-1') => ({
+export const validOrder = (id = '10023', productId = 'prod-1', variantId = 'var-1'): OrderPayload => ({
   id,
   customer: { id: 'cust-1', email_address: 'cust-1@example.com', opt_in_status: false, first_name: 'Ada' },
   financial_status: 'paid',
@@ -91,14 +115,14 @@ export const validOrder = (id = '10023', productId = 'prod-1', variantId = 'var-
   outreach: { id: 'camp-1' },
 });
 
-export const validOrderPatch = () => ({
+export const validOrderPatch = (): OrderPatchPayload => ({
   financial_status: 'refunded',
   customer: { first_name: 'Ada' },
   promos: [{ code: 'SUMMER10', amount_discounted: 4, type: 'fixed' }],
   lines: [{ id: 'line-1', quantity: 1 }],
 });
 
-export const validPromoRule = (id = 'rule-1') => ({
+export const validPromoRule = (id = 'rule-1'): PromoRulePayload => ({
   id,
   title: 'Summer sale',
   description: '10 percent off everything',
@@ -110,9 +134,9 @@ export const validPromoRule = (id = 'rule-1') => ({
   enabled: true,
 });
 
-export const validPromoRulePatch = () => ({ description: '15 percent off', amount: 0.15, type: 'percentage', target: 'total' });
+export const validPromoRulePatch = (): PromoRulePatchPayload => ({ description: '15 percent off', amount: 0.15, type: 'percentage', target: 'total' });
 
-export const validPromoCode = (id = 'code-1') => ({
+export const validPromoCode = (id = 'code-1'): PromoCodePayload => ({
   id,
   code: 'SUMMER10',
   redemption_url: 'https://shop.example.com/cart?promo=SUMMER10',
@@ -120,9 +144,9 @@ export const validPromoCode = (id = 'code-1') => ({
   enabled: true,
 });
 
-export const validPromoCodePatch = () => ({ enabled: false, usage_count: 5 });
+export const validPromoCodePatch = (): PromoCodePatchPayload => ({ enabled: false, usage_count: 5 });
 
-export const validMemberPut = (email = 'member@example.com') => ({
+export const validMemberPut = (email = 'member@example.com'): MemberPutPayload => ({
   email_address: email,
   status_if_new: 'subscribed',
   status: 'subscribed',
@@ -131,7 +155,7 @@ export const validMemberPut = (email = 'member@example.com') => ({
   marketing_permissions: [{ marketing_permission_id: 'mp1', enabled: true }],
 });
 
-export const validMemberPost = (email = 'member@example.com') => ({
+export const validMemberPost = (email = 'member@example.com'): MemberPostPayload => ({
   email_address: email,
   status: 'subscribed',
   merge_fields: { FNAME: 'Ada' },
@@ -139,14 +163,14 @@ export const validMemberPost = (email = 'member@example.com') => ({
   marketing_permissions: [{ marketing_permission_id: 'mp1', enabled: true }],
 });
 
-export const validMemberPatch = () => ({
+export const validMemberPatch = (): MemberPatchPayload => ({
   status: 'unsubscribed',
   marketing_permissions: [{ marketing_permission_id: 'mp1', enabled: false }],
 });
 
-export const validMemberTags = () => ({ tags: [{ name: 'customer', status: 'active' }], is_syncing: true });
+export const validMemberTags = (): MemberTagsPayload => ({ tags: [{ name: 'customer', status: 'active' }], is_syncing: true });
 
-export const validBatchRequest = () => ({
+export const validBatchRequest = (): BatchRequest => ({
   operations: [
     {
       method: 'POST',
@@ -157,7 +181,7 @@ export const validBatchRequest = () => ({
   ],
 });
 
-export const validListWebhook = () => ({
+export const validListWebhook = (): ListWebhookPayload => ({
   url: 'https://hooks.example.com/mailchimp?secret=s3cret',
   events: { subscribe: true, unsubscribe: true, profile: true, cleaned: true, upemail: true, campaign: false },
   sources: { user: true, admin: true, api: false },
