@@ -28,7 +28,7 @@ async function results(url: string): Promise<{ files: string[]; results: Result[
   const ex = extract();
   ex.on('entry', (header, stream, next) => {
     const chunks: Buffer[] = [];
-    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.on('data', (c: unknown) => chunks.push(c as Buffer));
     stream.on('end', () => {
       files.push(header.name);
       out.push(...(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Result[]));
