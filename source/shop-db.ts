@@ -76,6 +76,12 @@ export function createShopDbSource(db: Knex): ShopSource {
       return new Set(rows.map((r) => String(r.product_id)));
     },
 
+    async productIdsOrderedWithoutVariant(productIds) {
+      if (productIds.length === 0) return new Set();
+      const rows = (await db('order_lines').distinct('product_id').whereIn('product_id', productIds).whereNull('variant_id')) as Array<{ product_id: string }>;
+      return new Set(rows.map((r) => String(r.product_id)));
+    },
+
     async promotion(id) {
       const row = (await db('promotions').where({ id }).first()) as PromotionRow | undefined;
       return row ? promotion(row) : null;

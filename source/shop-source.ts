@@ -39,6 +39,8 @@ export interface ShopSource {
   setSyncEnabled(enabled: boolean): Promise<void>;
   product(id: string): Promise<ProductWithVariants | null>;
   productIdsReferencedByOrders(productIds: string[]): Promise<Set<string>>;
+  /** Of these products, the ones some order line references without a variant. */
+  productIdsOrderedWithoutVariant(productIds: string[]): Promise<Set<string>>;
   promotion(id: string): Promise<PromotionRow | null>;
   promoCode(id: string): Promise<PromoCodeRow | null>;
   customer(emailHash: string): Promise<CustomerRecord | null>;

@@ -44,10 +44,15 @@ export function syncOrder(ctx: SyncContext, orderId: string, options: { force?: 
     try {
       await writeOrder(ctx, payload, sentBefore);
     } catch (err) {
-      if (!(err instanceof MailchimpError && err.kind === 'missing_dependency')) throw err;
+      if (!isMissingDependency(err)) throw err;
       // Mailchimp lost a product we thought it had (e.g. deleted by hand): resend every product, then the order.
       await ensureProducts(ctx, found, true);
-      await writeOrder(ctx, payload, sentBefore);
+      try {
+        await writeOrder(ctx, payload, sentBefore);
+      } catch (again) {
+        if (!isMissingDependency(again)) throw again;
+        return recordFailure(ctx, 'order', orderId, again.message, { detail: again.detail });
+      }
     }
     await state.record('order', orderId, { status: 'synced', contentHash: hash, remoteId: payload.id });
     return {
@@ -56,6 +61,10 @@ export function syncOrder(ctx: SyncContext, orderId: string, options: { force?: 
       ...(customer.awaitConfirmation ? { customerAwaitsConfirmation: customer.entityId } : {}),
     };
   });
+}
+
+function isMissingDependency(err: unknown): err is MailchimpError {
+  return err instanceof MailchimpError && err.kind === 'missing_dependency';
 }
 
 function writeOrder(ctx: SyncContext, payload: OrderPayload, sentBefore: boolean): Promise<void> {

@@ -73,13 +73,32 @@ async function writeProduct(ctx: SyncContext, payload: ProductPayload, found: Pr
     },
     () => mailchimp.updateProduct(config.storeId, id, fields),
   );
-  if (created) return;
+  if (created) {
+    if (found && !variants.some((v) => v.id === id)) {
+      const needed = await ctx.deps.source.productIdsOrderedWithoutVariant([found.product.id]);
+      if (needed.has(found.product.id)) await upsertCodeVariant(ctx, payload);
+    }
+    return;
+  }
   for (const variant of variants) await mailchimp.upsertVariant(config.storeId, id, variant);
   const live = new Set(variants.map((v) => v.id));
   const stale = (found ? deletedVariantIds(found) : []).filter((sku) => !live.has(sku));
-  // A product that gained variants no longer needs the variant named after its code.
-  if (!live.has(id)) stale.push(id);
+  if (!live.has(id) && found) {
+    // The variant named after the product code stays while order lines without a variant point at it.
+    const needed = await ctx.deps.source.productIdsOrderedWithoutVariant([found.product.id]);
+    if (needed.has(found.product.id)) await upsertCodeVariant(ctx, payload);
+    else stale.push(id);
+  }
   for (const sku of stale) await mailchimp.deleteVariant(config.storeId, id, sku);
+}
+
+/** Order lines without a variant reference the variant whose id is the product code (mapping/order.ts). */
+export async function upsertCodeVariant(ctx: SyncContext, payload: Pick<ProductPayload, 'id' | 'title' | 'url' | 'image_url'>): Promise<void> {
+  await ctx.deps.mailchimp.upsertVariant(ctx.deps.config.storeId, payload.id, {
+    id: payload.id, title: payload.title,
+    ...(payload.url ? { url: payload.url } : {}),
+    ...(payload.image_url ? { image_url: payload.image_url } : {}),
+  });
 }
 
 async function removeProduct(ctx: SyncContext, productId: string, remoteId: string | null): Promise<EntityOutcome> {

@@ -1,0 +1,78 @@
+import { fullResyncWorkflow } from '../../../workflows/full-resync';
+import { customerIdForEmail } from '../../../mapping/ids';
+import * as shop from '../../support/shop';
+import { remote, startSyncHarness, type SyncHarness } from '../../support/sync-harness';
+
+describe('full resync', () => {
+  let h: SyncHarness;
+  beforeAll(async () => {
+    h = await startSyncHarness();
+  });
+  afterAll(() => h.stop());
+
+  async function resync(types: 'all' | 'products' = 'all') {
+    return h.client.workflow.execute(fullResyncWorkflow, {
+      workflowId: `${h.config.storeId}:full-resync:${Date.now()}`,
+      taskQueue: h.config.taskQueue,
+      args: [{ storeId: h.config.storeId, types, pageSize: 3 }],
+    });
+  }
+
+  it('creates the store and sends every entity in dependency order; the end state equals the shop', async () => {
+    const { db } = h.t;
+    const shoe = await shop.product(db, { title: 'Red shoe 👟', category: 'Shoes', seo_url: '/p/red-shoe' }, [{ sku: 'SHOE-41', price: '59.90' }, { sku: 'SHOE-42', price: '61.00' }]);
+    const book = await shop.product(db, { title: 'A book' });
+    const ada = await shop.user(db, { email: 'Ada@Example.com ', marketing_opt_in: true });
+    const promo = await shop.promotion(db, { amount: '15' }, [{ code: 'SPRING15' }]);
+    const paid = await shop.order(db, { user_id: ada.id, promo_code: 'SPRING15', discount_total: '3.00', order_total: '68.90' }, [
+      { product_id: shoe.id, variant_id: null, unit_price: '59.90' },
+      { product_id: book.id },
+    ]);
+    const guest = await shop.order(db, { guest_email: 'guest@example.org', guest_first_name: 'Gus', guest_last_name: 'Hidden', status: 'shipped' }, [{ product_id: book.id }]);
+    const pending = await shop.order(db, { guest_email: 'late@example.org', status: 'pending' }, [{ product_id: book.id }]);
+
+    const progress = await resync();
+    expect(progress.done).toBe(true);
+
+    const store = await remote<{ is_syncing: boolean; currency_code: string; list_id: string }>(h, `/ecommerce/stores/${h.config.storeId}`);
+    expect(store).toMatchObject({ is_syncing: false, currency_code: 'USD', list_id: h.config.listId });
+
+    const product = await remote<{ title: string; variants: Array<{ id: string }> }>(h, `/ecommerce/stores/${h.config.storeId}/products/${shoe.code}`);
+    expect(product?.title).toBe('Red shoe 👟');
+    // The paid order has a line for the shoe without a variant: it points at the variant named after the product code.
+    expect(product?.variants.map((v) => v.id).sort()).toEqual([shoe.code, 'SHOE-41', 'SHOE-42'].sort());
+    const variantless = await remote<{ variants: Array<{ id: string; title: string }> }>(h, `/ecommerce/stores/${h.config.storeId}/products/${book.code}`);
+    expect(variantless?.variants).toEqual([expect.objectContaining({ id: book.code, title: 'A book' })]);
+
+    const adaId = customerIdForEmail('ada@example.com');
+    const customer = await remote<{ email_address: string; opt_in_status: boolean }>(h, `/ecommerce/stores/${h.config.storeId}/customers/${adaId}`);
+    expect(customer?.email_address).toBe('ada@example.com');
+    const member = await remote<{ status: string }>(h, `/lists/${h.config.listId}/members/${adaId}`);
+    expect(member?.status).toBe('subscribed');
+
+    const order = await remote<{ customer: { id: string }; promos: Array<{ code: string }>; financial_status: string }>(h, `/ecommerce/stores/${h.config.storeId}/orders/${paid.number}`);
+    expect(order?.customer.id).toBe(adaId);
+    expect(order?.promos.map((p) => p.code)).toEqual(['SPRING15']);
+    const shipped = await remote<{ fulfillment_status: string }>(h, `/ecommerce/stores/${h.config.storeId}/orders/${guest.number}`);
+    expect(shipped?.fulfillment_status).toBe('shipped');
+    const guestCustomer = await remote<{ first_name?: string; last_name?: string }>(h, `/ecommerce/stores/${h.config.storeId}/customers/${customerIdForEmail('guest@example.org')}`);
+    expect(guestCustomer?.first_name).toBe('Gus');
+    expect(guestCustomer?.last_name ?? null).toBeNull();
+    expect(await remote(h, `/ecommerce/stores/${h.config.storeId}/orders/${pending.number}`)).toBeNull();
+
+    const rule = await remote<{ amount: number }>(h, `/ecommerce/stores/${h.config.storeId}/promo-rules/${promo.id}`);
+    expect(rule?.amount).toBeCloseTo(0.15);
+    const code = await remote<{ code: string; redemption_url: string }>(h, `/ecommerce/stores/${h.config.storeId}/promo-rules/${promo.id}/promo-codes/${promo.codeIds[0]}`);
+    expect(code).toMatchObject({ code: 'SPRING15', redemption_url: 'https://shop.example/cart?promo=SPRING15' });
+  });
+
+  it('changes nothing in Mailchimp when run again', async () => {
+    await h.http.post('/_emulator/stats/reset');
+    const progress = await resync();
+    const stats = (await h.http.get('/_emulator/stats')).data as { byRoute: Record<string, number> };
+    const writes = Object.entries(stats.byRoute).filter(([route]) => /^(POST|PUT|PATCH|DELETE) \/3\.0\/ecommerce\/stores\/[^/]+\/(products|customers|orders|promo)/.test(route));
+    expect(writes).toEqual([]);
+    expect(progress.counts.order?.synced ?? 0).toBe(0);
+    expect(progress.counts.order?.unchanged).toBe(2);
+  });
+});
