@@ -1,0 +1,30 @@
+import { createDb } from '../db/knex';
+
+const HELP = `Usage: npm run migrate [-- down]
+
+Applies the shop schema and the sync's own mc_ tables to DATABASE_URL (knex migrations).
+down   rolls every migration back (drops the tables).`;
+
+async function main(): Promise<void> {
+  const arg = process.argv[2];
+  if (arg === '--help' || arg === '-h') return console.log(HELP);
+  const db = createDb();
+  try {
+    if (arg === 'down') {
+      await db.migrate.rollback(undefined, true);
+      console.log('Rolled back every migration.');
+    } else if (arg === undefined) {
+      const [, applied] = (await db.migrate.latest()) as [number, string[]];
+      console.log(applied.length ? `Applied ${applied.join(', ')}` : 'The database is up to date.');
+    } else {
+      throw new Error(`Unknown argument "${arg}".\n${HELP}`);
+    }
+  } finally {
+    await db.destroy();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+});

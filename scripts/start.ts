@@ -1,0 +1,91 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { env } from '../config/env';
+import { ensureSchedules } from '../client/schedules';
+import { createDb, migrateLatest } from '../db/knex';
+import { DEFAULT_SEED, DEFAULT_SIZES } from '../db/seed/generate';
+import { runSeed } from '../db/seed/main';
+import { startEmulator, type RunningEmulator } from '../emulator';
+import { ensureServices, stopServices } from '../services';
+import { portOpen } from '../services/process';
+import { DATA_DIR } from '../services/paths';
+import { createSyncDeps, mailchimpFromEnv, syncConfigFromEnv } from '../workers/deps';
+import { createSyncWorker } from '../workers/worker';
+
+const HELP = `Usage: npm start [-- --no-seed]
+
+The whole job with embedded defaults: starts (or reuses) Temporal and the shop database, applies the
+migrations, fills an empty shop with demo data, starts the bundled Mailchimp emulator when MAILCHIMP_API_URL
+points at it, creates the sync schedules and runs a worker. The first scheduled scan sets up the store and
+starts the first full sync. Ctrl-C stops the worker and everything this command started.`;
+
+function log(message: string): void {
+  console.log(`[start] ${message}`);
+}
+
+/** Starts the bundled emulator when MAILCHIMP_API_URL is a local address where nothing answers yet. */
+async function maybeStartEmulator(): Promise<RunningEmulator | null> {
+  const apiUrl = env('MAILCHIMP_API_URL');
+  if (!apiUrl) return null;
+  const url = new URL(apiUrl);
+  if (!['127.0.0.1', 'localhost'].includes(url.hostname)) return null;
+  const port = Number(url.port || 80);
+  if (await portOpen(url.hostname, port)) {
+    log(`Mailchimp API at ${apiUrl} is already up.`);
+    return null;
+  }
+  const emulator = await startEmulator({
+    port, host: url.hostname, apiKey: env('MAILCHIMP_API_KEY'), listId: env('MAILCHIMP_LIST_ID'),
+    stateFile: env('EMULATOR_STATE_FILE') || `${DATA_DIR}/emulator-state.json`,
+  });
+  log(`Mailchimp emulator on ${emulator.url} (open it in a browser to see the store).`);
+  return emulator;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) return console.log(HELP);
+  const unknown = args.filter((a) => a !== '--no-seed');
+  if (unknown.length) throw new Error(`Unknown argument ${unknown.join(' ')}.\n${HELP}`);
+
+  const started = await ensureServices();
+  log(`Temporal ${env('TEMPORAL_ADDRESS')} (${started.temporal ? 'started' : 'reused'}), Web UI http://127.0.0.1:${env('TEMPORAL_UI_PORT')}`);
+  const db = createDb();
+  await migrateLatest(db);
+  const products = Number(((await db('products').count('* as n').first()) as { n: number | string }).n);
+  if (products === 0 && !args.includes('--no-seed')) {
+    log('The shop is empty: seeding demo data (npm run seed for other sizes).');
+    await runSeed(db, { ...DEFAULT_SIZES, seed: DEFAULT_SEED, reset: false, dryRun: false });
+  }
+  const emulator = await maybeStartEmulator();
+
+  const config = syncConfigFromEnv();
+  const address = env('TEMPORAL_ADDRESS');
+  const namespace = env('TEMPORAL_NAMESPACE');
+  const client = new Client({ connection: await Connection.connect({ address }), namespace });
+  const mailchimp = mailchimpFromEnv();
+  const native = await NativeConnection.connect({ address });
+  const worker = await createSyncWorker({ connection: native, namespace, taskQueue: config.taskQueue, deps: createSyncDeps(db, mailchimp, config, async () => client) });
+  const schedules = await ensureSchedules(client, { storeId: config.storeId, taskQueue: config.taskQueue, interval: env('SYNC_INTERVAL') });
+  // Run each scan once now rather than after the first interval: the first one starts the first full sync.
+  for (const id of schedules) await client.schedule.getHandle(id).trigger();
+  log(`Schedules ${schedules.join(', ')} every ${env('SYNC_INTERVAL')}. Worker on task queue ${config.taskQueue}. Ctrl-C to stop.`);
+
+  try {
+    await worker.run();
+  } finally {
+    log('Stopping.');
+    await native.close();
+    await client.connection.close();
+    mailchimp.close();
+    await emulator?.close();
+    await db.destroy();
+    await stopServices(started);
+    log('Stopped.');
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+});
