@@ -102,7 +102,7 @@ export class BatchRunner {
     this.finalizers.clear();
   }
 
-  /** Resolves once no batch is waiting for operations to run (finalisation may still be pending). */
+  /** Batches that still have operations to run. */
   private active(): BatchRecord[] {
     const out: BatchRecord[] = [];
     for (const batch of this.deps.state.batches.values()) {
@@ -132,7 +132,8 @@ export class BatchRunner {
     try {
       const rate = this.deps.config().batches.opsPerSecond;
       const now = Date.now();
-      this.tokens = Math.min(this.tokens + ((now - this.lastTick) * rate) / 1000, Math.max(1, rate / 2));
+      // at most 500 operations per tick, so HTTP requests keep being served between ticks
+      this.tokens = Math.min(this.tokens + ((now - this.lastTick) * rate) / 1000, Math.max(1, Math.min(rate / 2, 500)));
       this.lastTick = now;
       let active = this.active();
       while (this.tokens >= 1 && active.length > 0 && !this.stopped) {

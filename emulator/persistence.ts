@@ -10,7 +10,7 @@ export class StatePersistence {
   constructor(
     private readonly file: string,
     private readonly snapshot: () => StateSnapshot,
-    private readonly debounceMs = 200,
+    private readonly debounceMs = 500,
   ) {}
 
   load(): StateSnapshot | undefined {
