@@ -1,0 +1,114 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import axios from 'axios';
+import { runSeed } from '../../db/seed/main';
+import { createTestDatabase, type TestDatabase } from './../support/db';
+
+/** The README's main command, as a new user runs it: twice in a row, stopped with Ctrl-C each time. */
+
+const root = path.resolve(__dirname, '../..');
+const API_KEY = 'start-test-key-us1';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 150_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+describe('npm start', () => {
+  let t: TestDatabase;
+  let port: number;
+  let env: NodeJS.ProcessEnv;
+  const storeId = `start_${randomBytes(3).toString('hex')}`;
+  const stateFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mcsync-start-')), 'emulator.json');
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    await runSeed(t.db, { products: 15, customers: 10, orders: 25, promotions: 3, seed: 7, reset: false, dryRun: false });
+    port = await freePort();
+    env = {
+      ...process.env,
+      DATABASE_URL: t.url,
+      MAILCHIMP_API_URL: `http://127.0.0.1:${port}/3.0`,
+      MAILCHIMP_API_KEY: API_KEY,
+      MAILCHIMP_STORE_ID: storeId,
+      TEMPORAL_TASK_QUEUE: `start-test-${storeId}`,
+      EMULATOR_STATE_FILE: stateFile,
+      SYNC_INTERVAL: '2s',
+    };
+  });
+  afterAll(() => t.destroy());
+
+  const http = () => axios.create({ baseURL: `http://127.0.0.1:${port}`, auth: { username: 'x', password: API_KEY }, validateStatus: () => true });
+
+  async function runUntilSynced(): Promise<{ child: ChildProcess; output: () => string }> {
+    const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['scripts/start.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    await until('the first full sync', async () => {
+      const row = await t.db('mc_watermarks').where({ store_id: storeId, entity_type: 'full_sync' }).first();
+      return row ? true : undefined;
+    });
+    return { child, output: () => output };
+  }
+
+  async function stop(child: ChildProcess): Promise<number | null> {
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGINT');
+    return exited;
+  }
+
+  async function stats(): Promise<Record<string, number>> {
+    return ((await http().get('/_emulator/stats')).data as { byRoute: Record<string, number> }).byRoute;
+  }
+
+  function orderCreates(byRoute: Record<string, number>): string[] {
+    return Object.keys(byRoute).filter((route) => route.startsWith('POST') && route.includes('/orders'));
+  }
+
+  async function remoteCounts() {
+    const count = async (resource: string) => (await http().get(`/3.0/ecommerce/stores/${storeId}/${resource}?count=1`)).data.total_items as number;
+    return { products: await count('products'), customers: await count('customers'), orders: await count('orders'), rules: await count('promo-rules') };
+  }
+
+  it('syncs the shop, stops cleanly, and a second run changes nothing', async () => {
+    const first = await runUntilSynced();
+    const store = (await http().get(`/3.0/ecommerce/stores/${storeId}`)).data as { is_syncing: boolean; currency_code: string };
+    expect(store).toMatchObject({ is_syncing: false, currency_code: 'USD' });
+    const counts = await remoteCounts();
+    const paidOrders = Number(((await t.db('orders').whereNot({ status: 'pending' }).count('* as n').first()) as { n: number }).n);
+    const failedOrders = Number(((await t.db('mc_sync_state').where({ store_id: storeId, entity_type: 'order', status: 'failed' }).count('* as n').first()) as { n: number }).n);
+    expect(counts.orders).toBe(paidOrders - failedOrders);
+    expect(counts.products).toBeGreaterThan(0);
+    expect(orderCreates(await stats()).length).toBeGreaterThan(0);
+
+    expect(await stop(first.child)).toBe(0);
+    expect(first.output()).toContain('Stopped.');
+    // The emulator it started is gone with it.
+    await expect(http().get('/_emulator/health')).rejects.toThrow();
+
+    const second = await runUntilSynced();
+    await new Promise((r) => setTimeout(r, 5000)); // two scan intervals pass; their scans find nothing to send
+    expect(await remoteCounts()).toEqual(counts);
+    expect(orderCreates(await stats())).toEqual([]);
+    expect(await stop(second.child)).toBe(0);
+  });
+});
