@@ -24,11 +24,14 @@ export interface FullResyncInput {
   types?: ResyncScope;
   /** Rows per page (one activity). */
   pageSize?: number;
+  /** Pages before the workflow continues as new (keeps its history short). */
+  pagesPerRun?: number;
   /** Carried across continue-as-new; never set it when starting. */
   resume?: { phaseIndex: number; cursor: Cursor | null; startedAt: string; pages: number; counts: Record<string, PageCounts> };
 }
 
 const PAGES_PER_RUN = 100;
+const DEFAULT_PAGE_SIZE = 200;
 
 /**
  * A full resync: store setup, then every row of each type in dependency order, a page per activity,
@@ -39,7 +42,8 @@ export async function fullResyncWorkflow(input: FullResyncInput): Promise<Resync
   const scope = input.types ?? 'all';
   const phases = PHASES[scope];
   if (!phases) throw new Error(`Unknown resync scope "${String(scope)}": use all, products, promotions, customers or orders`);
-  const pageSize = input.pageSize ?? 200;
+  const pageSize = input.pageSize ?? DEFAULT_PAGE_SIZE;
+  const pagesPerRun = input.pagesPerRun ?? PAGES_PER_RUN;
   const resume = input.resume;
   let phaseIndex = resume?.phaseIndex ?? 0;
   let cursor: Cursor | null = resume?.cursor ?? null;
@@ -59,7 +63,7 @@ export async function fullResyncWorkflow(input: FullResyncInput): Promise<Resync
     for (; phaseIndex < phases.length; phaseIndex++) {
       const type = phases[phaseIndex];
       do {
-        if (pagesThisRun >= PAGES_PER_RUN || workflowInfo().continueAsNewSuggested) {
+        if (pagesThisRun >= pagesPerRun || workflowInfo().continueAsNewSuggested) {
           await continueAsNew<typeof fullResyncWorkflow>({ ...input, resume: { phaseIndex, cursor, startedAt: since, pages, counts } });
         }
         const page = await pageActivities.syncPage({ entityType: type, after: cursor, until: since, limit: pageSize });
@@ -75,7 +79,8 @@ export async function fullResyncWorkflow(input: FullResyncInput): Promise<Resync
     await CancellationScope.nonCancellable(() => pageActivities.endFullSync({ startedAt: since, types: phases, succeeded: false }));
     throw err;
   }
-  await pageActivities.endFullSync({ startedAt: since, types: phases, succeeded: true });
+  // Not cancellable: a cancel arriving now must not leave is_syncing stuck at true.
+  await CancellationScope.nonCancellable(() => pageActivities.endFullSync({ startedAt: since, types: phases, succeeded: true }));
   done = true;
   return { phase: 'done', phaseIndex, phases, startedAt, pages, counts, done };
 }

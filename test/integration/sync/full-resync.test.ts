@@ -76,3 +76,56 @@ describe('full resync', () => {
     expect(progress.counts.order?.unchanged).toBe(2);
   });
 });
+
+describe('full resync, long and interrupted', () => {
+  let h: SyncHarness;
+  beforeAll(async () => {
+    h = await startSyncHarness();
+    for (let i = 0; i < 12; i++) await shop.product(h.t.db, { title: `Bulk ${i}` }, [{ price: '5.00' }]);
+  });
+  afterAll(() => h.stop());
+
+  it('continues as new between pages, reports progress, and finishes with everything sent', async () => {
+    const handle = await h.client.workflow.start(fullResyncWorkflow, {
+      workflowId: `${h.config.storeId}:full-resync:can`,
+      taskQueue: h.config.taskQueue,
+      args: [{ storeId: h.config.storeId, types: 'products', pageSize: 2, pagesPerRun: 2 }],
+    });
+    const firstRunId = handle.firstExecutionRunId;
+    const progress = await handle.result();
+    expect(progress).toMatchObject({ done: true, phases: ['product'] });
+    expect(progress.counts.product.synced).toBe(12);
+    const latest = await h.client.workflow.getHandle(handle.workflowId).describe();
+    expect(latest.runId).not.toBe(firstRunId);
+    const products = await remote<{ total_items: number }>(h, `/ecommerce/stores/${h.config.storeId}/products?count=1`);
+    expect(products?.total_items).toBe(12);
+  });
+
+  it('lowers is_syncing when cancelled mid-way', async () => {
+    // Fresh products, so every page has real (slow) Mailchimp work to do when the cancel arrives.
+    for (let i = 0; i < 10; i++) await shop.product(h.t.db, { title: `Slow ${i}` });
+    await h.http.post('/_emulator/config', { latencyMs: 300 });
+    try {
+      const handle = await h.client.workflow.start(fullResyncWorkflow, {
+        workflowId: `${h.config.storeId}:full-resync:cancel`,
+        taskQueue: h.config.taskQueue,
+        args: [{ storeId: h.config.storeId, types: 'all', pageSize: 1 }],
+      });
+      const deadline = Date.now() + 60_000;
+      while ((await handle.query('progress')).pages < 1) {
+        if (Date.now() > deadline) throw new Error('the resync never finished a page');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const syncing = await remote<{ is_syncing: boolean }>(h, `/ecommerce/stores/${h.config.storeId}`);
+      expect(syncing?.is_syncing).toBe(true);
+      await handle.cancel();
+      await expect(handle.result()).rejects.toThrow();
+      const progress = await handle.query('progress').catch(() => null);
+      expect(progress?.done ?? false).toBe(false);
+      const store = await remote<{ is_syncing: boolean }>(h, `/ecommerce/stores/${h.config.storeId}`);
+      expect(store?.is_syncing).toBe(false);
+    } finally {
+      await h.http.post('/_emulator/config', { latencyMs: 0 });
+    }
+  });
+});
