@@ -3,7 +3,7 @@ import { createDb } from '../db/knex';
 const HELP = `Usage: npm run migrate [-- down]
 
 Applies the shop schema and the sync's own mc_ tables to DATABASE_URL (knex migrations).
-down   rolls every migration back (drops the tables).`;
+down   rolls every migration back: it DROPS the shop and mc_ tables (development databases only).`;
 
 async function main(): Promise<void> {
   const arg = process.argv[2];

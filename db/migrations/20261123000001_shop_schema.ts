@@ -1,6 +1,14 @@
 import type { Knex } from 'knex';
 
-/** The reference shop schema: the contract the sync reads (see docs/shop-database.md). */
+/**
+ * The reference shop schema: the contract the sync reads (see docs/shop-database.md).
+ * A table that already exists (a shop that created the contract tables or views itself) is left as it is.
+ */
+
+async function create(knex: Knex, table: string, build: (t: Knex.CreateTableBuilder) => void): Promise<void> {
+  if (await knex.schema.hasTable(table)) return;
+  await knex.schema.createTable(table, build);
+}
 
 function timestamps(t: Knex.CreateTableBuilder, knex: Knex): void {
   t.datetime('created_at', { precision: 3 }).notNullable().defaultTo(knex.raw('CURRENT_TIMESTAMP(3)'));
@@ -11,7 +19,7 @@ function timestamps(t: Knex.CreateTableBuilder, knex: Knex): void {
 }
 
 export async function up(knex: Knex): Promise<void> {
-  await knex.schema.createTable('shop_settings', (t) => {
+  await create(knex, 'shop_settings', (t) => {
     t.string('name', 64).primary();
     t.text('value').notNullable();
     t.datetime('updated_at', { precision: 3 })
@@ -19,7 +27,7 @@ export async function up(knex: Knex): Promise<void> {
       .defaultTo(knex.raw('CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3)'));
   });
 
-  await knex.schema.createTable('products', (t) => {
+  await create(knex, 'products', (t) => {
     t.bigIncrements('id').primary();
     t.string('code', 191).notNullable().unique();
     t.string('title', 500).notNullable();
@@ -33,7 +41,7 @@ export async function up(knex: Knex): Promise<void> {
     timestamps(t, knex);
   });
 
-  await knex.schema.createTable('product_variants', (t) => {
+  await create(knex, 'product_variants', (t) => {
     t.bigIncrements('id').primary();
     t.bigInteger('product_id').unsigned().notNullable().index();
     t.string('sku', 191).notNullable().unique();
@@ -46,7 +54,7 @@ export async function up(knex: Knex): Promise<void> {
     timestamps(t, knex);
   });
 
-  await knex.schema.createTable('users', (t) => {
+  await create(knex, 'users', (t) => {
     t.bigIncrements('id').primary();
     t.string('email', 320).notNullable().index();
     t.string('first_name', 255).nullable();
@@ -56,7 +64,7 @@ export async function up(knex: Knex): Promise<void> {
     timestamps(t, knex);
   });
 
-  await knex.schema.createTable('orders', (t) => {
+  await create(knex, 'orders', (t) => {
     t.bigIncrements('id').primary();
     t.string('order_number', 191).notNullable().unique();
     t.bigInteger('user_id').unsigned().nullable().index();
@@ -79,7 +87,7 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['updated_at', 'id']);
   });
 
-  await knex.schema.createTable('order_lines', (t) => {
+  await create(knex, 'order_lines', (t) => {
     t.bigIncrements('id').primary();
     t.bigInteger('order_id').unsigned().notNullable().index();
     t.bigInteger('product_id').unsigned().notNullable();
@@ -89,7 +97,7 @@ export async function up(knex: Knex): Promise<void> {
     t.decimal('discount', 12, 2).notNullable().defaultTo(0);
   });
 
-  await knex.schema.createTable('promotions', (t) => {
+  await create(knex, 'promotions', (t) => {
     t.bigIncrements('id').primary();
     t.string('title', 500).notNullable();
     t.text('description').nullable();
@@ -102,7 +110,7 @@ export async function up(knex: Knex): Promise<void> {
     timestamps(t, knex);
   });
 
-  await knex.schema.createTable('promo_codes', (t) => {
+  await create(knex, 'promo_codes', (t) => {
     t.bigIncrements('id').primary();
     t.bigInteger('promotion_id').unsigned().notNullable().index();
     t.string('code', 191).notNullable().index();

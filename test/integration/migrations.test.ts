@@ -39,4 +39,21 @@ describe('migrations', () => {
     await t.db('mc_sync_state').insert(row);
     await expect(t.db('mc_sync_state').insert(row)).rejects.toThrow(/Duplicate/);
   });
+
+  it('leaves a contract table the shop created itself as it is', async () => {
+    const own = await createTestDatabase({ migrate: false });
+    try {
+      await own.db.schema.createTable('products', (tb) => {
+        tb.bigIncrements('id');
+        tb.string('code').unique();
+        tb.string('title');
+        tb.string('shop_specific_column');
+      });
+      await own.db.migrate.latest();
+      expect(await own.db.schema.hasColumn('products', 'shop_specific_column')).toBe(true);
+      expect(await own.db.schema.hasTable('mc_sync_state')).toBe(true);
+    } finally {
+      await own.destroy();
+    }
+  });
 });
