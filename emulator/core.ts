@@ -38,6 +38,8 @@ export function buildRouter(): Router<Handler> {
   return router;
 }
 
+const ORDERS_PATTERN = '/ecommerce/stores/{store_id}/orders';
+
 export interface DispatchResult {
   reply: ApiReply;
   /** The matched route pattern, for stats (`(unmatched)` when none). */
@@ -132,6 +134,9 @@ export class EmulatorCore {
       }
       const reply = await match.handler({ params: match.params, query: request.query, body, services: this.services });
       if (request.method !== 'GET' && reply.status < 400) this.onChange();
+      if (request.method === 'POST' && match.pattern === ORDERS_PATTERN && reply.status < 300) {
+        this.stats.orderCreated(match.params.store_id, String((body as { id?: unknown }).id));
+      }
       return { reply, pattern: match.pattern };
     } catch (error) {
       return { reply: problemReply(toApiError(error)), pattern: match.pattern };

@@ -8,6 +8,8 @@ export interface StatsSnapshot {
   inFlight: number;
   batchOperations: number;
   webhookDeliveries: { delivered: number; failed: number };
+  /** Orders created (a POST that stored a new order, directly or in a batch), per `store_id/order_id`. */
+  orderCreates: Record<string, number>;
 }
 
 export class Stats {
@@ -16,6 +18,7 @@ export class Stats {
   private byRoute = new Map<string, number>();
   private byStatus = new Map<string, number>();
   private maxConcurrency = 0;
+  private orderCreates = new Map<string, number>();
   /** In-flight /3.0 requests per API key. */
   private readonly inFlightByKey = new Map<string, number>();
 
@@ -43,7 +46,14 @@ export class Stats {
     this.byStatus.set(code, (this.byStatus.get(code) ?? 0) + 1);
   }
 
+  /** An order was created: more than one per id means Mailchimp got the same order twice. */
+  orderCreated(storeId: string, orderId: string): void {
+    const key = `${storeId}/${orderId}`;
+    this.orderCreates.set(key, (this.orderCreates.get(key) ?? 0) + 1);
+  }
+
   reset(): void {
+    this.orderCreates.clear();
     this.since = new Date().toISOString();
     this.requests = 0;
     this.byRoute.clear();
@@ -61,6 +71,7 @@ export class Stats {
       byStatus: Object.fromEntries(this.byStatus),
       maxConcurrency: this.maxConcurrency,
       inFlight,
+      orderCreates: Object.fromEntries(this.orderCreates),
       ...extra,
     };
   }
