@@ -1,0 +1,383 @@
+/**
+ * `npm run bench -- --size small|large [--latency-ms 100] [--jitter-ms 20] [--updates 40] [--interval 5s] [--out docs/benchmarks.md]`
+ *
+ * Seeds a fresh database, runs the first full sync against the emulator set up like Mailchimp (10 connections per key,
+ * latency L with jitter) with the worker in its own process, then measures incremental latency on the immediate
+ * path (notifyEntityChanged) and the polling path (the change-scan schedules). Writes bench/results/*.{json,md}.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { Command } from 'commander';
+import { notifyEntityChanged } from '../client/entity-workflows';
+import { ensureSchedules, SCAN_SCOPES, scheduleId } from '../client/schedules';
+import { toMs } from '../config/duration';
+import { env } from '../config/env';
+import { generateShop } from '../db/seed/generate';
+import { writeShop } from '../db/seed/write';
+import { startEmulator } from '../emulator';
+import type { ResyncProgress } from '../workflows/signals';
+import { ensureServices } from '../services';
+import { DATA_DIR, PROJECT_ROOT } from '../services/paths';
+import {
+  createFreshDatabase, machine, memoryOf, percentile, recordedPid, sleep, spawnWorker, suffix, writeSection, type WorkerStats,
+} from './lib';
+import { temporalCounts, type TemporalCounts } from './temporal-stats';
+
+export const SIZES = {
+  small: { products: 500, customers: 2_000, orders: 5_000, promotions: 50 },
+  // 1–3 codes per promotion: about 2,000 promo codes.
+  large: { products: 20_000, customers: 50_000, orders: 100_000, promotions: 1_000 },
+} as const;
+type Size = keyof typeof SIZES;
+
+const API_KEY = 'bench-emulator-key-us1';
+const LIST_ID = 'a1b2c3d4e5';
+const CONNECTIONS = 10;
+
+interface PhaseResult {
+  type: string;
+  seconds: number;
+  synced: number;
+  unchanged: number;
+  failed: number;
+  skipped: number;
+  entitiesPerSecond: number;
+  requests: number;
+  requestsPerSecond: number;
+  /** requests/s ÷ (10 / L). */
+  ofBound: number;
+  requestsPerEntity: number;
+}
+
+export interface BenchResult {
+  size: Size;
+  command: string;
+  date: string;
+  machine: ReturnType<typeof machine>;
+  latencyMs: number;
+  jitterMs: number;
+  boundRequestsPerSecond: number;
+  shop: Record<string, number>;
+  seedSeconds: number;
+  fullSync: {
+    seconds: number;
+    entities: number;
+    entitiesPerSecond: number;
+    requests: number;
+    requestsPerSecond: number;
+    ofBound: number;
+    requestsPerEntity: number;
+    phases: PhaseResult[];
+    pages: number;
+  };
+  temporal: TemporalCounts;
+  memory: { workerPeakMb: number | null; temporalPeakMb: number | null; temporalSampledPeakMb: number | null };
+  split: {
+    wallSeconds: number;
+    activitySeconds: number;
+    temporalSeconds: number;
+    mailchimpRequestSeconds: number;
+    mailchimpConnectionUtilisation: number;
+    dbQueries: number;
+    dbSeconds: number;
+    workerCpuSeconds: number;
+  };
+  incremental: {
+    interval: string;
+    immediate: { n: number; p50: number; p95: number; p99: number; max: number };
+    polling: { n: number; p50: number; p95: number; p99: number; max: number };
+  };
+}
+
+function parseArgs(argv: string[]) {
+  const program = new Command()
+    .name('bench')
+    .option('--size <size>', 'small or large', 'small')
+    .option('--latency-ms <ms>', 'emulated Mailchimp latency per call', '100')
+    .option('--jitter-ms <ms>', 'uniform extra latency 0..jitter', '20')
+    .option('--updates <n>', 'rows changed in the incremental phase (half immediate, half polling)', '40')
+    .option('--interval <duration>', 'SYNC_INTERVAL of the change-scan schedules', '5s')
+    .option('--page-size <n>', 'rows per full-resync page (default: the workflow\'s)')
+    .option('--out <file>', 'also write the markdown report into this file (e.g. docs/benchmarks.md)')
+    .option('--keep-db', 'keep the benchmark database');
+  program.parse(argv, { from: 'user' });
+  const o = program.opts<{ size: string; latencyMs: string; jitterMs: string; updates: string; interval: string; pageSize?: string; out?: string; keepDb?: boolean }>();
+  if (!(o.size in SIZES)) throw new Error(`--size must be small or large, got ${o.size}`);
+  return {
+    size: o.size as Size, latencyMs: Number(o.latencyMs), jitterMs: Number(o.jitterMs), updates: Number(o.updates),
+    interval: o.interval, pageSize: o.pageSize ? Number(o.pageSize) : undefined, out: o.out, keepDb: Boolean(o.keepDb),
+  };
+}
+
+function log(message: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
+  const meanLatencyS = (args.latencyMs + args.jitterMs / 2) / 1000;
+  const bound = CONNECTIONS / meanLatencyS;
+  await ensureServices();
+
+  const id = suffix();
+  const storeId = `bench_${id}`;
+  const taskQueue = `bench-${id}`;
+  log(`seeding a ${args.size} shop`);
+  const seedStart = Date.now();
+  const fresh = await createFreshDatabase(`bench_${args.size}`);
+  const data = generateShop({ seed: 42, ...SIZES[args.size] });
+  const shop = await writeShop(fresh.db, data);
+  const seedSeconds = (Date.now() - seedStart) / 1000;
+  log(`seeded in ${seedSeconds.toFixed(1)} s: ${JSON.stringify(shop)}`);
+
+  const emulator = await startEmulator({
+    port: 0, apiKey: API_KEY, listId: LIST_ID, stateFile: '', latencyMs: args.latencyMs, jitterMs: args.jitterMs, maxConcurrent: CONNECTIONS,
+  });
+  const statsOf = async () => {
+    const res = await fetch(`${emulator.url}/_emulator/stats`);
+    return (await res.json()) as { requests: number; byRoute: Record<string, number>; byStatus: Record<string, number>; maxConcurrency: number };
+  };
+  const address = env('TEMPORAL_ADDRESS');
+  const namespace = env('TEMPORAL_NAMESPACE');
+  const worker = spawnWorker({
+    DATABASE_URL: fresh.url, TEMPORAL_TASK_QUEUE: taskQueue, MAILCHIMP_API_URL: `${emulator.url}/3.0`, MAILCHIMP_API_KEY: API_KEY,
+    MAILCHIMP_STORE_ID: storeId, MAILCHIMP_LIST_ID: LIST_ID, MAILCHIMP_MAX_CONNECTIONS: String(CONNECTIONS),
+  });
+  const client = new Client({ connection: await Connection.connect({ address }), namespace });
+  const temporalPid = recordedPid('temporal', DATA_DIR);
+  let temporalSampledPeakMb: number | null = null;
+  let workerPeakMb: number | null = null;
+  const sampleMemory = () => {
+    const w = memoryOf(worker.pid);
+    if (w) workerPeakMb = Math.max(workerPeakMb ?? 0, w.peakMb);
+    const t = temporalPid ? memoryOf(temporalPid) : null;
+    if (t) temporalSampledPeakMb = Math.max(temporalSampledPeakMb ?? 0, t.rssMb);
+  };
+  const cleanups: Array<() => Promise<unknown>> = [];
+  try {
+    await worker.ready;
+    log(`worker ${worker.pid} ready on ${taskQueue}; full sync starts (L = ${args.latencyMs} ms + 0..${args.jitterMs} ms, bound ${bound.toFixed(1)} req/s)`);
+    await fetch(`${emulator.url}/_emulator/stats/reset`, { method: 'POST' });
+    const before: WorkerStats | null = await worker.stats();
+
+    // ---- full sync, timed per phase by polling the progress query ----
+    const resyncId = `${storeId}:full-resync`;
+    const t0 = Date.now();
+    const handle = await client.workflow.start('fullResyncWorkflow', {
+      workflowId: resyncId, taskQueue, args: [{ storeId, types: 'all', ...(args.pageSize ? { pageSize: args.pageSize } : {}) }],
+    });
+    const boundaries: Array<{ phase: string; at: number; requests: number }> = [];
+    let last: ResyncProgress | null = null;
+    let finished = false;
+    const result = handle.result().then((r: ResyncProgress) => {
+      finished = true;
+      return r;
+    });
+    result.catch(() => {
+      finished = true;
+    });
+    let lastLog = 0;
+    while (!finished) {
+      sampleMemory();
+      try {
+        const p = await client.workflow.getHandle(resyncId).query<ResyncProgress>('progress');
+        if (!last || p.phase !== last.phase) boundaries.push({ phase: p.phase, at: Date.now(), requests: (await statsOf()).requests });
+        last = p;
+        if (Date.now() - lastLog > 15_000) {
+          lastLog = Date.now();
+          const done = Object.values(p.counts).reduce((n, c) => n + c.synced + c.unchanged + c.failed + c.skipped + c.deleted, 0);
+          log(`  ${p.phase}: ${done} entities, ${p.pages} pages, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+        }
+      } catch {
+        // between runs (continue-as-new) or finishing
+      }
+      await sleep(200);
+    }
+    const final = await result;
+    const t1 = Date.now();
+    const endStats = await statsOf();
+    boundaries.push({ phase: 'end', at: t1, requests: endStats.requests });
+    sampleMemory();
+    const after: WorkerStats | null = await worker.stats();
+    const wall = (t1 - t0) / 1000;
+    log(`full sync done in ${wall.toFixed(1)} s, ${endStats.requests} requests, max concurrency ${endStats.maxConcurrency}`);
+
+    const phases: PhaseResult[] = [];
+    // The first boundary is store setup (phase "product" from the start); each later one starts the next type.
+    for (let i = 0; i < boundaries.length - 1; i++) {
+      const b = boundaries[i];
+      if (b.phase === 'finishing' || b.phase === 'done') continue;
+      const start = i === 0 ? t0 : b.at;
+      const seconds = (boundaries[i + 1].at - start) / 1000;
+      const c = final.counts[b.phase] ?? { synced: 0, unchanged: 0, failed: 0, skipped: 0, deleted: 0, paused: 0 };
+      const entities = c.synced + c.unchanged + c.failed + c.skipped;
+      const requests = boundaries[i + 1].requests - (i === 0 ? 0 : b.requests);
+      phases.push({
+        type: b.phase, seconds, synced: c.synced, unchanged: c.unchanged, failed: c.failed, skipped: c.skipped,
+        entitiesPerSecond: entities / seconds, requests, requestsPerSecond: requests / seconds, ofBound: requests / seconds / bound,
+        requestsPerEntity: entities ? requests / entities : 0,
+      });
+    }
+    const entities = Object.values(final.counts).reduce((n, c) => n + c.synced + c.unchanged + c.failed + c.skipped, 0);
+
+    // ---- incremental latency ----
+    const interval = args.interval;
+    await ensureSchedules(client, { storeId, taskQueue, interval });
+    cleanups.push(async () => {
+      for (const scope of SCAN_SCOPES) await client.schedule.getHandle(scheduleId(storeId, scope)).delete().catch(() => undefined);
+    });
+    const store = emulator.state.stores.get(storeId);
+    if (!store) throw new Error('The store is not in the emulator after the full sync');
+    const productRows = (await fresh.db('products').select('id', 'code').where({ status: 'active' }).orderBy('id')) as Array<{ id: string; code: string }>;
+    const products = productRows.filter((p) => store.products.has(p.code)).slice(0, Math.ceil(args.updates / 2));
+    const orderRows = (await fresh.db('orders').select('id', 'order_number').orderBy('id').limit(Math.max(200, args.updates * 4))) as Array<{ id: string; order_number: string }>;
+    const orders = orderRows.filter((o) => store.orders.has(o.order_number)).slice(0, Math.floor(args.updates / 2));
+    const changes: Array<{ kind: 'product' | 'order'; id: string; remoteId: string; value: string; path: 'immediate' | 'polling'; committedAt: number; seenAt?: number }> = [];
+    const target = { storeId, taskQueue };
+    // Let the schedules settle into their rhythm before measuring.
+    await sleep(toMs(interval));
+    const spacing = Math.max(100, Math.floor((2 * toMs(interval)) / Math.max(1, args.updates)));
+    const watcher = setInterval(() => {
+      const now = Date.now();
+      for (const c of changes) {
+        if (c.seenAt) continue;
+        const record = c.kind === 'product' ? store.products.get(c.remoteId) : store.orders.get(c.remoteId);
+        const value = c.kind === 'product' ? record?.data.title : record?.data.landing_site;
+        if (value === c.value) c.seenAt = now;
+      }
+    }, 20);
+    cleanups.push(async () => clearInterval(watcher));
+    const items = [
+      ...products.map((p) => ({ kind: 'product' as const, id: String(p.id), remoteId: p.code })),
+      ...orders.map((o) => ({ kind: 'order' as const, id: String(o.id), remoteId: o.order_number })),
+    ];
+    log(`incremental: ${items.length} changes, every ${spacing} ms, schedules every ${interval}`);
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      const mark = `bench-${id}-${i}`;
+      const path = i % 2 === 0 ? 'immediate' : 'polling';
+      let value: string;
+      if (item.kind === 'product') {
+        const row = (await fresh.db('products').where({ id: item.id }).first('title')) as { title: string };
+        value = `${row.title.replace(/ \[bench-.*\]$/, '')} [${mark}]`;
+        await fresh.db('products').where({ id: item.id }).update({ title: value });
+      } else {
+        value = `https://bench.example/${mark}`;
+        await fresh.db('orders').where({ id: item.id }).update({ landing_site: value });
+      }
+      const change = { ...item, value, path: path as 'immediate' | 'polling', committedAt: Date.now() };
+      changes.push(change);
+      if (path === 'immediate') await notifyEntityChanged(client, target, item.kind, item.id);
+      await sleep(spacing);
+    }
+    const deadline = Date.now() + toMs(interval) * 3 + 30_000;
+    while (changes.some((c) => !c.seenAt) && Date.now() < deadline) await sleep(100);
+    sampleMemory();
+    const latencies = (p: 'immediate' | 'polling') => {
+      const list = changes.filter((c) => c.path === p);
+      const seen = list.filter((c) => c.seenAt).map((c) => ((c.seenAt as number) - c.committedAt) / 1000);
+      if (seen.length < list.length) log(`WARNING: ${list.length - seen.length} ${p} changes were not seen in time`);
+      return { n: seen.length, p50: percentile(seen, 50), p95: percentile(seen, 95), p99: percentile(seen, 99), max: percentile(seen, 100) };
+    };
+    const incremental = { interval, immediate: latencies('immediate'), polling: latencies('polling') };
+    for (const run of cleanups.splice(0)) await run();
+
+    const temporal = await temporalCounts(client, taskQueue, resyncId);
+    const workerMem = memoryOf(worker.pid);
+    const temporalMem = temporalPid ? memoryOf(temporalPid) : null;
+    const mailchimpMs = (after?.mailchimpMs ?? 0) - (before?.mailchimpMs ?? 0);
+    const activitySeconds = temporal.resyncActivityMs / 1000;
+    const report: BenchResult = {
+      size: args.size, command, date: new Date().toISOString(), machine: machine(), latencyMs: args.latencyMs, jitterMs: args.jitterMs,
+      boundRequestsPerSecond: bound, shop, seedSeconds,
+      fullSync: {
+        seconds: wall, entities, entitiesPerSecond: entities / wall, requests: endStats.requests, requestsPerSecond: endStats.requests / wall,
+        ofBound: endStats.requests / wall / bound, requestsPerEntity: endStats.requests / Math.max(1, entities), phases, pages: final.pages,
+      },
+      temporal,
+      memory: { workerPeakMb: workerMem?.peakMb ?? workerPeakMb, temporalPeakMb: temporalMem?.peakMb ?? null, temporalSampledPeakMb },
+      split: {
+        wallSeconds: wall,
+        activitySeconds,
+        temporalSeconds: wall - activitySeconds,
+        mailchimpRequestSeconds: mailchimpMs / 1000,
+        mailchimpConnectionUtilisation: activitySeconds > 0 ? mailchimpMs / 1000 / (CONNECTIONS * activitySeconds) : 0,
+        dbQueries: (after?.dbQueries ?? 0) - (before?.dbQueries ?? 0),
+        dbSeconds: ((after?.dbMs ?? 0) - (before?.dbMs ?? 0)) / 1000,
+        workerCpuSeconds: ((after?.cpuUserMs ?? 0) + (after?.cpuSystemMs ?? 0) - (before?.cpuUserMs ?? 0) - (before?.cpuSystemMs ?? 0)) / 1000,
+      },
+      incremental,
+    };
+    const markdown = renderMarkdown(report);
+    const dir = path.join(PROJECT_ROOT, 'bench', 'results');
+    fs.mkdirSync(dir, { recursive: true });
+    const stamp = report.date.replace(/[:.]/g, '-');
+    fs.writeFileSync(path.join(dir, `${args.size}-${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
+    fs.writeFileSync(path.join(dir, `${args.size}-${stamp}.md`), markdown);
+    if (args.out) writeSection(path.resolve(args.out), `bench:${args.size}`, markdown);
+    process.stdout.write(`${markdown}\n`);
+  } finally {
+    for (const run of cleanups) await run().catch(() => undefined);
+    await worker.stop();
+    await client.connection.close();
+    await emulator.close();
+    if (args.keepDb) await fresh.db.destroy();
+    else await fresh.destroy();
+  }
+}
+
+const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
+const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '–');
+
+export function renderMarkdown(r: BenchResult): string {
+  const s = r.split;
+  const lines = [
+    `## Full sync and incremental latency: ${r.size} shop`,
+    '',
+    `Run ${r.date} on ${r.machine.nproc} CPU (${r.machine.cpu}), ${r.machine.memoryGb} GB RAM, Node ${r.machine.node}.`,
+    `Reproduce: \`${r.command}\``,
+    '',
+    `Shop: ${Object.entries(r.shop).filter(([t]) => t !== 'shop_settings').map(([t, n]) => `${n} ${t}`).join(', ')} (seeded in ${f1(r.seedSeconds)} s).`,
+    `Emulator: ${CONNECTIONS} connections per key, latency ${r.latencyMs} ms + 0..${r.jitterMs} ms jitter: mean L = ${(r.latencyMs + r.jitterMs / 2) / 1000} s, so direct calls are bounded by 10 / L = ${f1(r.boundRequestsPerSecond)} requests/s.`,
+    '',
+    '| Entity type | Wall time (s) | Entities | Entities/s | Mailchimp requests | Requests/s | Of 10 / L | Requests per entity |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...r.fullSync.phases.map((p) => {
+      const n = p.synced + p.unchanged + p.failed + p.skipped;
+      return `| ${p.type} | ${f1(p.seconds)} | ${n}${p.failed ? ` (${p.failed} failed)` : ''}${p.skipped ? ` (${p.skipped} skipped)` : ''} | ${f1(p.entitiesPerSecond)} | ${p.requests} | ${f1(p.requestsPerSecond)} | ${f2(p.ofBound)} | ${f2(p.requestsPerEntity)} |`;
+    }),
+    `| **total** | **${f1(r.fullSync.seconds)}** | **${r.fullSync.entities}** | **${f1(r.fullSync.entitiesPerSecond)}** | **${r.fullSync.requests}** | **${f1(r.fullSync.requestsPerSecond)}** | **${f2(r.fullSync.ofBound)}** | **${f2(r.fullSync.requestsPerEntity)}** |`,
+    '',
+    `(The first row includes store setup; entities include failed and skipped rows; requests per entity include the customers and products an order creates on its way.)`,
+    '',
+    '| Measure | Value |',
+    '|---|---:|',
+    `| Temporal workflow executions on the task queue (runs) | ${r.temporal.workflows} |`,
+    `| Temporal activities (attempts) | ${r.temporal.activities} (${r.temporal.activityAttempts}) |`,
+    `| Full-sync pages | ${r.fullSync.pages} |`,
+    `| Worker peak RSS (VmHWM) | ${f1(r.memory.workerPeakMb ?? NaN)} MB |`,
+    `| Temporal dev server peak RSS (VmHWM since it started; sampled during the run) | ${f1(r.memory.temporalPeakMb ?? NaN)} MB (${f1(r.memory.temporalSampledPeakMb ?? NaN)} MB) |`,
+    `| Incremental, immediate path (n = ${r.incremental.immediate.n}) p50 / p95 / p99 | ${f2(r.incremental.immediate.p50)} / ${f2(r.incremental.immediate.p95)} / ${f2(r.incremental.immediate.p99)} s |`,
+    `| Incremental, polling path every ${r.incremental.interval} (n = ${r.incremental.polling.n}) p50 / p95 / p99 | ${f2(r.incremental.polling.p50)} / ${f2(r.incremental.polling.p95)} / ${f2(r.incremental.polling.p99)} s |`,
+    '',
+    '**Where the full-sync time goes** (sums over concurrent work, so they overlap):',
+    '',
+    `- wall ${f1(s.wallSeconds)} s = activities ${f1(s.activitySeconds)} s + Temporal (scheduling, workflow tasks, continue-as-new between pages) ${f1(s.temporalSeconds)} s`,
+    `- Mailchimp: ${f1(s.mailchimpRequestSeconds)} s of request time, i.e. the ${CONNECTIONS} connections were busy ${f1(100 * s.mailchimpConnectionUtilisation)} % of the activity time`,
+    `- database: ${s.dbQueries} queries, ${f1(s.dbSeconds)} s of query time (${f2(s.dbQueries / Math.max(1, r.fullSync.entities))} queries per entity)`,
+    `- worker CPU (mapping, hashing, JSON, drivers, SDK): ${f1(s.workerCpuSeconds)} s`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+if (require.main === module) {
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,87 @@
+/**
+ * A sync worker in its own process, for the benchmark and the fault suite: the parent can measure its peak RSS
+ * (/proc/<pid>/status) and kill it with SIGKILL. Configured entirely by the environment (config/variables.ts).
+ * Cheap instrumentation: Mailchimp request durations (the client's onRequest), shop-database query durations
+ * (knex query events) and the process's CPU time, sent to the parent on request over IPC.
+ */
+import { NativeConnection } from '@temporalio/worker';
+import { env, envInt } from '../config/env';
+import { createDb } from '../db/knex';
+import { createMailchimpClient } from '../mailchimp';
+import { createSyncDeps, lazyTemporalClient, syncConfigFromEnv } from '../workers/deps';
+import { createSyncWorker } from '../workers/worker';
+
+export interface WorkerStats {
+  pid: number;
+  mailchimpRequests: number;
+  mailchimpMs: number;
+  dbQueries: number;
+  dbMs: number;
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  uptimeMs: number;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const stats = { mailchimpRequests: 0, mailchimpMs: 0, dbQueries: 0, dbMs: 0 };
+  const address = env('TEMPORAL_ADDRESS');
+  const namespace = env('TEMPORAL_NAMESPACE');
+  const config = syncConfigFromEnv();
+  const db = createDb(env('DATABASE_URL'), { min: 0, max: Number(process.env.BENCH_DB_POOL ?? 10) });
+  const queryStarts = new Map<string, number>();
+  db.on('query', (q: { __knexQueryUid: string }) => queryStarts.set(q.__knexQueryUid, performance.now()));
+  const queryDone = (_r: unknown, q: { __knexQueryUid: string }) => {
+    const t0 = queryStarts.get(q.__knexQueryUid);
+    if (t0 === undefined) return;
+    queryStarts.delete(q.__knexQueryUid);
+    stats.dbQueries += 1;
+    stats.dbMs += performance.now() - t0;
+  };
+  db.on('query-response', queryDone);
+  db.on('query-error', (err: unknown, q: { __knexQueryUid: string }) => queryDone(err, q));
+  const mailchimp = createMailchimpClient({
+    apiKey: env('MAILCHIMP_API_KEY'),
+    baseUrl: env('MAILCHIMP_API_URL') || undefined,
+    maxConnections: envInt('MAILCHIMP_MAX_CONNECTIONS'),
+    timeoutMs: envInt('MAILCHIMP_TIMEOUT_MS'),
+    onRequest: (event) => {
+      stats.mailchimpRequests += 1;
+      stats.mailchimpMs += event.durationMs;
+    },
+  });
+  const connection = await NativeConnection.connect({ address });
+  const worker = await createSyncWorker({
+    connection, namespace, taskQueue: config.taskQueue,
+    deps: createSyncDeps(db, mailchimp, config, lazyTemporalClient(address, namespace)),
+  });
+  process.on('message', (message: unknown) => {
+    if (message !== 'stats') return;
+    const cpu = process.cpuUsage();
+    const snapshot: WorkerStats = {
+      pid: process.pid, ...stats, cpuUserMs: cpu.user / 1000, cpuSystemMs: cpu.system / 1000, uptimeMs: Date.now() - started,
+    };
+    process.send?.({ stats: snapshot });
+  });
+  const stop = () => worker.shutdown();
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  process.once('disconnect', stop);
+  const running = worker.run();
+  process.send?.({ ready: true });
+  try {
+    await running;
+  } finally {
+    await connection.close();
+    await db.destroy();
+    mailchimp.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    process.exit(1);
+  },
+);
