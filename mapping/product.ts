@@ -3,7 +3,7 @@
  * A variant is identified in Mailchimp by its SKU; a product without active variants gets one placeholder variant
  * whose id is the product code (order lines of variant-less products point at it).
  */
-import type { ProductPayload, VariantPayload } from '../mailchimp/schemas';
+import type { ProductPatchPayload, ProductPayload, VariantPayload } from '../mailchimp/schemas';
 import type { ProductRow, ProductWithVariants, ShopSettings, VariantRow } from '../source/types';
 import { isoUtc } from './dates';
 import { nonNegativeMoney, sameCurrency } from './money';
@@ -129,3 +129,18 @@ export function mapProduct(p: ProductWithVariants, settings: ShopSettings): Mapp
   return ok(payload);
 }
 
+
+/** Optional text fields of a product that the shop can clear; a PATCH leaves out nothing of them. */
+const CLEARABLE_PRODUCT_FIELDS = ['handle', 'url', 'description', 'type', 'vendor', 'image_url'] as const;
+
+/**
+ * The PATCH body that updates a product already in Mailchimp: every field but `id` and `variants` (the caller
+ * writes variants one by one). A PATCH keeps whatever a body leaves out, so an optional text field the mapper left
+ * out because the shop cleared it is sent as "" to clear it in Mailchimp too.
+ */
+export function productPatchFrom(payload: ProductPayload): ProductPatchPayload {
+  const { id: _id, variants: _variants, ...fields } = payload;
+  const patch: ProductPatchPayload = { ...fields };
+  for (const field of CLEARABLE_PRODUCT_FIELDS) patch[field] ??= '';
+  return patch;
+}

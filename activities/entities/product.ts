@@ -1,4 +1,4 @@
-import { deletedVariantIds, mapProduct } from '../../mapping/product';
+import { deletedVariantIds, mapProduct, productPatchFrom } from '../../mapping/product';
 import type { ProductPayload } from '../../mailchimp/schemas';
 import type { SyncStateRow } from '../../db/sync-state';
 import type { ProductWithVariants } from '../../source/types';
@@ -18,7 +18,10 @@ export function syncProduct(ctx: SyncContext, productId: string, options: { forc
     if (!found) {
       const referenced = await source.productIdsReferencedByOrders([productId]);
       if (!referenced.has(productId)) return removeProduct(ctx, productId, previous?.remote_id ?? null);
-      return upsertProduct(ctx, productId, goneProductPlaceholder(productId), null, previous, options);
+      const placeholder = goneProductPlaceholder(productId);
+      // The orders already in Mailchimp point at the product as it was sent: it stays, but with nothing for sale.
+      if (previous?.remote_id && previous.remote_id !== placeholder.id) await clearStock(ctx, previous.remote_id);
+      return upsertProduct(ctx, productId, placeholder, null, previous, options);
     }
 
     let mapped = mapProduct(found, ctx.settings);
@@ -63,7 +66,7 @@ function placeholderOf(found: ProductWithVariants, ctx: SyncContext) {
 
 async function writeProduct(ctx: SyncContext, payload: ProductPayload, found: ProductWithVariants | null, exists: boolean): Promise<void> {
   const { mailchimp, config } = ctx.deps;
-  const { id, variants, ...fields } = payload;
+  const { id, variants } = payload;
   let created = false;
   await upsert(
     exists,
@@ -71,7 +74,7 @@ async function writeProduct(ctx: SyncContext, payload: ProductPayload, found: Pr
       await mailchimp.createProduct(config.storeId, payload);
       created = true;
     },
-    () => mailchimp.updateProduct(config.storeId, id, fields),
+    () => mailchimp.updateProduct(config.storeId, id, productPatchFrom(payload)),
   );
   if (created) {
     if (found && !variants.some((v) => v.id === id)) {
@@ -99,6 +102,20 @@ export async function upsertCodeVariant(ctx: SyncContext, payload: Pick<ProductP
     ...(payload.url ? { url: payload.url } : {}),
     ...(payload.image_url ? { image_url: payload.image_url } : {}),
   });
+}
+
+/** Sets every variant of a product in Mailchimp to no stock (nothing to do when Mailchimp no longer has it). */
+async function clearStock(ctx: SyncContext, remoteId: string): Promise<void> {
+  const { mailchimp, config } = ctx.deps;
+  const remote = await mailchimp.getProduct(config.storeId, remoteId);
+  for (const v of remote?.variants ?? []) {
+    if (v.inventory_quantity === 0) continue;
+    await mailchimp.upsertVariant(config.storeId, remoteId, {
+      id: v.id, title: v.title, inventory_quantity: 0,
+      ...(v.url ? { url: v.url } : {}), ...(v.sku ? { sku: v.sku } : {}),
+      ...(typeof v.price === 'number' ? { price: v.price } : {}), ...(v.image_url ? { image_url: v.image_url } : {}),
+    });
+  }
 }
 
 async function removeProduct(ctx: SyncContext, productId: string, remoteId: string | null): Promise<EntityOutcome> {

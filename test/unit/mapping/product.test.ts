@@ -1,10 +1,11 @@
-import { productPutSchema, productSchema } from '../../../mailchimp/schemas';
+import { productPatchSchema, productPutSchema, productSchema } from '../../../mailchimp/schemas';
 import {
   deletedVariantIds,
   isProductLive,
   liveVariantIds,
   mapProduct,
   productHandle,
+  productPatchFrom,
   productUrl,
 } from '../../../mapping/product';
 import { expectSchemaAccepts, payloadOf, productRow, productWith, settings, variantRow } from './fixtures';
@@ -241,5 +242,21 @@ describe('isProductLive / liveVariantIds / deletedVariantIds', () => {
   });
   it('a SKU that is both deleted and active (re-created) is not deleted', () => {
     expect(deletedVariantIds(productWith({}, [a, variantRow({ sku: 'A', status: 'deleted' })]))).toEqual([]);
+  });
+});
+
+describe('productPatchFrom', () => {
+  it('sends every field but id and variants, as mapped', () => {
+    const p = payloadOf(mapProduct(productWith(), settings));
+    const { id: _id, variants: _variants, ...fields } = p;
+    expect(productPatchFrom(p)).toEqual(fields);
+  });
+  it('clears optional text fields the shop emptied, so the PATCH does not keep the old values', () => {
+    const p = payloadOf(mapProduct(productWith({ description: null, category: null, vendor: null, seo_url: null, image_url: null }), settings));
+    const patch = productPatchFrom(p);
+    expect(patch).toMatchObject({ description: '', type: '', vendor: '', url: '', handle: '', image_url: '' });
+    expect(patch).not.toHaveProperty('id');
+    expect(patch).not.toHaveProperty('variants');
+    expect(productPatchSchema.safeParse(patch).success).toBe(true);
   });
 });
