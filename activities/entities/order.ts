@@ -45,8 +45,15 @@ export function syncOrder(ctx: SyncContext, orderId: string, options: { force?: 
       await writeOrder(ctx, payload, sentBefore);
     } catch (err) {
       if (!isMissingDependency(err)) throw err;
-      // Mailchimp lost a product we thought it had (e.g. deleted by hand): resend every product, then the order.
-      await ensureProducts(ctx, found, true);
+      // Mailchimp lost a product we thought it had (e.g. deleted by hand), or a line names a variant the shop no
+      // longer sells (inactive or deleted, so never sent): resend every product, keep each variant the order names
+      // (without stock), then the order.
+      // Only a product that is really gone is resent (a forced resend deletes the variants the shop no longer
+      // sells, which would race with another order putting back the variant it needs).
+      if (await ensureLineVariants(ctx, payload)) {
+        await ensureProducts(ctx, found, true);
+        await ensureLineVariants(ctx, payload);
+      }
       try {
         await writeOrder(ctx, payload, sentBefore);
       } catch (again) {
@@ -61,6 +68,26 @@ export function syncOrder(ctx: SyncContext, orderId: string, options: { force?: 
       ...(customer.awaitConfirmation ? { customerAwaitsConfirmation: customer.entityId } : {}),
     };
   });
+}
+
+/**
+ * Every variant the order's lines point at exists in Mailchimp afterwards; returns true when a product is missing. A variant the product no longer sells is
+ * written with no stock: a past order must keep its line, and Mailchimp refuses a line whose variant it lacks.
+ */
+async function ensureLineVariants(ctx: SyncContext, payload: OrderPayload): Promise<boolean> {
+  const { mailchimp, config } = ctx.deps;
+  const seen = new Set<string>();
+  let productMissing = false;
+  for (const line of payload.lines) {
+    const key = `${line.product_id}\u0000${line.product_variant_id}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const product = await mailchimp.getProduct(config.storeId, line.product_id);
+    if (!product) productMissing = true;
+    if (!product || product.variants?.some((v) => v.id === line.product_variant_id)) continue;
+    await mailchimp.upsertVariant(config.storeId, line.product_id, { id: line.product_variant_id, title: product.title ?? line.product_variant_id, inventory_quantity: 0 });
+  }
+  return productMissing;
 }
 
 function isMissingDependency(err: unknown): err is MailchimpError {
