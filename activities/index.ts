@@ -2,6 +2,7 @@ import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { fullResyncWorkflowId, notifyEntityChanged, searchAttributesFor, WORKFLOW_TYPES } from '../client/entity-workflows';
 import type { Cursor, EntityType } from '../source/shop-source';
+import { MailchimpError } from '../mailchimp/mailchimp-error';
 import { createContext, type SyncContext, type SyncDeps } from './context';
 import { memberStatus } from './entities/customer';
 import { syncEntity, type SyncOutcome } from './entities';
@@ -54,7 +55,7 @@ export function createActivities(deps: SyncDeps) {
     }
   }
 
-  return {
+  const activities = {
     /** Syncs one entity now. A failure is returned (and recorded), not thrown, so the workflow can fail with the reason. */
     async syncEntityNow(input: { entityType: EntityType; entityId: string; force?: boolean }): Promise<SyncOutcome> {
       const ctx = await createContext(deps);
@@ -106,7 +107,7 @@ export function createActivities(deps: SyncDeps) {
       const rows = await deps.source.changedAfter(input.entityType, input.after, input.limit, input.until);
       const counts = emptyCounts();
       await forEachConcurrent(rows, PAGE_CONCURRENCY, async (row, i) => {
-        const outcome = await syncEntity(ctx, input.entityType, row.entityId);
+        const outcome = await retryTransient(() => syncEntity(ctx, input.entityType, row.entityId));
         counts[outcome.status] += 1;
         await afterOutcome(outcome);
         if (i % 20 === 0) heartbeat({ done: i });
@@ -167,6 +168,16 @@ export function createActivities(deps: SyncDeps) {
     },
   };
 
+  // Long activities heartbeat while the process lives, so a killed worker is noticed within the heartbeat timeout.
+  return {
+    ...activities,
+    beginFullSync: whileAlive(activities.beginFullSync),
+    endFullSync: whileAlive(activities.endFullSync),
+    syncPage: whileAlive(activities.syncPage),
+    pruneDeleted: whileAlive(activities.pruneDeleted),
+    dispatchChanges: whileAlive(activities.dispatchChanges),
+  };
+
   async function goneFromShop(type: EntityType): Promise<string[]> {
     const sent = await deps.state.idsWithStatus(type, 'synced');
     const gone: string[] = [];
@@ -181,9 +192,49 @@ export function createActivities(deps: SyncDeps) {
   async function prune(ctx: SyncContext, type: EntityType): Promise<number> {
     const gone = await goneFromShop(type);
     await forEachConcurrent(gone, PAGE_CONCURRENCY, async (id) => {
-      await syncEntity(ctx, type, id);
+      await retryTransient(() => syncEntity(ctx, type, id));
     });
     return gone.length;
+  }
+}
+
+/** How often a long activity heartbeats while it runs (the workflow's heartbeat timeout is a few times this). */
+export const HEARTBEAT_EVERY_MS = 5000;
+
+/**
+ * Runs a long activity with a heartbeat every HEARTBEAT_EVERY_MS, independent of its progress: the heartbeat
+ * timeout then detects a dead worker (killed, out of memory) quickly, while a slow but live page (Mailchimp hanging
+ * up to the client timeout) keeps its attempt. Progress stays bounded by the start-to-close timeout.
+ */
+export function whileAlive<A extends unknown[], R>(run: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return async (...args: A) => {
+    const timer = setInterval(() => heartbeat(), HEARTBEAT_EVERY_MS);
+    try {
+      return await run(...args);
+    } finally {
+      clearInterval(timer);
+    }
+  };
+}
+
+const TRANSIENT_ATTEMPTS = 3;
+
+/**
+ * Retries one entity of a page a few times when Mailchimp answers 5xx, 429 or not at all, waiting Retry-After when
+ * given (else 250 ms, 500 ms). Without it, one transient failure among the hundreds of calls of a page fails the whole
+ * page, and at a few percent of failed calls almost no page completes on the first attempts (Temporal's backoff then
+ * dominates the sync time). Whatever still fails is thrown, and Temporal retries the page as before.
+ */
+export async function retryTransient<T>(run: () => Promise<T>, attempts = TRANSIENT_ATTEMPTS): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      const transient = err instanceof MailchimpError && (err.kind === 'transient' || err.kind === 'rate_limited');
+      if (!transient || attempt >= attempts) throw err;
+      const wait = Math.min(err.retryAfterMs ?? 250 * 2 ** (attempt - 1), 10_000);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
   }
 }
 

@@ -13,4 +13,5 @@ const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maxim
 
 export const entityActivities = proxyActivities<Activities>({ startToCloseTimeout: '2m', retry });
 
-export const pageActivities = proxyActivities<Activities>({ startToCloseTimeout: '15m', heartbeatTimeout: '2m', retry });
+/** Page activities heartbeat every 5 s while their worker lives (activities/index.ts whileAlive): a killed worker's page restarts after 20 s. */
+export const pageActivities = proxyActivities<Activities>({ startToCloseTimeout: '15m', heartbeatTimeout: '20s', retry });
