@@ -1,4 +1,4 @@
-/** Two projects: `unit` (pure code, no services) and `integration` (real Temporal, MariaDB and the emulator). */
+/** Projects: `unit` (pure code, no services), `integration` (real Temporal, MariaDB and the emulator) and `faults`. */
 const tsJest = ['ts-jest', { tsconfig: { isolatedModules: true }, diagnostics: false }];
 module.exports = {
   testTimeout: 120000,
@@ -14,6 +14,16 @@ module.exports = {
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': tsJest },
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+    {
+      // Fault scenarios (worker, Temporal, MariaDB and Mailchimp failures) ending in a zero-drift reconciliation.
+      // The default run uses a small shop; `FAULTS_SIZE=large npm run test:faults` a bigger one.
+      displayName: 'faults',
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': tsJest },
+      testMatch: ['<rootDir>/test/faults/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },

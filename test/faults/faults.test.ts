@@ -1,0 +1,232 @@
+/**
+ * Fault scenarios: each ends with a reconciliation that finds zero drift, with no manual step in between.
+ * Small shop inside `npm test`; `FAULTS_SIZE=large npm run test:faults` uses a bigger one and writes the times into
+ * docs/benchmarks.md. Times are printed, never asserted.
+ */
+import path from 'node:path';
+import { BAD_ROW_REASONS, MESSY_VALID_ROWS } from '../../db/seed/bad-rows';
+import { md5 } from '../../mapping/ids';
+import { notifyEntityChanged } from '../../client/entity-workflows';
+import { machine, writeSection } from '../../bench/lib';
+import { PROJECT_ROOT } from '../../services/paths';
+import { entitiesDone, FAULTS_SIZE, LATENCY_MS, PAGE_SIZE, SHOP_SIZES, startWorld, until, type FaultWorld } from './support/harness';
+import { startTemporalServer } from './support/temporal';
+import { startMariaDb } from './support/mariadb';
+
+jest.setTimeout(FAULTS_SIZE === 'large' ? 60 * 60_000 : 15 * 60_000);
+
+const times: Array<{ scenario: string; seconds: number; note: string }> = [];
+const LARGE = FAULTS_SIZE === 'large';
+
+async function timed(scenario: string, note: string, run: () => Promise<void>): Promise<void> {
+  const t0 = Date.now();
+  await run();
+  times.push({ scenario, seconds: (Date.now() - t0) / 1000, note });
+}
+
+async function expectNoDrift(w: FaultWorld): Promise<void> {
+  const drift = await w.reconcile();
+  expect(drift.problems).toEqual([]);
+  expect(drift.checked.orders).toBeGreaterThan(0);
+  expect(drift.checked.customers).toBeGreaterThan(0);
+  expect(drift.checked.products).toBeGreaterThan(0);
+}
+
+/** Waits until the full sync has done `fraction` of the shop's rows (as far as the progress query shows). */
+async function reach(w: FaultWorld, fraction: number): Promise<void> {
+  const size = SHOP_SIZES[FAULTS_SIZE];
+  const total = size.products + size.customers + size.orders + size.promotions * 3;
+  await until(`${Math.round(fraction * 100)} % of the full sync`, async () => entitiesDone(await w.progress()) >= fraction * total, 10 * 60_000, 50);
+}
+
+async function fullSyncStatus(w: FaultWorld): Promise<string> {
+  const d = await w.client.workflow.getHandle(`${w.storeId}:full-resync`).describe();
+  return d.status.name;
+}
+
+afterAll(() => {
+  const baseline = times.find((t) => t.scenario === 'fault-free full sync')?.seconds;
+  const rows = times.map((t) => `| ${t.scenario} | ${t.seconds.toFixed(1)} | ${baseline ? `${(t.seconds / baseline).toFixed(1)}×` : '–'} | ${t.note} |`);
+  const size = SHOP_SIZES[FAULTS_SIZE];
+  const m = machine();
+  const table = [
+    `## Fault scenarios: ${FAULTS_SIZE} variant`,
+    '',
+    `Shop: ${size.products} products, ${size.customers} customers, ${size.orders} orders, ${size.promotions} promotions; pages of ${PAGE_SIZE} rows; emulator latency ${LATENCY_MS} ms + 0..10 ms.`,
+    `Run ${new Date().toISOString()} on ${m.nproc} CPU (${m.cpu}), ${m.memoryGb} GB RAM. Reproduce: \`${LARGE ? 'FAULTS_SIZE=large ' : ''}npm run test:faults\`.`,
+    'Every scenario ends with a reconciliation finding zero drift (test/faults/support/reconcile.ts).',
+    '',
+    '| Scenario | Time (s) | vs fault-free | Notes |',
+    '|---|---:|---:|---|',
+    ...rows,
+  ].join('\n');
+  process.stdout.write(`\n${table}\n`);
+  if (LARGE && times.length > 0) writeSection(path.join(PROJECT_ROOT, 'docs', 'benchmarks.md'), 'faults:large', table);
+});
+
+describe(`fault scenarios (${FAULTS_SIZE})`, () => {
+  it('fault-free full sync: zero drift (the baseline)', async () => {
+    const w = await startWorld();
+    try {
+      await timed('fault-free full sync', 'baseline', async () => {
+        await w.startFullSync();
+        expect((await w.fullSyncResult()).done).toBe(true);
+      });
+      await expectNoDrift(w);
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('worker killed with SIGKILL three times during a full sync, restarted each time: zero drift', async () => {
+    const w = await startWorld();
+    try {
+      await timed('worker SIGKILL ×3', 'each kill waits for the 20 s heartbeat timeout before the page restarts', async () => {
+        await w.startFullSync();
+        for (const fraction of [0.1, 0.35, 0.6]) {
+          await reach(w, fraction + Math.random() * 0.15);
+          expect(await fullSyncStatus(w)).toBe('RUNNING');
+          const starts = w.workerStarts();
+          await w.killWorker();
+          await until('the worker to be restarted', () => w.workerStarts() > starts);
+          await w.worker().ready;
+        }
+        expect((await w.fullSyncResult()).done).toBe(true);
+      });
+      expect(w.workerStarts()).toBe(4);
+      await expectNoDrift(w);
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('Temporal server killed and restarted during a full sync: zero drift', async () => {
+    const temporal = await startTemporalServer();
+    let w: FaultWorld | undefined;
+    try {
+      w = await startWorld({ temporalAddress: temporal.address });
+      const world = w;
+      await timed('Temporal dev server SIGKILL + restart', 'separate dev server with its own SQLite file', async () => {
+        await world.startFullSync();
+        await reach(world, 0.3);
+        expect(await fullSyncStatus(world)).toBe('RUNNING');
+        await temporal.kill();
+        await new Promise((r) => setTimeout(r, 3000));
+        await temporal.start();
+        // The client and worker reconnect by themselves (the supervisor restarts a worker that gave up).
+        await until('the full sync to finish', async () => (await fullSyncStatus(world).catch(() => 'UNKNOWN')) === 'COMPLETED', 10 * 60_000, 500);
+      });
+      expect(temporal.starts()).toBe(2);
+      await expectNoDrift(w);
+    } finally {
+      await w?.close();
+      await temporal.stop();
+    }
+  });
+
+  it('Mailchimp answering 10 % 5xx, 5 % 429, 2 % hangs past the client timeout and 1 % resets during a whole full sync: zero drift', async () => {
+    const w = await startWorld({ workerEnv: { MAILCHIMP_TIMEOUT_MS: '2000' } });
+    try {
+      await w.emulatorControl('config', {
+        faults: { error500Rate: 0.05, error503Rate: 0.05, rateLimitRate: 0.05, retryAfterSeconds: 1, hangRate: 0.02, hangMs: 3000, resetRate: 0.01 },
+      });
+      await timed('Mailchimp 10 % 5xx, 5 % 429, 2 % hangs, 1 % resets', 'client timeout 2 s, hangs 3 s', async () => {
+        await w.startFullSync();
+        expect((await w.fullSyncResult()).done).toBe(true);
+      });
+      await w.emulatorControl('config', { faults: { error500Rate: 0, error503Rate: 0, rateLimitRate: 0, hangRate: 0, resetRate: 0 } });
+      const stats = (await w.emulatorControl('stats')) as { byRoute: Record<string, number> };
+      // The faults did happen.
+      expect(Object.entries(stats.byRoute).filter(([route]) => route.endsWith('(fault)')).reduce((n, [, c]) => n + c, 0)).toBeGreaterThan(0);
+      expect(Object.entries(stats.byRoute).filter(([route]) => route.endsWith('(reset)')).reduce((n, [, c]) => n + c, 0)).toBeGreaterThan(0);
+      await expectNoDrift(w);
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('a Mailchimp outage in the middle of incremental changes: the backlog drains, zero drift', async () => {
+    const w = await startWorld();
+    try {
+      await w.startFullSync();
+      await w.fullSyncResult();
+      const { db } = w.fresh;
+      const store = w.emulator.state.stores.get(w.storeId);
+      if (!store) throw new Error('no store');
+      const products = ((await db('products').where({ status: 'active' }).orderBy('id').select('id', 'code', 'title')) as Array<{ id: string; code: string; title: string }>)
+        .filter((p) => store.products.has(p.code)).slice(0, LARGE ? 100 : 12);
+      const target = { storeId: w.storeId, taskQueue: w.taskQueue };
+      const outageMs = LARGE ? 60_000 : 10_000;
+      await timed('Mailchimp outage (every call 503) during incremental changes', `${products.length} product changes, outage ${outageMs / 1000} s; time until the backlog drained`, async () => {
+        for (const [i, p] of products.entries()) {
+          if (i === Math.floor(products.length / 3)) await w.emulatorControl('config', { faults: { outage: true } });
+          await db('products').where({ id: p.id }).update({ title: `${p.title} (v2)` });
+          await notifyEntityChanged(w.client, target, 'product', String(p.id));
+        }
+        const outageStarted = Date.now();
+        await new Promise((r) => setTimeout(r, outageMs));
+        // Nothing changed in Mailchimp during the outage for the changes made after it began.
+        const late = products.slice(Math.floor(products.length / 3));
+        expect(late.filter((p) => store.products.get(p.code)?.data.title === `${p.title} (v2)`)).toEqual([]);
+        await w.emulatorControl('config', { faults: { outage: false } });
+        await until('the backlog to drain', () => products.every((p) => store.products.get(p.code)?.data.title === `${p.title} (v2)`), 5 * 60_000, 100);
+        expect(Date.now() - outageStarted).toBeGreaterThanOrEqual(outageMs);
+      });
+      const stats = (await w.emulatorControl('stats')) as { byRoute: Record<string, number> };
+      expect(Object.entries(stats.byRoute).filter(([route]) => route.endsWith('(outage)')).reduce((n, [, c]) => n + c, 0)).toBeGreaterThan(0);
+      await expectNoDrift(w);
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('MariaDB killed and restarted during a full sync: zero drift', async () => {
+    const mariadb = await startMariaDb();
+    let w: FaultWorld | undefined;
+    try {
+      w = await startWorld({ databaseServerUrl: mariadb.url });
+      const world = w;
+      await timed('MariaDB SIGKILL + restart', 'separate MariaDB instance with its own data directory', async () => {
+        await world.startFullSync();
+        await reach(world, 0.3);
+        expect(await fullSyncStatus(world)).toBe('RUNNING');
+        await mariadb.kill();
+        await new Promise((r) => setTimeout(r, 2000));
+        await mariadb.start();
+        expect((await world.fullSyncResult()).done).toBe(true);
+      });
+      expect(mariadb.starts()).toBe(2);
+      await expectNoDrift(w);
+    } finally {
+      await w?.close();
+      await mariadb.stop();
+    }
+  });
+
+  it('bad rows: each has a recorded reason in mc_sync_state, every good row syncs, zero drift', async () => {
+    const w = await startWorld({ badRows: true });
+    try {
+      await timed('bad-row fixtures', 'shop plus db/seed/bad-rows.ts', async () => {
+        await w.startFullSync();
+        expect((await w.fullSyncResult()).done).toBe(true);
+      });
+      await expectNoDrift(w);
+      const typeOf: Record<string, string> = { products: 'product', users: 'customer', orders: 'order', promotions: 'promo_rule', promo_codes: 'promo_code' };
+      const missing: string[] = [];
+      for (const tag of BAD_ROW_REASONS.values()) {
+        const table = tag.owner?.table ?? tag.table;
+        const id = table === 'users' ? md5(tag.value.trim().toLowerCase()) : (tag.owner?.id ?? tag.id);
+        const row = (await w.fresh.db('mc_sync_state').where({ store_id: w.storeId, entity_type: typeOf[table], entity_id: id }).first()) as { status: string; error_reason: string | null } | undefined;
+        if (row?.status !== 'failed' || !row.error_reason) missing.push(`${tag.table}:${tag.id} (${tag.reason}) → ${row?.status ?? 'no state'}`);
+      }
+      expect(missing).toEqual([]);
+      const store = w.emulator.state.stores.get(w.storeId);
+      for (const row of MESSY_VALID_ROWS.filter((r) => r.table === 'products')) {
+        const product = (await w.fresh.db('products').where({ id: row.id }).first('code')) as { code: string };
+        expect(store?.products.has(product.code)).toBe(true);
+      }
+    } finally {
+      await w.close();
+    }
+  });
+});
