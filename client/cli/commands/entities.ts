@@ -1,0 +1,80 @@
+import { customerIdForEmail, ENTITY_TYPES, type EntityType } from '../../../mapping/ids';
+import { customerIdArg, parseScope } from '../args';
+import type { CliContext } from '../context';
+import { EXIT } from '../errors';
+import { table, when } from '../format';
+import { OK_STATUSES, runEntities, type EntityRunResult } from '../entity-run';
+
+/** The shop id the entity's workflow is named after: products by id or code, orders by id or order number. */
+export async function resolveEntityId(ctx: CliContext, type: EntityType, raw: string): Promise<string> {
+  const value = raw.trim();
+  if (type === 'customer') return customerIdArg(value, customerIdForEmail);
+  const db = ctx.db();
+  if (type === 'product' && !/^\d+$/.test(value)) {
+    const row = (await db('products').where({ code: value }).first('id')) as { id: string } | undefined;
+    if (row) return String(row.id);
+  }
+  if (type === 'order') {
+    const byId = /^\d+$/.test(value) ? ((await db('orders').where({ id: value }).first('id')) as { id: string } | undefined) : undefined;
+    if (!byId) {
+      const row = (await db('orders').where({ order_number: value }).first('id')) as { id: string } | undefined;
+      if (row) return String(row.id);
+    }
+  }
+  return value;
+}
+
+function describe(r: EntityRunResult): string {
+  return `${r.type} ${r.entityId}: ${r.status}${r.reason ? ` (${r.reason})` : ''}`;
+}
+
+export async function syncCommand(ctx: CliContext, type: EntityType, rawId: string, timeoutMs: number): Promise<number> {
+  const entityId = await resolveEntityId(ctx, type, rawId);
+  const [result] = await runEntities(ctx, [{ type, entityId }], { timeoutMs, label: 'sync' });
+  ctx.emit(result);
+  if (result.status === 'paused') {
+    ctx.say(`${type} ${entityId}: not synced, the Mailchimp sync is turned off (\`mcsync enable\`).`);
+    return EXIT.failure;
+  }
+  if (result.status === 'awaiting-confirmation') ctx.say(`${describe(result)}: synced; the workflow now waits for the double opt-in confirmation.`);
+  else ctx.say(describe(result));
+  return OK_STATUSES.has(result.status) ? EXIT.ok : EXIT.failure;
+}
+
+export async function errorsCommand(ctx: CliContext, rawType: string | undefined, limit: number): Promise<number> {
+  const { types } = parseScope(rawType);
+  const all = types.length === ENTITY_TYPES.length;
+  const rows = all ? await ctx.state().failures(undefined, limit) : (await Promise.all(types.map((t) => ctx.state().failures(t, limit)))).flat();
+  rows.sort((a, b) => b.updated_at.getTime() - a.updated_at.getTime());
+  const shown = rows.slice(0, limit);
+  ctx.emit(shown.map((r) => ({
+    type: r.entity_type, entityId: r.entity_id, attempts: r.attempts, failedAt: r.updated_at.toISOString(), reason: r.error_reason, detail: r.error_detail,
+  })));
+  if (shown.length === 0) {
+    ctx.say('No failed entities.');
+    return EXIT.ok;
+  }
+  ctx.say(table(['type', 'id', 'attempts', 'failed at', 'reason'], shown.map((r) => [r.entity_type, r.entity_id, r.attempts, when(r.updated_at), r.error_reason])));
+  ctx.say(`\n${shown.length} failed entit${shown.length === 1 ? 'y' : 'ies'}${shown.length === limit ? ` (first ${limit}; --limit for more)` : ''}. Fix the data, then \`mcsync retry-failed\`.`);
+  return EXIT.failure;
+}
+
+export async function retryFailedCommand(ctx: CliContext, rawType: string | undefined, timeoutMs: number): Promise<number> {
+  const { types } = parseScope(rawType);
+  const refs = [];
+  for (const type of types) for (const entityId of await ctx.state().idsWithStatus(type, 'failed')) refs.push({ type, entityId });
+  if (refs.length === 0) {
+    ctx.emit({ retried: 0, succeeded: 0, failed: 0, results: [] });
+    ctx.say('No failed entities to retry.');
+    return EXIT.ok;
+  }
+  const bar = ctx.progress();
+  bar.update(0, refs.length, 'retrying');
+  const results = await runEntities(ctx, refs, { timeoutMs, label: 'retry', onDone: (done, total) => bar.update(done, total, 'retrying') });
+  const bad = results.filter((r) => !OK_STATUSES.has(r.status));
+  bar.finish(`Retried ${results.length}: ${results.length - bad.length} succeeded, ${bad.length} still failing.`);
+  ctx.emit({ retried: results.length, succeeded: results.length - bad.length, failed: bad.length, results });
+  if (bad.length > 0) ctx.say(table(['type', 'id', 'status', 'reason'], bad.map((r) => [r.type, r.entityId, r.status, r.reason])));
+  ctx.say(`Retried ${results.length} failed entit${results.length === 1 ? 'y' : 'ies'}: ${results.length - bad.length} succeeded, ${bad.length} still failing.`);
+  return bad.length > 0 ? EXIT.failure : EXIT.ok;
+}

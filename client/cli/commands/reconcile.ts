@@ -1,0 +1,85 @@
+import type { EntityType } from '../../../mapping/ids';
+import type { Drift, TypeSummary } from '../../reconcile/compare';
+import { fixTargets, reconcile, type ReconcileReport } from '../../reconcile/reconcile';
+import { parseScope } from '../args';
+import type { CliContext } from '../context';
+import { OK_STATUSES, runEntities, type EntityRunResult } from '../entity-run';
+import { EXIT } from '../errors';
+import { cell, table } from '../format';
+
+async function check(ctx: CliContext, types: EntityType[]): Promise<ReconcileReport> {
+  const bar = ctx.progress();
+  const report = await reconcile(
+    { source: ctx.source(), mailchimp: ctx.mailchimp(), storeId: ctx.config.storeId, listId: ctx.config.listId, redemptionUrlTemplate: ctx.config.redemptionUrlTemplate },
+    types,
+    (what, done, total) => bar.update(done, total, `reading ${what}`),
+  );
+  bar.finish(`Compared ${report.summaries.map((s) => s.type).join(', ')}: ${report.drifts.length} drift(s).`);
+  return report;
+}
+
+/** Shop ids of Mailchimp items the comparison could not name (gone from the shop), from the sync state's remote ids. */
+async function lookupBySyncState(ctx: CliContext, drifts: Drift[]): Promise<Map<string, string>> {
+  const wanted = drifts.filter((d) => !d.entityId && d.type !== 'store');
+  const out = new Map<string, string>();
+  if (wanted.length === 0) return out;
+  const rows = (await ctx.db()('mc_sync_state')
+    .where({ store_id: ctx.config.storeId })
+    .whereIn('remote_id', [...new Set(wanted.map((d) => d.id))])
+    .select('entity_type', 'entity_id', 'remote_id')) as Array<{ entity_type: string; entity_id: string; remote_id: string }>;
+  for (const r of rows) out.set(`${r.entity_type}:${r.remote_id}`, r.entity_id);
+  for (const d of wanted) if (d.type === 'customer') out.set(`customer:${d.id}`, d.id);
+  return out;
+}
+
+function summaryTable(summaries: TypeSummary[]): string {
+  return table(['type', 'shop', 'mailchimp', 'missing', 'extra', 'differing', 'duplicates', 'unsendable'],
+    summaries.map((s) => [s.type, s.shop, s.mailchimp, s.missing, s.extra, s.differing, s.duplicates, s.unsendable]));
+}
+
+export function driftTable(drifts: Drift[]): string {
+  return table(['type', 'id', 'drift', 'field', 'shop says', 'mailchimp has'], drifts.map((d) => [
+    d.type, d.entityId && d.entityId !== d.id ? `${d.id} (#${d.entityId})` : d.id, d.kind, d.field ?? d.note ?? '',
+    d.kind === 'field' ? cell(d.expected) : '', d.kind === 'field' ? cell(d.actual) : '',
+  ]));
+}
+
+function printReport(ctx: CliContext, report: ReconcileReport, title: string): void {
+  ctx.say(title);
+  if (!report.storeExists) ctx.say(`The Mailchimp store ${report.storeId} does not exist: run \`mcsync resync\` (or \`mcsync enable\`).`);
+  ctx.say(summaryTable(report.summaries));
+  if (report.drifts.length === 0) ctx.say('\nNo drift: Mailchimp holds what the shop says it should.');
+  else ctx.say(`\n${driftTable(report.drifts)}\n\n${report.drifts.length} drift(s).`);
+}
+
+export async function reconcileCommand(ctx: CliContext, rawType: string | undefined, options: { fix: boolean; timeoutMs: number }): Promise<number> {
+  const { types } = parseScope(rawType);
+  const before = await check(ctx, types);
+  if (!options.fix || before.drifts.length === 0) {
+    ctx.emit({ ...before, fixed: null });
+    printReport(ctx, before, 'Reconcile (shop vs Mailchimp):');
+    return before.drifts.length > 0 ? EXIT.failure : EXIT.ok;
+  }
+
+  printReport(ctx, before, 'Before the fix:');
+  const { targets, unfixable } = fixTargets(before.drifts, await lookupBySyncState(ctx, before.drifts));
+  // The customer workflow takes no `force`: forget the content hash so its sync writes again.
+  const customers = targets.filter((t) => t.type === 'customer').map((t) => t.entityId);
+  if (customers.length > 0) {
+    await ctx.db()('mc_sync_state').where({ store_id: ctx.config.storeId, entity_type: 'customer' }).whereIn('entity_id', customers).update({ content_hash: null });
+  }
+  const bar = ctx.progress();
+  bar.update(0, targets.length, 'repairing');
+  const results: EntityRunResult[] = await runEntities(ctx, targets, {
+    extra: { force: true }, timeoutMs: options.timeoutMs, label: 'fix', onDone: (done, total) => bar.update(done, total, 'repairing'),
+  });
+  const bad = results.filter((r) => !OK_STATUSES.has(r.status));
+  bar.finish(`Synced ${results.length} entit${results.length === 1 ? 'y' : 'ies'} again with force: ${results.length - bad.length} ok, ${bad.length} failed.`);
+
+  const after = await check(ctx, types);
+  ctx.emit({ before, fixed: { synced: results, unfixable }, ...after });
+  if (bad.length > 0) ctx.say(`\n${table(['type', 'id', 'status', 'reason'], bad.map((r) => [r.type, r.entityId, r.status, r.reason]))}`);
+  if (unfixable.length > 0) ctx.say(`\n${unfixable.length} drift(s) no entity sync can repair (the store: \`mcsync resync\`; items the shop does not know).`);
+  printReport(ctx, after, '\nAfter the fix:');
+  return after.drifts.length > 0 ? EXIT.failure : EXIT.ok;
+}

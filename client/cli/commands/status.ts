@@ -1,0 +1,84 @@
+import { ScheduleNotFoundError, WorkflowNotFoundError } from '@temporalio/client';
+import { ENTITY_TYPES } from '../../../mapping/ids';
+import type { ResyncProgress } from '../../../workflows/signals';
+import { fullResyncWorkflowId } from '../../entity-workflows';
+import { scheduleId, SCAN_SCOPES } from '../../schedules';
+import type { CliContext } from '../context';
+import { EXIT } from '../errors';
+import { table, when } from '../format';
+import { progressTotals } from './resync';
+
+export interface ScheduleStatus {
+  id: string;
+  exists: boolean;
+  paused: boolean | null;
+  lastRun: string | null;
+  nextRun: string | null;
+}
+
+export async function statusCommand(ctx: CliContext): Promise<number> {
+  const { storeId } = ctx.config;
+  const source = ctx.source();
+  const settings = await source.settings();
+  const counts = await ctx.state().countsByStatus();
+  const fullSync = await ctx.state().watermark('full_sync');
+  const entities = [];
+  for (const type of ENTITY_TYPES) {
+    const of = (status: string) => counts.find((c) => c.entity_type === type && c.status === status)?.n ?? 0;
+    entities.push({
+      type, shop: await source.count(type), synced: of('synced'), pending: of('pending'), failed: of('failed'), skipped: of('skipped'), deleted: of('deleted'),
+    });
+  }
+
+  const store = await ctx.mailchimp().getStore(storeId);
+  const client = await ctx.temporal();
+  const schedules: ScheduleStatus[] = [];
+  for (const scope of SCAN_SCOPES) {
+    const id = scheduleId(storeId, scope);
+    try {
+      const d = await client.schedule.getHandle(id).describe();
+      const last = d.info.recentActions[d.info.recentActions.length - 1];
+      schedules.push({
+        id, exists: true, paused: d.state.paused,
+        lastRun: last ? last.takenAt.toISOString() : null,
+        nextRun: d.info.nextActionTimes[0]?.toISOString() ?? null,
+      });
+    } catch (err) {
+      if (!(err instanceof ScheduleNotFoundError)) throw err;
+      schedules.push({ id, exists: false, paused: null, lastRun: null, nextRun: null });
+    }
+  }
+
+  let resync: { workflowId: string; status: string; progress: ResyncProgress | null } | null = null;
+  const handle = client.workflow.getHandle(fullResyncWorkflowId(storeId));
+  try {
+    const d = await handle.describe();
+    const progress = d.status.name === 'RUNNING' ? await handle.query<ResyncProgress>('progress').catch(() => null) : null;
+    resync = { workflowId: handle.workflowId, status: d.status.name, progress };
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+  }
+
+  ctx.emit({
+    storeId, enabled: settings.mailchimpSyncEnabled, firstFullSyncDone: fullSync !== null, fullSyncAt: fullSync?.updatedAt ?? null,
+    entities,
+    store: store ? { exists: true, isSyncing: Boolean(store.is_syncing), name: store.name } : { exists: false, isSyncing: null },
+    schedules, fullResync: resync,
+  });
+  ctx.say(`Store ${storeId}: sync ${settings.mailchimpSyncEnabled ? 'ENABLED' : 'DISABLED'}; ` +
+    (fullSync ? `last full sync started ${when(fullSync.updatedAt)}` : 'no full sync yet'));
+  ctx.say(store ? `Mailchimp store "${String(store.name)}": is_syncing ${Boolean(store.is_syncing)}` : 'Mailchimp store: not created yet');
+  ctx.say('');
+  ctx.say(table(['type', 'shop', 'synced', 'pending', 'failed', 'skipped', 'deleted'],
+    entities.map((e) => [e.type, e.shop, e.synced, e.pending, e.failed, e.skipped, e.deleted])));
+  ctx.say('');
+  ctx.say(table(['schedule', 'state', 'last run', 'next run'],
+    schedules.map((s) => [s.id, s.exists ? (s.paused ? 'paused' : 'active') : 'missing', when(s.lastRun), when(s.nextRun)])));
+  ctx.say('');
+  if (!resync) ctx.say('Full resync: none has run under this id.');
+  else if (resync.progress) {
+    const { done, total } = progressTotals(resync.progress, Object.fromEntries(entities.map((e) => [e.type, e.shop])));
+    ctx.say(`Full resync ${resync.workflowId}: RUNNING, phase ${resync.progress.phase}, ${done}/${total} rows, ${resync.progress.pages} pages`);
+  } else ctx.say(`Full resync ${resync.workflowId}: ${resync.status}`);
+  return EXIT.ok;
+}

@@ -1,0 +1,118 @@
+import { Command, CommanderError } from 'commander';
+import { parseEntityType, parsePositiveInt, parseResyncScope, SCOPES } from './args';
+import { createCliContext, type CliContext, type CliOptions } from './context';
+import { classifyError, EXIT, EXIT_CODES_HELP } from './errors';
+import { errorsCommand, retryFailedCommand, syncCommand } from './commands/entities';
+import { reconcileCommand } from './commands/reconcile';
+import { resyncCommand } from './commands/resync';
+import { statusCommand } from './commands/status';
+import { disableCommand, enableCommand } from './commands/switch';
+
+const TYPES_HELP = `one of ${SCOPES.join(', ')} (or one entity type: product, customer, order, promo_rule, promo_code)`;
+
+const ENV_HELP = `
+Connections come from the environment: DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE,
+MAILCHIMP_API_KEY, MAILCHIMP_API_URL, MAILCHIMP_STORE_ID, MAILCHIMP_LIST_ID (see config/variables.ts).`;
+
+/**
+ * Runs one `mcsync` command line and returns its exit code. Never calls process.exit: main.ts does, tests don't.
+ * `options` injects services and configuration (tests point them at a harness).
+ */
+export async function runCli(argv: string[], options: CliOptions = {}): Promise<number> {
+  const stdout = options.stdout ?? process.stdout;
+  const stderr = options.stderr ?? process.stderr;
+  let exitCode: number = EXIT.ok;
+  let ctx: CliContext | undefined;
+
+  const program = new Command('mcsync')
+    .description('Operate the Mailchimp e-commerce sync: feature switch, status, resyncs, single syncs, failures and reconcile.')
+    .option('--json', 'machine-readable output on stdout (progress still goes to stderr)')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => stdout.write(s), writeErr: (s) => stderr.write(s) });
+  program.addHelpText('after', `${EXIT_CODES_HELP}\n${ENV_HELP}`);
+
+  /** Registers a command whose action gets a context built from the global options. */
+  const command = (spec: string, description: string, run: (ctx: CliContext, ...args: unknown[]) => Promise<number>, extraHelp = '') => {
+    const cmd = program.command(spec).description(description);
+    cmd.addHelpText('after', `${extraHelp}${EXIT_CODES_HELP}`);
+    cmd.action(async (...args: unknown[]) => {
+      const self = args[args.length - 1] as Command;
+      ctx = createCliContext(options, Boolean(self.optsWithGlobals<{ json?: boolean }>().json));
+      exitCode = await run(ctx, ...args.slice(0, -1));
+    });
+    return cmd;
+  };
+
+  command('enable', 'turn the sync on: shop_settings.mailchimp_sync_enabled = 1, schedules created/unpaused, first full sync if none happened',
+    (c) => enableCommand(c));
+  command('disable', 'turn the sync off: shop_settings.mailchimp_sync_enabled = 0 and the schedules paused', (c) => disableCommand(c));
+  command('status', 'counts per entity type (shop, synced, pending, failed), the store\'s is_syncing, schedules, a running full sync',
+    (c) => statusCommand(c));
+  command('resync', 'start a full resync and follow its progress until it is done (or --detach)',
+    (c, opts) => {
+      const o = opts as { type?: string; detach?: boolean; pageSize?: string };
+      return resyncCommand(c, {
+        scope: parseResyncScope(o.type), detach: Boolean(o.detach),
+        ...(o.pageSize ? { pageSize: parsePositiveInt(o.pageSize, '--page-size') } : {}),
+      });
+    },
+    '\nA second resync while one runs follows the running one (same workflow id).\n')
+    .option('--type <type>', TYPES_HELP, 'all')
+    .option('--detach', 'only start it; print the workflow id and the Web UI URL')
+    .option('--page-size <n>', 'rows per page (one activity); default 200');
+  command('sync <type> <id>', 'sync one entity now and wait for the outcome',
+    (c, type, id, opts) => syncCommand(c, parseEntityType(String(type)), String(id), parsePositiveInt((opts as { timeout: string }).timeout, '--timeout') * 1000),
+    '\n<type>: product, customer, order, promo_rule, promo_code. <id>: the shop id; a product also by code, an order also by\n' +
+    'order number, a customer by e-mail or by its md5 customer id.\n')
+    .option('--timeout <seconds>', 'give up waiting after this long', '120');
+  command('errors', 'list failed entities with the recorded reason (newest first)',
+    (c, opts) => {
+      const o = opts as { type?: string; limit: string };
+      return errorsCommand(c, o.type, parsePositiveInt(o.limit, '--limit'));
+    },
+    '\nExits 1 when there are failed entities, 0 when there are none.\n')
+    .option('--type <type>', TYPES_HELP)
+    .option('--limit <n>', 'at most this many', '50');
+  command('retry-failed', 'sync every failed entity again (its workflow) and report how many succeed',
+    (c, opts) => {
+      const o = opts as { type?: string; timeout: string };
+      return retryFailedCommand(c, o.type, parsePositiveInt(o.timeout, '--timeout') * 1000);
+    })
+    .option('--type <type>', TYPES_HELP)
+    .option('--timeout <seconds>', 'give up waiting for one entity after this long', '120');
+  command('reconcile', 'compare the shop with what Mailchimp holds (counts and field by field); --fix repairs the drift',
+    (c, opts) => {
+      const o = opts as { type?: string; fix?: boolean; timeout: string };
+      return reconcileCommand(c, o.type, { fix: Boolean(o.fix), timeoutMs: parsePositiveInt(o.timeout, '--timeout') * 1000 });
+    },
+    `
+Compares the store, products and variants, customers (email, names), orders (totals, statuses, customer, lines,
+promos), promo rules and codes, computed with the sync's own mappers. Mailchimp items the shop says must not exist
+(deleted products no order references, pending orders) are "extra". Money compares within 0.005.
+Not compared: opt-in/audience status, fields the shop leaves empty, timestamps Mailchimp sets.
+--fix syncs every drifted entity again with force, waits, then reconciles again and reports what remains.
+`)
+    .option('--type <type>', TYPES_HELP)
+    .option('--fix', 'sync the drifted entities again (force) and re-check')
+    .option('--timeout <seconds>', 'give up waiting for one entity after this long', '120');
+
+  try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return EXIT.usage;
+    }
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      exitCode = err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version' ? EXIT.ok : EXIT.usage;
+    } else {
+      const { exitCode: code, message } = classifyError(err);
+      stderr.write(`mcsync: ${message}\n`);
+      exitCode = code;
+    }
+  } finally {
+    await ctx?.close();
+  }
+  return exitCode;
+}

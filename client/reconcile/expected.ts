@@ -1,0 +1,147 @@
+/**
+ * What Mailchimp SHOULD hold, computed from shop rows with the sync's own pure mappers (mapping/), following the
+ * same decisions the entity syncs make (activities/entities). Pure: the rows are loaded by load.ts.
+ */
+import type { CustomerRecord } from '../../source/shop-source';
+import type { OrderWithContext, ProductWithVariants, PromoCodeRow, PromotionRow, ShopSettings } from '../../source/types';
+import { mapCustomer } from '../../mapping/customer';
+import { mapOrder } from '../../mapping/order';
+import { mapProduct } from '../../mapping/product';
+import { mapPromoCode, mapPromoRule } from '../../mapping/promo';
+import { mapStore } from '../../mapping/store';
+import type { ExpectedSet, ReconcileType } from './compare';
+
+export interface ShopSnapshot {
+  settings: ShopSettings;
+  storeId: string;
+  listId: string;
+  redemptionUrlTemplate: string;
+  products: ProductWithVariants[];
+  /** Product ids some order line references (any order): a dead product stays as a placeholder. */
+  referencedProductIds: Set<string>;
+  /** Product ids some order line references without a variant: they keep the variant named after the code. */
+  orderedWithoutVariant: Set<string>;
+  orders: OrderWithContext[];
+  customers: CustomerRecord[];
+  promotions: PromotionRow[];
+  promoCodes: PromoCodeRow[];
+}
+
+type Json = Record<string, unknown>;
+
+function emptySet(type: ReconcileType): ExpectedSet {
+  return { type, present: [], absent: new Map(), unsendable: 0 };
+}
+
+export function expectedStore(s: ShopSnapshot): ExpectedSet {
+  const set = emptySet('store');
+  const mapped = mapStore(s.settings, { storeId: s.storeId, listId: s.listId });
+  if (mapped.kind === 'ok') set.present.push({ id: s.storeId, entityId: s.storeId, payload: mapped.payload as unknown as Json });
+  else set.unsendable += 1;
+  return set;
+}
+
+export function expectedProducts(s: ShopSnapshot): ExpectedSet {
+  const set = emptySet('product');
+  for (const found of s.products) {
+    const productId = found.product.id;
+    let mapped = mapProduct(found, s.settings);
+    if (mapped.kind === 'skip') {
+      if (!s.referencedProductIds.has(productId)) {
+        set.absent.set(found.product.code.trim(), productId);
+        continue;
+      }
+      // An order still references it: a placeholder without stock (activities/entities/product.ts placeholderOf).
+      mapped = mapProduct({ ...found, product: { ...found.product, status: 'active' } }, s.settings);
+      if (mapped.kind === 'ok') mapped.payload.variants = mapped.payload.variants.map((v) => ({ ...v, inventory_quantity: 0 }));
+    }
+    if (mapped.kind !== 'ok') {
+      set.unsendable += 1;
+      continue;
+    }
+    const payload = mapped.payload;
+    if (!payload.variants.some((v) => v.id === payload.id) && s.orderedWithoutVariant.has(productId)) {
+      payload.variants.push({
+        id: payload.id, title: payload.title,
+        ...(payload.url ? { url: payload.url } : {}),
+        ...(payload.image_url ? { image_url: payload.image_url } : {}),
+      });
+    }
+    set.present.push({ id: payload.id, entityId: productId, payload: payload as unknown as Json });
+  }
+  // Order lines of products whose row is gone altogether point at `deleted-<id>` placeholders.
+  const known = new Set(s.products.map((p) => p.product.id));
+  for (const order of sentOrders(s)) {
+    for (const line of order.lines) {
+      if (known.has(line.product_id)) continue;
+      known.add(line.product_id);
+      const id = `deleted-${line.product_id}`;
+      const title = `Deleted product ${line.product_id}`;
+      set.present.push({ id, entityId: line.product_id, payload: { id, title, variants: [{ id, title, inventory_quantity: 0 }] } });
+    }
+  }
+  return set;
+}
+
+/** Orders the sync sends (not pending, mappable). */
+function sentOrders(s: ShopSnapshot): OrderWithContext[] {
+  return s.orders.filter((o) => mapOrder(o, s.settings).kind === 'ok');
+}
+
+export function expectedOrders(s: ShopSnapshot): ExpectedSet {
+  const set = emptySet('order');
+  for (const order of s.orders) {
+    const mapped = mapOrder(order, s.settings);
+    if (mapped.kind === 'ok') set.present.push({ id: mapped.payload.id, entityId: order.order.id, payload: mapped.payload as unknown as Json });
+    else if (mapped.kind === 'skip') set.absent.set(order.order.order_number.trim(), order.order.id);
+    else set.unsendable += 1;
+  }
+  return set;
+}
+
+/** The customer ids (email hashes) the sent orders' buyers have: they must be customers too. */
+export function buyerIds(s: Pick<ShopSnapshot, 'orders' | 'settings'>): string[] {
+  const ids = new Set<string>();
+  for (const order of s.orders) {
+    const mapped = mapOrder(order, s.settings);
+    if (mapped.kind === 'ok') ids.add(mapped.payload.customer.id);
+  }
+  return [...ids];
+}
+
+export function expectedCustomers(s: ShopSnapshot): ExpectedSet {
+  const set = emptySet('customer');
+  for (const record of s.customers) {
+    const mapped = mapCustomer({ email: record.email, firstName: record.firstName, lastName: record.lastName, isGuest: record.isGuest });
+    if (mapped.kind === 'ok') set.present.push({ id: mapped.payload.id, entityId: record.emailHash, payload: mapped.payload as unknown as Json });
+    else set.unsendable += 1;
+  }
+  return set;
+}
+
+export function expectedPromoRules(s: ShopSnapshot): ExpectedSet {
+  const set = emptySet('promo_rule');
+  for (const row of s.promotions) {
+    const mapped = mapPromoRule(row);
+    if (mapped.kind === 'ok') set.present.push({ id: mapped.payload.id, entityId: row.id, payload: mapped.payload as unknown as Json });
+    else set.unsendable += 1;
+  }
+  return set;
+}
+
+export function expectedPromoCodes(s: ShopSnapshot): ExpectedSet {
+  const set = emptySet('promo_code');
+  const promotions = new Map(s.promotions.map((p) => [p.id, p]));
+  for (const row of s.promoCodes) {
+    const promotion = promotions.get(row.promotion_id);
+    if (!promotion) continue; // its promotion is gone: the code is deleted with it
+    const rule = mapPromoRule(promotion);
+    const mapped = mapPromoCode(row, promotion, s.settings, s.redemptionUrlTemplate);
+    if (mapped.kind !== 'ok' || rule.kind !== 'ok') {
+      set.unsendable += 1;
+      continue;
+    }
+    set.present.push({ id: `${rule.payload.id}/${mapped.payload.id}`, entityId: row.id, payload: mapped.payload as unknown as Json });
+  }
+  return set;
+}

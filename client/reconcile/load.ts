@@ -1,0 +1,118 @@
+/** Reconcile's I/O: reads the shop through its ShopSource and pages through Mailchimp's collections. */
+import { forEachConcurrent } from '../../activities/pool';
+import type { MailchimpClient } from '../../mailchimp';
+import { apiPath } from '../../mailchimp/api-path';
+import type { EntityType } from '../../mapping/ids';
+import type { Cursor, CustomerRecord, ShopSource } from '../../source/shop-source';
+import type { OrderWithContext, ProductWithVariants, PromoCodeRow, PromotionRow } from '../../source/types';
+import { buyerIds, type ShopSnapshot } from './expected';
+
+const SHOP_PAGE = 1000;
+const READ_CONCURRENCY = 16;
+/** Mailchimp's largest page. */
+export const MAILCHIMP_PAGE = 1000;
+
+type Json = Record<string, unknown>;
+export type Tick = (what: string, done: number, total: number) => void;
+
+async function allIds(source: ShopSource, type: EntityType): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: Cursor | null = null;
+  for (;;) {
+    const rows = await source.changedAfter(type, cursor, SHOP_PAGE);
+    ids.push(...rows.map((r) => r.entityId));
+    if (rows.length < SHOP_PAGE) return ids;
+    const last = rows[rows.length - 1];
+    cursor = { updatedAt: last.updatedAt, id: last.id };
+  }
+}
+
+async function readAll<T>(ids: string[], read: (id: string) => Promise<T | null>, tick: Tick, what: string): Promise<T[]> {
+  const out: Array<T | null> = new Array<T | null>(ids.length).fill(null);
+  let done = 0;
+  await forEachConcurrent(ids, READ_CONCURRENCY, async (id, i) => {
+    out[i] = await read(id);
+    done += 1;
+    if (done % 50 === 0 || done === ids.length) tick(what, done, ids.length);
+  });
+  return out.filter((x): x is T => x !== null);
+}
+
+async function inChunks(ids: string[], query: (chunk: string[]) => Promise<Set<string>>): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (let i = 0; i < ids.length; i += SHOP_PAGE) for (const id of await query(ids.slice(i, i + SHOP_PAGE))) out.add(id);
+  return out;
+}
+
+/** Loads the shop rows the selected types need (orders are needed for products and customers too). */
+export async function loadShop(
+  source: ShopSource, types: ReadonlySet<EntityType>, ids: { storeId: string; listId: string; redemptionUrlTemplate: string }, tick: Tick,
+): Promise<ShopSnapshot> {
+  const settings = await source.settings();
+  const needOrders = types.has('order') || types.has('product') || types.has('customer');
+  const orders: OrderWithContext[] = needOrders ? await readAll(await allIds(source, 'order'), (id) => source.order(id), tick, 'shop orders') : [];
+  let products: ProductWithVariants[] = [];
+  let referencedProductIds = new Set<string>();
+  let orderedWithoutVariant = new Set<string>();
+  if (types.has('product')) {
+    const productIds = await allIds(source, 'product');
+    products = await readAll(productIds, (id) => source.product(id), tick, 'shop products');
+    referencedProductIds = await inChunks(productIds, (c) => source.productIdsReferencedByOrders(c));
+    orderedWithoutVariant = await inChunks(productIds, (c) => source.productIdsOrderedWithoutVariant(c));
+  }
+  let customers: CustomerRecord[] = [];
+  if (types.has('customer')) {
+    const hashes = new Set([...(await allIds(source, 'customer')), ...buyerIds({ orders, settings })]);
+    customers = await readAll([...hashes], (h) => source.customer(h), tick, 'shop customers');
+  }
+  let promotions: PromotionRow[] = [];
+  let promoCodes: PromoCodeRow[] = [];
+  if (types.has('promo_rule') || types.has('promo_code')) {
+    promotions = await readAll(await allIds(source, 'promo_rule'), (id) => source.promotion(id), tick, 'shop promotions');
+  }
+  if (types.has('promo_code')) {
+    promoCodes = await readAll(await allIds(source, 'promo_code'), (id) => source.promoCode(id), tick, 'shop promo codes');
+  }
+  return { settings, ...ids, products, referencedProductIds, orderedWithoutVariant, orders, customers, promotions, promoCodes };
+}
+
+/** Every item of a Mailchimp collection, a page of 1000 at a time. */
+export async function listAll(mailchimp: MailchimpClient, path: string, tick: Tick, what: string): Promise<Json[]> {
+  const items: Json[] = [];
+  for (let offset = 0; ; ) {
+    const page = await mailchimp.list<Json>(path, { count: MAILCHIMP_PAGE, offset });
+    items.push(...page.items);
+    offset += page.items.length;
+    tick(what, items.length, Math.max(page.total_items, items.length));
+    if (page.items.length === 0 || offset >= page.total_items) return items;
+  }
+}
+
+/** What Mailchimp holds of one type. Promo codes are listed rule by rule and keyed `rule/code`. */
+export async function loadRemote(mailchimp: MailchimpClient, storeId: string, type: EntityType | 'store', tick: Tick): Promise<Json[]> {
+  const base = apiPath`/ecommerce/stores/${storeId}`;
+  switch (type) {
+    case 'store': {
+      const store = await mailchimp.getStore(storeId);
+      return store ? [store as Json] : [];
+    }
+    case 'product':
+      return listAll(mailchimp, `${base}/products`, tick, 'Mailchimp products');
+    case 'customer':
+      return listAll(mailchimp, `${base}/customers`, tick, 'Mailchimp customers');
+    case 'order':
+      return listAll(mailchimp, `${base}/orders`, tick, 'Mailchimp orders');
+    case 'promo_rule':
+      return listAll(mailchimp, `${base}/promo-rules`, tick, 'Mailchimp promo rules');
+    case 'promo_code': {
+      const rules = await listAll(mailchimp, `${base}/promo-rules`, tick, 'Mailchimp promo rules');
+      const codes: Json[] = [];
+      for (const rule of rules) {
+        const ruleId = String(rule.id);
+        const items = await listAll(mailchimp, `${base}/promo-rules/${encodeURIComponent(ruleId)}/promo-codes`, tick, `promo codes of ${ruleId}`);
+        codes.push(...items.map((c) => ({ ...c, id: `${ruleId}/${String(c.id)}` })));
+      }
+      return codes;
+    }
+  }
+}

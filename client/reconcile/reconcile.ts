@@ -1,0 +1,81 @@
+/** Reconcile: loads both sides (load.ts), computes what Mailchimp should hold (expected.ts) and compares (compare.ts). */
+import type { MailchimpClient } from '../../mailchimp';
+import type { EntityType } from '../../mapping/ids';
+import type { ShopSource } from '../../source/shop-source';
+import { compareCollection, type Drift, type ExpectedSet, type TypeSummary } from './compare';
+import {
+  expectedCustomers, expectedOrders, expectedProducts, expectedPromoCodes, expectedPromoRules, expectedStore, type ShopSnapshot,
+} from './expected';
+import { loadRemote, loadShop, type Tick } from './load';
+
+export interface ReconcileReport {
+  storeId: string;
+  /** False when the Mailchimp store does not exist (everything is then missing). */
+  storeExists: boolean;
+  summaries: TypeSummary[];
+  drifts: Drift[];
+}
+
+export interface ReconcileIo {
+  source: ShopSource;
+  mailchimp: MailchimpClient;
+  storeId: string;
+  listId: string;
+  redemptionUrlTemplate: string;
+}
+
+const BUILDERS: Record<EntityType, (s: ShopSnapshot) => ExpectedSet> = {
+  product: expectedProducts,
+  promo_rule: expectedPromoRules,
+  promo_code: expectedPromoCodes,
+  customer: expectedCustomers,
+  order: expectedOrders,
+};
+
+/** Dependency order, as the full resync runs. */
+const ORDER: EntityType[] = ['product', 'promo_rule', 'promo_code', 'customer', 'order'];
+
+export async function reconcile(io: ReconcileIo, types: readonly EntityType[], tick: Tick = () => undefined): Promise<ReconcileReport> {
+  const selected = new Set(types);
+  const snapshot = await loadShop(io.source, selected, io, tick);
+  const storeItems = await loadRemote(io.mailchimp, io.storeId, 'store', tick);
+  const storeExists = storeItems.length > 0;
+  const summaries: TypeSummary[] = [];
+  const drifts: Drift[] = [];
+  const store = compareCollection(expectedStore(snapshot), storeItems);
+  summaries.push(store.summary);
+  drifts.push(...store.drifts);
+  for (const type of ORDER.filter((t) => selected.has(t))) {
+    const remote = storeExists ? await loadRemote(io.mailchimp, io.storeId, type, tick) : [];
+    const result = compareCollection(BUILDERS[type](snapshot), remote);
+    summaries.push(result.summary);
+    drifts.push(...result.drifts);
+  }
+  return { storeId: io.storeId, storeExists, summaries, drifts };
+}
+
+/** The entities to sync again to repair the drift: one per (type, shop id); the store is left to `mcsync resync`. */
+export function fixTargets(drifts: readonly Drift[], lookup: Map<string, string> = new Map()): {
+  targets: Array<{ type: EntityType; entityId: string }>;
+  unfixable: Drift[];
+} {
+  const seen = new Set<string>();
+  const targets: Array<{ type: EntityType; entityId: string }> = [];
+  const unfixable: Drift[] = [];
+  for (const d of drifts) {
+    if (d.type === 'store') {
+      unfixable.push(d);
+      continue;
+    }
+    const entityId = d.entityId ?? lookup.get(`${d.type}:${d.id}`);
+    if (!entityId) {
+      unfixable.push(d);
+      continue;
+    }
+    const key = `${d.type}:${entityId}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    targets.push({ type: d.type, entityId });
+  }
+  return { targets, unfixable };
+}
