@@ -140,8 +140,10 @@ const patchOrder: Handler = ({ params, body, services }) => {
     resolved.push(resolveLine(store, checked));
   });
   if (customer) writeCustomer(services, store, order.customerId, customer, false);
-  touch(order, fields);
-  applyCancellation(order.data);
+  // Sending cancelled_at_foreign cancels the order; a later PATCH that does not send it (a refund) keeps its own status.
+  const sent: Json = { ...fields };
+  applyCancellation(sent);
+  touch(order, sent);
   for (const line of resolved) order.lines.set(String(line.id), line);
   return ok(orderView(store, order));
 };

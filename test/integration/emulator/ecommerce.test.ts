@@ -291,6 +291,14 @@ describe('orders', () => {
     expect(created.data.financial_status).toBe('cancelled');
   });
 
+  it('a later PATCH without cancelled_at_foreign keeps the financial_status it sends (a cancelled order refunded)', async () => {
+    await h.api.post(`${S}/shop1/orders`, sampleOrder('o1'));
+    await h.api.patch(`${S}/shop1/orders/o1`, { financial_status: 'cancelled', cancelled_at_foreign: '2024-01-02T03:04:05Z' });
+    const refunded = await h.api.patch(`${S}/shop1/orders/o1`, { financial_status: 'refunded' });
+    expect(refunded.data.financial_status).toBe('refunded');
+    expect(refunded.data.cancelled_at_foreign).toBe('2024-01-02T03:04:05Z');
+  });
+
   it('lists orders filtered by customer_id, and account-wide', async () => {
     await h.api.post(`${S}/shop1/customers`, sampleCustomer('c2'));
     await h.api.post(`${S}/shop1/orders`, sampleOrder('o1', { id: 'c1' }));
