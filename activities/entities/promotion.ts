@@ -56,7 +56,11 @@ export function syncPromoCode(ctx: SyncContext, codeId: string, options: { force
     const { id, ...patch } = payload;
     const create = () => mailchimp.createPromoCode(config.storeId, promotion.id, payload);
     const update = () => mailchimp.updatePromoCode(config.storeId, promotion.id, id, patch);
-    await upsert(previous?.status === 'synced', create, update);
+    // A code moved to another promotion: it is written under its new rule and removed from the old one.
+    const previousRule = previous?.status === 'synced' ? previous.remote_id?.split('/')[0] : undefined;
+    const moved = previousRule !== undefined && previousRule !== promotion.id;
+    await upsert(previous?.status === 'synced' && !moved, create, update);
+    if (moved) await mailchimp.deletePromoCode(config.storeId, previousRule, codeId);
     await state.record('promo_code', codeId, { status: 'synced', contentHash: hash, remoteId: `${promotion.id}/${id}` });
     return { status: 'synced', entityId: codeId };
   });
