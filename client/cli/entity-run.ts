@@ -70,9 +70,11 @@ export async function waitForEntity(
     if (state !== 'RUNNING') return { ...base, status: 'failed', reason: `the workflow was ${state.toLowerCase().replace(/_/g, ' ')}` };
     if (ref.type === 'customer') {
       const row = await ctx.state().get('customer', ref.entityId);
-      if (row && row.updated_at >= startedAt && row.status !== 'pending') {
-        if (row.status === 'failed') return { ...base, status: 'failed', reason: row.error_reason ?? 'unknown reason' };
-        return { ...base, status: row.status === 'synced' ? 'awaiting-confirmation' : (row.status as RunStatus) };
+      if (row && row.updated_at >= startedAt && row.status === 'synced') {
+        // Synced, and the sync created a pending member: the workflow now waits for the confirmation.
+        const member = (await ctx.db()('mc_audience_members').where({ list_id: ctx.config.listId, email_hash: ref.entityId }).first('status')) as
+          | { status: string } | undefined;
+        if (member?.status === 'pending') return { ...base, status: 'awaiting-confirmation' };
       }
     }
     if (Date.now() >= deadline) return { ...base, status: 'timeout', reason: `still running after ${Math.round(timeoutMs / 1000)} s` };
