@@ -9,6 +9,8 @@ import { startEmulator, type RunningEmulator } from '../emulator';
 import { ensureServices, stopServices } from '../services';
 import { portOpen } from '../services/process';
 import { DATA_DIR } from '../services/paths';
+import { setupObservability } from '../observability/setup';
+import { startWebhookReceiverFromEnv } from '../webhooks/from-env';
 import { createSyncDeps, mailchimpFromEnv, syncConfigFromEnv } from '../workers/deps';
 import { createSyncWorker } from '../workers/worker';
 
@@ -63,9 +65,13 @@ async function main(): Promise<void> {
   const address = env('TEMPORAL_ADDRESS');
   const namespace = env('TEMPORAL_NAMESPACE');
   const client = new Client({ connection: await Connection.connect({ address }), namespace });
-  const mailchimp = mailchimpFromEnv();
+  const observability = await setupObservability();
+  const mailchimp = mailchimpFromEnv({ onRequest: (event) => observability.metrics.onMailchimpRequest(event) });
   const native = await NativeConnection.connect({ address });
-  const worker = await createSyncWorker({ connection: native, namespace, taskQueue: config.taskQueue, deps: createSyncDeps(db, mailchimp, config, async () => client) });
+  const worker = await createSyncWorker({
+    connection: native, namespace, taskQueue: config.taskQueue, metrics: observability.metrics, deps: createSyncDeps(db, mailchimp, config, async () => client),
+  });
+  const webhooks = await startWebhookReceiverFromEnv({ db, mailchimp, temporalClient: client, config, logger: observability.logger });
   const schedules = await ensureSchedules(client, { storeId: config.storeId, taskQueue: config.taskQueue, interval: env('SYNC_INTERVAL') });
   // Run each scan once now rather than after the first interval: the first one starts the first full sync.
   for (const id of schedules) await client.schedule.getHandle(id).trigger();
@@ -75,6 +81,8 @@ async function main(): Promise<void> {
     await worker.run();
   } finally {
     log('Stopping.');
+    await webhooks?.close();
+    await observability.close();
     await native.close();
     await client.connection.close();
     mailchimp.close();

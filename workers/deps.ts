@@ -3,8 +3,10 @@ import type { Knex } from 'knex';
 import type { SyncConfig, SyncDeps } from '../activities/context';
 import { env, envInt } from '../config/env';
 import { createAudienceKnowledge, createSyncState } from '../db/sync-state';
-import { createMailchimpClient, type MailchimpClient } from '../mailchimp';
+import { createMailchimpClient, type MailchimpClient, type RequestEvent } from '../mailchimp';
 import { createShopDbSource } from '../source/shop-db';
+import type { ShopSource } from '../source/shop-source';
+import { createStripeSourceFromEnv } from '../source/stripe';
 
 export function syncConfigFromEnv(): SyncConfig {
   return {
@@ -16,8 +18,10 @@ export function syncConfigFromEnv(): SyncConfig {
   };
 }
 
-export function mailchimpFromEnv(): MailchimpClient {
+/** `onRequest` receives every request's method, path, status and duration (for metrics). */
+export function mailchimpFromEnv(options: { onRequest?: (event: RequestEvent) => void } = {}): MailchimpClient {
   return createMailchimpClient({
+    onRequest: options.onRequest,
     apiKey: env('MAILCHIMP_API_KEY'),
     baseUrl: env('MAILCHIMP_API_URL') || undefined,
     maxConnections: envInt('MAILCHIMP_MAX_CONNECTIONS'),
@@ -34,10 +38,20 @@ export function lazyTemporalClient(address: string, namespace: string): () => Pr
   };
 }
 
-/** Wires the activities' dependencies from a database, a Mailchimp client and a config. */
-export function createSyncDeps(db: Knex, mailchimp: MailchimpClient, config: SyncConfig, temporal: () => Promise<Client>): SyncDeps {
+/** The source SYNC_SOURCE names: the shop database (default) or a Stripe account (docs/stripe.md). */
+export function sourceFromEnv(db: Knex): ShopSource {
+  const name = env('SYNC_SOURCE');
+  if (name === 'shop-db') return createShopDbSource(db);
+  if (name === 'stripe') return createStripeSourceFromEnv(db);
+  throw new Error(`SYNC_SOURCE must be shop-db or stripe, got "${name}"`);
+}
+
+/** Wires the activities' dependencies from a database, a Mailchimp client and a config (the source: SYNC_SOURCE's unless given). */
+export function createSyncDeps(
+  db: Knex, mailchimp: MailchimpClient, config: SyncConfig, temporal: () => Promise<Client>, source: ShopSource = sourceFromEnv(db),
+): SyncDeps {
   return {
-    source: createShopDbSource(db),
+    source,
     mailchimp,
     state: createSyncState(db, config.storeId),
     audience: createAudienceKnowledge(db, config.listId),

@@ -1,0 +1,148 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { RequestEvent } from '../mailchimp';
+
+/**
+ * The sync's Prometheus metrics (prom-client), served at GET /metrics on METRICS_PORT together with Node's default
+ * metrics. Temporal's own worker metrics are exported by its runtime on METRICS_PORT+1 and, when `temporalUrl` is
+ * given, appended to the same /metrics answer.
+ */
+export interface SyncMetrics {
+  readonly registry: Registry;
+  readonly entitiesSynced: Counter<'type' | 'outcome'>;
+  readonly mailchimpRequests: Counter<'method' | 'route' | 'status'>;
+  readonly mailchimpDuration: Histogram<'method' | 'route'>;
+  readonly scheduleLag: Gauge;
+  /** For createMailchimpClient({ onRequest }). */
+  onMailchimpRequest(event: RequestEvent): void;
+  /** Adds n entities of a type with an outcome (synced, unchanged, skipped, failed, deleted, paused). */
+  countEntities(type: string, outcome: string, n?: number): void;
+  /** Records that the change scan ran now (the lag gauge then reports the time since). */
+  markScan(at?: Date): void;
+}
+
+/** Path segments that name a resource collection; any other segment is an id and becomes `:id`. */
+const STATIC_SEGMENTS = new Set([
+  '3.0', 'lists', 'members', 'webhooks', 'ecommerce', 'stores', 'products', 'variants', 'images', 'orders', 'lines',
+  'carts', 'customers', 'promo-rules', 'promo-codes', 'batches', 'batch-webhooks', 'tags', 'merge-fields', 'notes',
+  'events', 'activity', 'actions', 'ping', 'interest-categories', 'interests', 'segments', 'signup-forms',
+  '_emulator', 'batch-results',
+]);
+
+/** `/ecommerce/stores/shop1/products/42/variants/a-b` → `/ecommerce/stores/:id/products/:id/variants/:id` (bounded label values). */
+export function routeOf(path: string): string {
+  const bare = path.split('?')[0] ?? '';
+  const segments = bare.split('/').filter((s) => s !== '');
+  if (segments.length === 0) return '/';
+  return `/${segments.map((s) => (STATIC_SEGMENTS.has(s) ? s : ':id')).join('/')}`;
+}
+
+export function createSyncMetrics(options: { defaultMetrics?: boolean } = {}): SyncMetrics {
+  const registry = new Registry();
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+  const entitiesSynced = new Counter({
+    name: 'mcsync_entities_synced_total',
+    help: 'Entities handled by the sync activities, by entity type and outcome.',
+    labelNames: ['type', 'outcome'] as const,
+    registers: [registry],
+  });
+  const mailchimpRequests = new Counter({
+    name: 'mcsync_mailchimp_requests_total',
+    help: 'Requests to the Mailchimp Marketing API, by method, route (ids replaced by :id) and HTTP status (0: no response).',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [registry],
+  });
+  const mailchimpDuration = new Histogram({
+    name: 'mcsync_mailchimp_request_duration_seconds',
+    help: 'Duration of Mailchimp requests (including the wait for a connection slot).',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  let lastScan: number | null = null;
+  const scheduleLag = new Gauge({
+    name: 'mcsync_schedule_lag_seconds',
+    help: 'Seconds since this worker last ran a change scan (absent before the first).',
+    registers: [registry],
+    collect() {
+      if (lastScan === null) this.reset();
+      else this.set((Date.now() - lastScan) / 1000);
+    },
+  });
+  return {
+    registry,
+    entitiesSynced,
+    mailchimpRequests,
+    mailchimpDuration,
+    scheduleLag,
+    onMailchimpRequest(event) {
+      const route = routeOf(event.path);
+      mailchimpRequests.inc({ method: event.method, route, status: String(event.status) });
+      mailchimpDuration.observe({ method: event.method, route }, event.durationMs / 1000);
+    },
+    countEntities(type, outcome, n = 1) {
+      if (n > 0) entitiesSynced.inc({ type, outcome }, n);
+    },
+    markScan(at = new Date()) {
+      lastScan = at.getTime();
+    },
+  };
+}
+
+export interface MetricsServer {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Temporal's exposition, or a comment line when it cannot be read (the rest of /metrics still answers). */
+async function scrapeTemporal(url: string): Promise<string> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    if (!response.ok) return `# temporal metrics unavailable: HTTP ${response.status}\n`;
+    return await response.text();
+  } catch (err) {
+    return `# temporal metrics unavailable: ${(err as Error).message.replace(/\s+/g, ' ')}\n`;
+  }
+}
+
+/** Serves GET /metrics (ours, then Temporal's when `temporalUrl` is set) and GET /healthz. */
+export async function startMetricsServer(options: { metrics: SyncMetrics; port: number; host?: string; temporalUrl?: string }): Promise<MetricsServer> {
+  const { registry } = options.metrics;
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && path === '/metrics') {
+      void (async () => {
+        try {
+          let body = await registry.metrics();
+          if (options.temporalUrl) body += `\n${await scrapeTemporal(options.temporalUrl)}`;
+          res.writeHead(200, { 'content-type': registry.contentType });
+          res.end(body);
+        } catch (err) {
+          res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end(`metrics failed: ${(err as Error).message}`);
+        }
+      })();
+      return;
+    }
+    if (req.method === 'GET' && path === '/healthz') {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('ok');
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('not found');
+  });
+  const host = options.host ?? '0.0.0.0';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/metrics`,
+    port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,135 @@
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Knex } from 'knex';
+import { notifyEntityChanged, OPT_IN_CONFIRMED_SIGNAL } from '../client/entity-workflows';
+import { customerIdForEmail, entityWorkflowId, normaliseEmail } from '../mapping/ids';
+import { obj, str, type AudienceWebhookEvent } from './events';
+
+/** What processing an audience event needs. */
+export interface ProcessContext {
+  listId: string;
+  storeId: string;
+  taskQueue: string;
+  temporalClient: Client;
+}
+
+/** Status recorded for a contact first seen through a profile or upemail event (no status in the event). */
+export const UNKNOWN_STATUS = 'unknown';
+const SOURCE = 'webhook';
+
+/** A source field saying the change came from the API (our own writes): present in some payloads. */
+function causedByApi(event: AudienceWebhookEvent): boolean {
+  const sources = [str(event.data.source), str(event.form.source)].map((s) => s?.trim().toLowerCase());
+  return sources.includes('api');
+}
+
+async function upsertMember(
+  trx: Knex.Transaction, listId: string, hash: string, email: string,
+  fields: { status?: string; first_name?: string | null; last_name?: string | null; previous_email?: string | null },
+): Promise<void> {
+  const row = { list_id: listId, email_hash: hash, email, status: fields.status ?? UNKNOWN_STATUS, source: SOURCE, ...fields };
+  const merge = ['email', 'source', ...Object.keys(fields)];
+  await trx('mc_audience_members').insert(row).onConflict(['list_id', 'email_hash']).merge(merge);
+}
+
+/** Clears the shop's consent for the address; returns how many users changed. */
+async function withdrawConsent(trx: Knex.Transaction, hash: string): Promise<number> {
+  return trx('users')
+    .whereRaw('MD5(LOWER(TRIM(??))) = ?', ['email', hash])
+    .andWhere('marketing_opt_in', '<>', 0)
+    .update({ marketing_opt_in: 0 });
+}
+
+async function signalOptInConfirmed(ctx: ProcessContext, hash: string): Promise<string> {
+  const workflowId = entityWorkflowId(ctx.storeId, 'customer', hash);
+  try {
+    await ctx.temporalClient.workflow.getHandle(workflowId).signal(OPT_IN_CONFIRMED_SIGNAL);
+    return 'confirmation signalled';
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return 'no customer workflow waiting';
+    throw err;
+  }
+}
+
+export interface Applied {
+  /** Stored with the event. */
+  outcome: string;
+  /** Runs after the transaction committed (best effort: the change scan would catch up anyway). */
+  afterCommit?: () => Promise<unknown>;
+}
+
+/**
+ * Applies one audience event inside the transaction that marks it processed. Throws when it could not be applied
+ * (the event stays unprocessed and the receiver answers 500, so Mailchimp delivers it again).
+ */
+export async function applyAudienceEvent(trx: Knex.Transaction, ctx: ProcessContext, event: AudienceWebhookEvent): Promise<Applied> {
+  const outcome = await apply(trx, ctx, event);
+  return typeof outcome === 'string' ? { outcome } : outcome;
+}
+
+async function apply(trx: Knex.Transaction, ctx: ProcessContext, event: AudienceWebhookEvent): Promise<string | Applied> {
+  if (causedByApi(event)) return 'ignored: caused by an API write';
+  const listId = str(event.data.list_id);
+  if (listId && listId !== ctx.listId) return `ignored: event of another audience (${listId})`;
+
+  switch (event.type) {
+    case 'subscribe': {
+      const email = str(event.data.email);
+      if (!email) return 'ignored: no data[email]';
+      const hash = customerIdForEmail(email);
+      const merges = obj(event.data.merges);
+      const names = {
+        ...(str(merges.FNAME) !== undefined ? { first_name: str(merges.FNAME) } : {}),
+        ...(str(merges.LNAME) !== undefined ? { last_name: str(merges.LNAME) } : {}),
+      };
+      await upsertMember(trx, ctx.listId, hash, normaliseEmail(email), { status: 'subscribed', ...names });
+      return `subscribed; ${await signalOptInConfirmed(ctx, hash)}`;
+    }
+    case 'unsubscribe':
+    case 'cleaned': {
+      const email = str(event.data.email);
+      if (!email) return 'ignored: no data[email]';
+      const hash = customerIdForEmail(email);
+      const status = event.type === 'unsubscribe' ? 'unsubscribed' : 'cleaned';
+      await upsertMember(trx, ctx.listId, hash, normaliseEmail(email), { status });
+      const users = await withdrawConsent(trx, hash);
+      const outcome = `${status}; marketing_opt_in cleared on ${users} user(s)`;
+      if (users === 0) return outcome;
+      // The shop's consent changed: the customer's workflow sends opt_in_status false now rather than at the next scan.
+      return {
+        outcome,
+        afterCommit: () => notifyEntityChanged(ctx.temporalClient, { storeId: ctx.storeId, taskQueue: ctx.taskQueue }, 'customer', hash),
+      };
+    }
+    case 'upemail': {
+      const oldEmail = str(event.data.old_email);
+      const newEmail = str(event.data.new_email);
+      if (!oldEmail || !newEmail) return 'ignored: no data[old_email] or data[new_email]';
+      const oldHash = customerIdForEmail(oldEmail);
+      const newHash = customerIdForEmail(newEmail);
+      const previous = (await trx('mc_audience_members').where({ list_id: ctx.listId, email_hash: oldHash }).first()) as
+        | { status: string; first_name: string | null; last_name: string | null }
+        | undefined;
+      if (oldHash !== newHash) await trx('mc_audience_members').where({ list_id: ctx.listId, email_hash: oldHash }).delete();
+      await upsertMember(trx, ctx.listId, newHash, normaliseEmail(newEmail), {
+        status: previous?.status ?? UNKNOWN_STATUS,
+        first_name: previous?.first_name ?? null,
+        last_name: previous?.last_name ?? null,
+        previous_email: normaliseEmail(oldEmail),
+      });
+      return `email changed ${oldHash} → ${newHash}; the shop's users.email is left as it is`;
+    }
+    case 'profile': {
+      const email = str(event.data.email);
+      if (!email) return 'ignored: no data[email]';
+      const merges = obj(event.data.merges);
+      const hash = customerIdForEmail(email);
+      await upsertMember(trx, ctx.listId, hash, normaliseEmail(email), {
+        first_name: str(merges.FNAME) ?? null,
+        last_name: str(merges.LNAME) ?? null,
+      });
+      return 'profile recorded';
+    }
+    default:
+      return `ignored: ${event.type} events are not used`;
+  }
+}
