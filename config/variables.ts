@@ -31,6 +31,13 @@ export const VARIABLES = [
   { name: 'WEBHOOK_PORT', default: '4020', description: 'Port of the audience-webhook receiver.' },
   { name: 'WEBHOOK_SECRET', default: '', description: 'Secret in the audience-webhook URL; the receiver refuses requests without it.', secret: true },
   { name: 'WEBHOOK_PUBLIC_URL', default: 'http://127.0.0.1:4020', description: 'Base URL at which Mailchimp reaches the webhook receiver.' },
+  { name: 'SYNC_SOURCE', default: 'shop-db', description: 'Where the shop data comes from: `shop-db` (the shop database) or `stripe` (products, customers and purchases of a Stripe account, docs/stripe.md).' },
+  { name: 'STRIPE_API_KEY', default: 'sk_test_localstripe', description: 'Stripe secret key (SYNC_SOURCE=stripe). The default suits the local fake Stripe.', secret: true },
+  { name: 'STRIPE_API_URL', default: 'http://127.0.0.1:8420', description: 'Base URL of the Stripe API. Set it empty for https://api.stripe.com; a local address where nothing answers gets the fake Stripe (localstripe) at `npm start`.' },
+  { name: 'STRIPE_WEBHOOK_SECRET', default: 'whsec_localstripe', description: 'Signing secret of the Stripe webhook endpoint; events without a valid Stripe-Signature are refused.', secret: true },
+  { name: 'STRIPE_WEBHOOK_PORT', default: '4030', description: 'Port of the Stripe webhook receiver (POST /stripe/webhook).' },
+  { name: 'STRIPE_STORE_NAME', default: 'Stripe store', description: 'Name of the Mailchimp store filled from Stripe.' },
+  { name: 'STRIPE_CURRENCY', default: '', description: 'Currency of the Mailchimp store filled from Stripe; empty: the Stripe account\'s default currency.' },
   { name: 'METRICS_PORT', default: '9464', description: 'Prometheus metrics port of the worker.' },
   { name: 'LOG_LEVEL', default: 'info', description: 'Log level (trace, debug, info, warn, error).' },
 ] as const satisfies readonly VariableSpec[];

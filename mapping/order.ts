@@ -24,7 +24,7 @@ export const ORDER_STATUS_FIELDS: Record<SentStatus, { financial_status: string;
 /**
  * Maps an order with its lines, buyer and promotion.
  * - skip: status pending;
- * - fails: currency other than the store's, a total/price/discount that is not a number or is negative, a negative
+ * - fails: the source marked it not sendable (notSendable, e.g. a Stripe payment-only charge), currency other than the store's, a total/price/discount that is not a number or is negative, a negative
  *   quantity, no lines, no valid buyer e-mail, an invalid ordered_at;
  * - customer = { id: md5(email), email_address } (the caller upserts the customer with its consent first);
  * - promos = [{ code, amount_discounted: discount_total, type: the promotion's discount type }] when promo_code is
@@ -39,6 +39,8 @@ export function mapOrder(ctx: OrderWithContext, settings: ShopSettings): Mapped<
   if (order.status === 'pending') return skip(`${subject} is pending: pending orders are not sent`);
   const statusFields = ORDER_STATUS_FIELDS[order.status];
   if (statusFields === undefined) return fail(`its status ${quote(String(order.status))} is unknown`, 'financial_status');
+
+  if (ctx.notSendable !== undefined) return fail(ctx.notSendable, 'lines');
 
   const id = order.order_number.trim();
   if (id === '') return fail('its order number is empty', 'id');

@@ -95,6 +95,8 @@ export interface OrderWithContext {
   lines: Array<OrderLineRow & { product_code: string; variant_sku: string | null }>;
   user: UserRow | null;
   promotion: PromotionRow | null;
+  /** Set by a source when the order cannot be sent as it is (e.g. a Stripe purchase billing no product): why not. */
+  notSendable?: string;
 }
 
 export interface PromotionRow {
