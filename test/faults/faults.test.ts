@@ -217,6 +217,12 @@ describe(`fault scenarios (${FAULTS_SIZE})`, () => {
         const table = tag.owner?.table ?? tag.table;
         const id = table === 'users' ? md5(tag.value.trim().toLowerCase()) : (tag.owner?.id ?? tag.id);
         const row = (await w.fresh.db('mc_sync_state').where({ store_id: w.storeId, entity_type: typeOf[table], entity_id: id }).first()) as { status: string; error_reason: string | null } | undefined;
+        if (tag.reason === 'promo_title_too_long') {
+          // mapping/promo.ts cuts a promotion title to 100 UTF-8 bytes instead of refusing the promotion.
+          const rule = w.emulator.state.stores.get(w.storeId)?.promoRules.get(id);
+          if (row?.status !== 'synced' || Buffer.byteLength(String(rule?.data.title ?? ''), 'utf8') > 100) missing.push(`${tag.table}:${tag.id} (${tag.reason}) was not sent cut to 100 bytes`);
+          continue;
+        }
         if (row?.status !== 'failed' || !row.error_reason) missing.push(`${tag.table}:${tag.id} (${tag.reason}) → ${row?.status ?? 'no state'}`);
       }
       expect(missing).toEqual([]);
