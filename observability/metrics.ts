@@ -63,11 +63,10 @@ export function createSyncMetrics(options: { defaultMetrics?: boolean } = {}): S
   let lastScan: number | null = null;
   const scheduleLag = new Gauge({
     name: 'mcsync_schedule_lag_seconds',
-    help: 'Seconds since this worker last ran a change scan (absent before the first).',
+    help: 'Seconds since this worker last ran a change scan (0 before the first).',
     registers: [registry],
     collect() {
-      if (lastScan === null) this.reset();
-      else this.set((Date.now() - lastScan) / 1000);
+      this.set(lastScan === null ? 0 : (Date.now() - lastScan) / 1000);
     },
   });
   return {
