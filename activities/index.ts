@@ -141,20 +141,26 @@ export function createActivities(deps: SyncDeps) {
         });
         return { dispatched: 0, state: 'started-full-sync' };
       }
-      const until = minus(await deps.source.now(), CHANGE_LAG_MS);
+      // Rows up to now are dispatched at once; the watermark only passes rows older than the lag, so a row
+      // committed late with an earlier updated_at is still found (a second dispatch of a row is harmless).
+      const settledUntil = minus(await deps.source.now(), CHANGE_LAG_MS);
       let dispatched = 0;
       for (const type of input.entityTypes) {
         let cursor = await deps.state.watermark(type);
         for (;;) {
-          const rows = await deps.source.changedAfter(type, cursor, DISPATCH_PAGE, until);
-          await forEachConcurrent(rows, 8, (row) => notifyEntityChanged(client, target, type, row.entityId).then(() => undefined));
+          const rows = await deps.source.changedAfter(type, cursor, DISPATCH_PAGE);
+          await forEachConcurrent(rows, 8, (row) => notifyEntityChanged(client, target, type, row.entityId, { coalesceMs: 0 }).then(() => undefined));
           dispatched += rows.length;
           if (rows.length === 0) break;
           const last = rows[rows.length - 1];
           cursor = { updatedAt: last.updatedAt, id: last.id };
-          await deps.state.setWatermark(type, cursor);
+          const settled = rows.filter((r) => r.updatedAt <= settledUntil);
+          if (settled.length > 0) {
+            const mark = settled[settled.length - 1];
+            await deps.state.setWatermark(type, { updatedAt: mark.updatedAt, id: mark.id });
+          }
           heartbeat({ type, dispatched });
-          if (rows.length < DISPATCH_PAGE) break;
+          if (rows.length < DISPATCH_PAGE || settled.length < rows.length) break;
         }
         if (type === 'promo_rule' || type === 'promo_code') dispatched += await dispatchDeleted(type);
       }
