@@ -109,7 +109,7 @@ export function compareFields(spec: FieldSpec, expected: Json, actual: Json, pre
 
 /** Compares sub-items (variants, lines, promos) keyed by `key`: missing, extra and field differences. */
 function compareChildren(
-  label: string, spec: FieldSpec, expected: Json[], actual: Json[], key = 'id', checkExtra = true,
+  label: string, spec: FieldSpec, expected: Json[], actual: Json[], key = 'id', optional: readonly string[] = [],
 ): Array<{ field: string; expected: unknown; actual: unknown }> {
   const out: Array<{ field: string; expected: unknown; actual: unknown }> = [];
   const have = new Map(actual.map((a) => [String(a[key]), a]));
@@ -121,8 +121,8 @@ function compareChildren(
     if (!a) out.push({ field: `${label} ${id}`, expected: 'present', actual: 'missing' });
     else out.push(...compareFields(spec, e, a, `${label} ${id}.`));
   }
-  if (checkExtra) {
-    for (const id of have.keys()) if (!wanted.has(id)) out.push({ field: `${label} ${id}`, expected: 'absent', actual: 'present' });
+  for (const id of have.keys()) {
+    if (!wanted.has(id) && !optional.includes(id)) out.push({ field: `${label} ${id}`, expected: 'absent', actual: 'present' });
   }
   return out;
 }
@@ -147,6 +147,10 @@ export const PROMO_CODE_FIELDS: FieldSpec = { code: 'text', redemption_url: 'tex
 
 const arr = (v: unknown): Json[] => (Array.isArray(v) ? (v as Json[]) : []);
 
+/** Key of an expected product: variant ids Mailchimp may hold or not (retired variants that sent orders name). */
+export const OPTIONAL_VARIANTS = '_optionalVariants';
+const optionalIds = (expected: Json): string[] => (Array.isArray(expected[OPTIONAL_VARIANTS]) ? (expected[OPTIONAL_VARIANTS] as string[]) : []);
+
 /** Every field drift of one entity of `type`. */
 export function compareEntity(type: ReconcileType, expected: Json, actual: Json): Array<{ field: string; expected: unknown; actual: unknown }> {
   switch (type) {
@@ -155,7 +159,7 @@ export function compareEntity(type: ReconcileType, expected: Json, actual: Json)
     case 'product':
       return [
         ...compareFields(PRODUCT_FIELDS, expected, actual),
-        ...compareChildren('variant', VARIANT_FIELDS, arr(expected.variants), arr(actual.variants)),
+        ...compareChildren('variant', VARIANT_FIELDS, arr(expected.variants), arr(actual.variants), 'id', optionalIds(expected)),
       ];
     case 'customer':
       return compareFields(CUSTOMER_FIELDS, expected, actual);

@@ -6,10 +6,10 @@ import type { CustomerRecord } from '../../source/shop-source';
 import type { OrderWithContext, ProductWithVariants, PromoCodeRow, PromotionRow, ShopSettings } from '../../source/types';
 import { mapCustomer } from '../../mapping/customer';
 import { mapOrder } from '../../mapping/order';
-import { mapProduct } from '../../mapping/product';
+import { mapProduct, productPatchFrom } from '../../mapping/product';
 import { mapPromoCode, mapPromoRule } from '../../mapping/promo';
 import { mapStore } from '../../mapping/store';
-import type { ExpectedSet, ReconcileType } from './compare';
+import { OPTIONAL_VARIANTS, type ExpectedSet, type ReconcileType } from './compare';
 
 export interface ShopSnapshot {
   settings: ShopSettings;
@@ -67,7 +67,8 @@ export function expectedProducts(s: ShopSnapshot): ExpectedSet {
         ...(payload.image_url ? { image_url: payload.image_url } : {}),
       });
     }
-    set.present.push({ id: payload.id, entityId: productId, payload: payload as unknown as Json });
+    // An update clears the optional text fields the shop emptied (productPatchFrom): Mailchimp should hold "" then.
+    set.present.push({ id: payload.id, entityId: productId, payload: { ...productPatchFrom(payload), ...payload } as unknown as Json });
   }
   // Order lines of products whose row is gone altogether point at `deleted-<id>` placeholders.
   const known = new Set(s.products.map((p) => p.product.id));
@@ -79,6 +80,19 @@ export function expectedProducts(s: ShopSnapshot): ExpectedSet {
       const title = `Deleted product ${line.product_id}`;
       set.present.push({ id, entityId: line.product_id, payload: { id, title, variants: [{ id, title, inventory_quantity: 0 }] } });
     }
+  }
+  // A variant the shop no longer sells but a sent order names is written without stock by the order sync, and
+  // deleted again by the next product sync: Mailchimp may or may not hold it, both are right.
+  const named = new Map<string, Set<string>>();
+  for (const order of sentOrders(s)) {
+    const mapped = mapOrder(order, s.settings);
+    if (mapped.kind !== 'ok') continue;
+    for (const line of mapped.payload.lines) named.set(line.product_id, (named.get(line.product_id) ?? new Set()).add(line.product_variant_id));
+  }
+  for (const item of set.present) {
+    const live = new Set((item.payload.variants as Array<{ id: string }>).map((v) => v.id));
+    const optional = [...(named.get(item.id) ?? [])].filter((id) => !live.has(id));
+    if (optional.length > 0) item.payload[OPTIONAL_VARIANTS] = optional;
   }
   return set;
 }

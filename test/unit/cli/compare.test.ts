@@ -123,6 +123,22 @@ describe('expected state (the sync\'s mappers and decisions)', () => {
     expect((out.present[0].payload.variants as Array<{ id: string }>).map((v) => v.id)).toEqual(['MUG-B', 'MUG']);
   });
 
+  it('a retired variant a sent order names may be in Mailchimp or not; emptied optional fields are expected as ""', () => {
+    const p = productWith({ id: '8', code: 'CUP', vendor: null }, [variantRow({ product_id: '8', sku: 'CUP-A' }), variantRow({ id: '2', product_id: '8', sku: 'CUP-OLD', status: 'deleted' })]);
+    const order = orderCtx({ id: '3', order_number: 'B-3' }, { lines: [{ ...orderCtx().lines[0], product_id: '8', product_code: 'CUP', variant_id: '2', variant_sku: 'CUP-OLD' }] });
+    const out = expectedProducts({ ...base, products: [p], orders: [order] });
+    const expected = out.present[0].payload;
+    expect(expected.vendor).toBe('');
+    const variants = (expected.variants as Array<Record<string, unknown>>).map((v) => ({ ...v }));
+    const mailchimp = { ...expected, variants };
+    expect(compareEntity('product', expected, mailchimp)).toEqual([]);
+    expect(compareEntity('product', expected, { ...mailchimp, variants: [...variants, { id: 'CUP-OLD', title: 'x', inventory_quantity: 0 }] })).toEqual([]);
+    expect(compareEntity('product', expected, { ...mailchimp, variants: [...variants, { id: 'CUP-GONE', title: 'x' }] })).toEqual([
+      { field: 'variant CUP-GONE', expected: 'absent', actual: 'present' },
+    ]);
+    expect(compareEntity('product', expected, { ...mailchimp, vendor: 'Old vendor' })).toEqual([{ field: 'vendor', expected: '', actual: 'Old vendor' }]);
+  });
+
   it('pending orders are absent, sent orders present by order number, their buyers expected as customers', () => {
     const paid = orderCtx({ id: '1', order_number: 'A-1' });
     const pending = orderCtx({ id: '2', order_number: 'A-2', status: 'pending' });
