@@ -1,4 +1,5 @@
 import { fullResyncWorkflow } from '../../../workflows/full-resync';
+import { progressQuery } from '../../../workflows/signals';
 import { customerIdForEmail } from '../../../mapping/ids';
 import * as shop from '../../support/shop';
 import { remote, startSyncHarness, type SyncHarness } from '../../support/sync-harness';
@@ -112,7 +113,7 @@ describe('full resync, long and interrupted', () => {
         args: [{ storeId: h.config.storeId, types: 'all', pageSize: 1 }],
       });
       const deadline = Date.now() + 60_000;
-      while ((await handle.query('progress')).pages < 1) {
+      while ((await handle.query(progressQuery)).pages < 1) {
         if (Date.now() > deadline) throw new Error('the resync never finished a page');
         await new Promise((r) => setTimeout(r, 200));
       }
@@ -120,7 +121,7 @@ describe('full resync, long and interrupted', () => {
       expect(syncing?.is_syncing).toBe(true);
       await handle.cancel();
       await expect(handle.result()).rejects.toThrow();
-      const progress = await handle.query('progress').catch(() => null);
+      const progress = await handle.query(progressQuery).catch(() => null);
       expect(progress?.done ?? false).toBe(false);
       const store = await remote<{ is_syncing: boolean }>(h, `/ecommerce/stores/${h.config.storeId}`);
       expect(store?.is_syncing).toBe(false);
