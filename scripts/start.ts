@@ -13,13 +13,16 @@ import { setupObservability } from '../observability/setup';
 import { startWebhookReceiverFromEnv } from '../webhooks/from-env';
 import { createSyncDeps, mailchimpFromEnv, syncConfigFromEnv } from '../workers/deps';
 import { createSyncWorker } from '../workers/worker';
+import { startStripe } from '../webhooks/stripe/run';
 
 const HELP = `Usage: npm start [-- --no-seed]
 
 The whole job with embedded defaults: starts (or reuses) Temporal and the shop database, applies the
 migrations, fills an empty shop with demo data, starts the bundled Mailchimp emulator when MAILCHIMP_API_URL
 points at it, creates the sync schedules and runs a worker. The first scheduled scan sets up the store and
-starts the first full sync. Ctrl-C stops the worker and everything this command started.`;
+starts the first full sync. Ctrl-C stops the worker and everything this command started.
+With SYNC_SOURCE=stripe the data comes from Stripe instead (docs/stripe.md): a fake Stripe with demo data when
+STRIPE_API_URL is local, the Stripe webhook receiver, and a backfill instead of the schedules.`;
 
 function log(message: string): void {
   console.log(`[start] ${message}`);
@@ -55,7 +58,8 @@ async function main(): Promise<void> {
   const db = createDb();
   await migrateLatest(db);
   const products = Number(((await db('products').count('* as n').first()) as { n: number | string }).n);
-  if (products === 0 && !args.includes('--no-seed')) {
+  const fromStripe = env('SYNC_SOURCE') === 'stripe';
+  if (products === 0 && !fromStripe && !args.includes('--no-seed')) {
     log('The shop is empty: seeding demo data (npm run seed for other sizes).');
     await runSeed(db, { ...DEFAULT_SIZES, seed: DEFAULT_SEED, reset: false, dryRun: false });
   }
@@ -67,21 +71,29 @@ async function main(): Promise<void> {
   const client = new Client({ connection: await Connection.connect({ address }), namespace });
   const observability = await setupObservability();
   const mailchimp = mailchimpFromEnv({ onRequest: (event) => observability.metrics.onMailchimpRequest(event) });
+  const stripe = fromStripe ? await startStripe({ db, client, config, seed: !args.includes('--no-seed'), log }) : null;
   const native = await NativeConnection.connect({ address });
   const worker = await createSyncWorker({
-    connection: native, namespace, taskQueue: config.taskQueue, metrics: observability.metrics, deps: createSyncDeps(db, mailchimp, config, async () => client),
+    connection: native, namespace, taskQueue: config.taskQueue, metrics: observability.metrics, deps: createSyncDeps(db, mailchimp, config, async () => client, stripe?.source),
   });
   const webhooks = await startWebhookReceiverFromEnv({ db, mailchimp, temporalClient: client, config, logger: observability.logger });
-  const schedules = await ensureSchedules(client, { storeId: config.storeId, taskQueue: config.taskQueue, interval: env('SYNC_INTERVAL') });
-  // Run each scan once now rather than after the first interval: the first one starts the first full sync.
-  for (const id of schedules) await client.schedule.getHandle(id).trigger();
-  log(`Schedules ${schedules.join(', ')} every ${env('SYNC_INTERVAL')}. Worker on task queue ${config.taskQueue}. Ctrl-C to stop.`);
+  if (stripe) {
+    // Stripe changes arrive as webhooks; the backfill sends what exists (no change-scan schedules).
+    await stripe.backfill();
+    log(`Stripe backfill started. Worker on task queue ${config.taskQueue}. Ctrl-C to stop.`);
+  } else {
+    const schedules = await ensureSchedules(client, { storeId: config.storeId, taskQueue: config.taskQueue, interval: env('SYNC_INTERVAL') });
+    // Run each scan once now rather than after the first interval: the first one starts the first full sync.
+    for (const id of schedules) await client.schedule.getHandle(id).trigger();
+    log(`Schedules ${schedules.join(', ')} every ${env('SYNC_INTERVAL')}. Worker on task queue ${config.taskQueue}. Ctrl-C to stop.`);
+  }
 
   try {
     await worker.run();
   } finally {
     log('Stopping.');
     await webhooks?.close();
+    await stripe?.close();
     await observability.close();
     await native.close();
     await client.connection.close();

@@ -11,9 +11,9 @@ export { createStripeClient, createStripeReader, type StripeReader } from './rea
  * switch lives in the database's shop_settings like for the shop database, but is on when the row is absent: a
  * Stripe account has no shop database to turn it on in.
  */
-export function createStripeSourceFromEnv(db: Knex): StripeSource {
+export function createStripeSourceFromEnv(db: Knex, overrides: { currency?: string } = {}): StripeSource {
   const stripe = createStripeClient({ apiKey: env('STRIPE_API_KEY'), apiUrl: env('STRIPE_API_URL') });
-  const reader = createStripeReader(stripe, { currency: env('STRIPE_CURRENCY') || undefined });
+  const reader = createStripeReader(stripe, { currency: env('STRIPE_CURRENCY') || overrides.currency });
   return createStripeSource(reader, {
     storeName: env('STRIPE_STORE_NAME'),
     async syncEnabled() {
