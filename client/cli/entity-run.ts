@@ -87,7 +87,7 @@ export async function waitForEntity(
  * a few at a time, reporting progress.
  */
 export async function runEntities(
-  ctx: CliContext, refs: EntityTargetRef[], options: { extra?: Record<string, unknown>; timeoutMs: number; label: string; onDone?: (done: number, total: number) => void },
+  ctx: CliContext, refs: EntityTargetRef[], options: { extra?: Record<string, unknown>; timeoutMs: number; onDone?: (done: number, total: number) => void },
 ): Promise<EntityRunResult[]> {
   const client = await ctx.temporal();
   const target = { storeId: ctx.config.storeId, taskQueue: ctx.config.taskQueue, optInTimeout: ctx.config.optInTimeout };

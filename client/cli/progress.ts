@@ -21,20 +21,30 @@ export function progressLine(done: number, total: number, label: string): string
   return `[${'#'.repeat(filled)}${'-'.repeat(WIDTH - filled)}] ${String(percent).padStart(3)}% ${done}/${total} ${label}`;
 }
 
-export function createProgress(sink: ProgressSink, isTTY: boolean): Progress {
+/** Without a terminal, a line at most this often (plus whenever the label changes or the work completes). */
+export const PLAIN_LINE_INTERVAL_MS = 2000;
+
+export function createProgress(sink: ProgressSink, isTTY: boolean, now: () => number = Date.now): Progress {
   let last = '';
+  let lastLabel: string | undefined;
+  let lastAt = -Infinity;
   let drawn = false;
   return {
     update(done, total, label) {
       const line = progressLine(done, total, label);
       if (line === last) return;
-      last = line;
       if (isTTY) {
+        last = line;
         sink.write(`\r\x1b[2K${line}`);
         drawn = true;
-      } else {
-        sink.write(`${line}\n`);
+        return;
       }
+      const due = label !== lastLabel || (total > 0 && done >= total) || now() - lastAt >= PLAIN_LINE_INTERVAL_MS;
+      if (!due) return;
+      last = line;
+      lastLabel = label;
+      lastAt = now();
+      sink.write(`${line}\n`);
     },
     finish(label) {
       if (isTTY && drawn) sink.write(`\r\x1b[2K`);

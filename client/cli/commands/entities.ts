@@ -30,7 +30,7 @@ function describe(r: EntityRunResult): string {
 
 export async function syncCommand(ctx: CliContext, type: EntityType, rawId: string, timeoutMs: number): Promise<number> {
   const entityId = await resolveEntityId(ctx, type, rawId);
-  const [result] = await runEntities(ctx, [{ type, entityId }], { timeoutMs, label: 'sync' });
+  const [result] = await runEntities(ctx, [{ type, entityId }], { timeoutMs });
   ctx.emit(result);
   if (result.status === 'paused') {
     ctx.say(`${type} ${entityId}: not synced, the Mailchimp sync is turned off (\`mcsync enable\`).`);
@@ -70,7 +70,7 @@ export async function retryFailedCommand(ctx: CliContext, rawType: string | unde
   }
   const bar = ctx.progress();
   bar.update(0, refs.length, 'retrying');
-  const results = await runEntities(ctx, refs, { timeoutMs, label: 'retry', onDone: (done, total) => bar.update(done, total, 'retrying') });
+  const results = await runEntities(ctx, refs, { timeoutMs, onDone: (done, total) => bar.update(done, total, 'retrying') });
   const bad = results.filter((r) => !OK_STATUSES.has(r.status));
   bar.finish(`Retried ${results.length}: ${results.length - bad.length} succeeded, ${bad.length} still failing.`);
   ctx.emit({ retried: results.length, succeeded: results.length - bad.length, failed: bad.length, results });

@@ -71,7 +71,7 @@ export async function reconcileCommand(ctx: CliContext, rawType: string | undefi
   const bar = ctx.progress();
   bar.update(0, targets.length, 'repairing');
   const results: EntityRunResult[] = await runEntities(ctx, targets, {
-    extra: { force: true }, timeoutMs: options.timeoutMs, label: 'fix', onDone: (done, total) => bar.update(done, total, 'repairing'),
+    extra: { force: true }, timeoutMs: options.timeoutMs, onDone: (done, total) => bar.update(done, total, 'repairing'),
   });
   const bad = results.filter((r) => !OK_STATUSES.has(r.status));
   bar.finish(`Synced ${results.length} entit${results.length === 1 ? 'y' : 'ies'} again with force: ${results.length - bad.length} ok, ${bad.length} failed.`);

@@ -10,6 +10,7 @@ describe('mcsync CLI on the real stack', () => {
   let h: SyncHarness;
   let shoe: { id: number; code: string; skus: string[] };
   let paid: { id: number; number: string };
+  const extras: Array<{ id: number; code: string }> = [];
   const store = () => `/ecommerce/stores/${h.config.storeId}`;
 
   beforeAll(async () => {
@@ -85,7 +86,7 @@ describe('mcsync CLI on the real stack', () => {
   });
 
   it('resync follows the progress with a bar until done; --detach prints the id and the Web UI URL', async () => {
-    for (let i = 0; i < 4; i++) await shop.product(h.t.db, { title: `Extra ${i}` });
+    for (let i = 0; i < 4; i++) extras.push(await shop.product(h.t.db, { title: `Extra ${i}` }));
     const run = await cli(h, ['resync', '--type', 'products', '--page-size', '1']);
     expect(run.code).toBe(0);
     const lines = run.err.split('\n').filter((l) => /^\[[#-]+\] +\d+% /.test(l));
@@ -165,6 +166,8 @@ describe('mcsync CLI on the real stack', () => {
     expect((await h.http.patch(`/3.0${store()}/products/${shoe.code}`, { title: 'Hacked title' })).status).toBe(200);
     expect((await h.http.delete(`/3.0${store()}/orders/${paid.number}`)).status).toBe(204);
     expect((await h.http.patch(`/3.0${store()}/customers/${adaHash}`, { first_name: 'Eve' })).status).toBe(200);
+    // Deleted in the shop, no order references it, but no sync ran since: Mailchimp must not have it.
+    await h.t.db('products').where({ id: extras[0].id }).update({ status: 'deleted' });
 
     const drift = await cli(h, ['reconcile', '--json']);
     expect(drift.code).toBe(1);
@@ -173,8 +176,9 @@ describe('mcsync CLI on the real stack', () => {
       expect.objectContaining({ type: 'product', kind: 'field', id: shoe.code, field: 'title', expected: 'Blue shoe', actual: 'Hacked title' }),
       expect.objectContaining({ type: 'order', kind: 'missing', id: paid.number, entityId: String(paid.id) }),
       expect.objectContaining({ type: 'customer', kind: 'field', id: adaHash, field: 'first_name', expected: 'Ada', actual: 'Eve' }),
+      expect.objectContaining({ type: 'product', kind: 'extra', id: extras[0].code, entityId: String(extras[0].id) }),
     ]));
-    expect(report.drifts).toHaveLength(3);
+    expect(report.drifts).toHaveLength(4);
     expect(report.summaries.find((s) => s.type === 'order')).toMatchObject({ missing: 1 });
     const human = await cli(h, ['reconcile', '--type', 'products']);
     expect(human.code).toBe(1);
@@ -185,6 +189,8 @@ describe('mcsync CLI on the real stack', () => {
     expect(fix.out).toMatch(/After the fix:[\s\S]*No drift/);
     expect((await remote<{ title: string }>(h, `${store()}/products/${shoe.code}`))?.title).toBe('Blue shoe');
     expect(await remote(h, `${store()}/orders/${paid.number}`)).not.toBeNull();
+    expect(await remote(h, `${store()}/products/${extras[0].code}`)).toBeNull();
+    expect((await remote<{ first_name: string }>(h, `${store()}/customers/${adaHash}`))?.first_name).toBe('Ada');
 
     const after = await cli(h, ['reconcile', '--json']);
     expect(after.code).toBe(0);

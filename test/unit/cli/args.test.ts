@@ -109,6 +109,21 @@ describe('progress', () => {
     lines.finish('done');
     expect(plain.split('\n')).toEqual([progressLine(1, 2, 'x'), 'done', '']);
   });
+  it('without a terminal, prints a line when the label changes, the work completes, or 2 s passed', () => {
+    let plain = '';
+    let clock = 0;
+    const bar = createProgress({ write: (s: string) => (plain += s) }, false, () => clock);
+    bar.update(1, 10, 'a');
+    bar.update(2, 10, 'a'); // too soon
+    clock = 2500;
+    bar.update(3, 10, 'a');
+    bar.update(4, 10, 'b'); // new label
+    bar.update(10, 10, 'b'); // complete
+    expect(plain.split('\n').filter(Boolean)).toEqual([
+      progressLine(1, 10, 'a'), progressLine(3, 10, 'a'), progressLine(4, 10, 'b'), progressLine(10, 10, 'b'),
+    ]);
+  });
+
   it('totals a resync\'s progress against the shop counts of its phases', () => {
     const counts = { synced: 2, unchanged: 1, skipped: 0, failed: 1, deleted: 0, paused: 0 };
     const progress = { phase: 'customer', phaseIndex: 1, phases: ['product', 'customer'], startedAt: null, pages: 2, counts: { product: counts }, done: false };
