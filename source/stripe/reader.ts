@@ -43,7 +43,6 @@ export interface StripeReader {
   product(id: string): Promise<StripeProductLike | null>;
   prices(productId: string): Promise<StripePriceLike[]>;
   customer(id: string): Promise<StripeCustomerLike | null>;
-  customersByEmail(email: string): Promise<StripeCustomerLike[]>;
   purchase(id: string): Promise<StripePurchase | null>;
   /** Which purchase a charge paid (refund events name the charge). */
   purchaseOfCharge(chargeId: string): Promise<string | null>;
@@ -178,12 +177,6 @@ export function createStripeReader(stripe: Stripe, options: { currency?: string 
     },
 
     customer: (id) => orNull(() => stripe.customers.retrieve(id)).then((c) => (c && !c.deleted ? (c as unknown as StripeCustomerLike) : null)),
-
-    async customersByEmail(email) {
-      const out: StripeCustomerLike[] = [];
-      for await (const c of stripe.customers.list({ email, limit: 100 })) out.push(c as unknown as StripeCustomerLike);
-      return out;
-    },
 
     purchase(id) {
       const kind = purchaseKind(id);
