@@ -4,7 +4,7 @@ import type { ResyncProgress } from '../../../workflows/signals';
 import { fullResyncWorkflowId } from '../../entity-workflows';
 import { scheduleId, SCAN_SCOPES } from '../../schedules';
 import type { CliContext } from '../context';
-import { EXIT } from '../errors';
+import { classifyError, EXIT } from '../errors';
 import { table, when } from '../format';
 import { progressTotals } from './resync';
 
@@ -30,11 +30,28 @@ export async function statusCommand(ctx: CliContext): Promise<number> {
     });
   }
 
-  const store = await ctx.mailchimp().getStore(storeId);
-  const client = await ctx.temporal();
+  // A service that cannot be reached is reported in its section; the rest is still shown, and the exit code is 3.
+  const problems: string[] = [];
+  const reach = async <T>(what: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await what();
+    } catch (err) {
+      const classified = classifyError(err);
+      if (classified.exitCode !== EXIT.unreachable) throw err;
+      problems.push(classified.message);
+      return undefined;
+    }
+  };
+  const storeRead = await reach(async () => ({ store: await ctx.mailchimp().getStore(storeId) }));
+  const store = storeRead?.store ?? null;
+  const client = await reach(() => ctx.temporal());
   const schedules: ScheduleStatus[] = [];
   for (const scope of SCAN_SCOPES) {
     const id = scheduleId(storeId, scope);
+    if (!client) {
+      schedules.push({ id, exists: false, paused: null, lastRun: null, nextRun: null });
+      continue;
+    }
     try {
       const d = await client.schedule.getHandle(id).describe();
       const last = d.info.recentActions[d.info.recentActions.length - 1];
@@ -50,35 +67,42 @@ export async function statusCommand(ctx: CliContext): Promise<number> {
   }
 
   let resync: { workflowId: string; status: string; progress: ResyncProgress | null } | null = null;
-  const handle = client.workflow.getHandle(fullResyncWorkflowId(storeId));
-  try {
-    const d = await handle.describe();
-    const progress = d.status.name === 'RUNNING' ? await handle.query<ResyncProgress>('progress').catch(() => null) : null;
-    resync = { workflowId: handle.workflowId, status: d.status.name, progress };
-  } catch (err) {
-    if (!(err instanceof WorkflowNotFoundError)) throw err;
+  if (client) {
+    const handle = client.workflow.getHandle(fullResyncWorkflowId(storeId));
+    try {
+      const d = await handle.describe();
+      const progress = d.status.name === 'RUNNING' ? await handle.query<ResyncProgress>('progress').catch(() => null) : null;
+      resync = { workflowId: handle.workflowId, status: d.status.name, progress };
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
   }
 
   ctx.emit({
     storeId, enabled: settings.mailchimpSyncEnabled, firstFullSyncDone: fullSync !== null, fullSyncAt: fullSync?.updatedAt ?? null,
     entities,
-    store: store ? { exists: true, isSyncing: Boolean(store.is_syncing), name: store.name } : { exists: false, isSyncing: null },
-    schedules, fullResync: resync,
+    store: !storeRead ? { reachable: false, exists: null, isSyncing: null }
+      : store ? { reachable: true, exists: true, isSyncing: Boolean(store.is_syncing), name: store.name } : { reachable: true, exists: false, isSyncing: null },
+    temporalReachable: Boolean(client), schedules, fullResync: resync, problems,
   });
   ctx.say(`Store ${storeId}: sync ${settings.mailchimpSyncEnabled ? 'ENABLED' : 'DISABLED'}; ` +
     (fullSync ? `last full sync started ${when(fullSync.updatedAt)}` : 'no full sync yet'));
-  ctx.say(store ? `Mailchimp store "${String(store.name)}": is_syncing ${Boolean(store.is_syncing)}` : 'Mailchimp store: not created yet');
+  ctx.say(!storeRead ? 'Mailchimp store: Mailchimp cannot be reached'
+    : store ? `Mailchimp store "${String(store.name)}": is_syncing ${Boolean(store.is_syncing)}` : 'Mailchimp store: not created yet');
   ctx.say('');
   ctx.say(table(['type', 'shop', 'synced', 'pending', 'failed', 'skipped', 'deleted'],
     entities.map((e) => [e.type, e.shop, e.synced, e.pending, e.failed, e.skipped, e.deleted])));
+  ctx.say('(shop customers are registered users; guest buyers are customers in Mailchimp too)');
   ctx.say('');
   ctx.say(table(['schedule', 'state', 'last run', 'next run'],
-    schedules.map((s) => [s.id, s.exists ? (s.paused ? 'paused' : 'active') : 'missing', when(s.lastRun), when(s.nextRun)])));
+    schedules.map((s) => [s.id, !client ? 'unknown' : s.exists ? (s.paused ? 'paused' : 'active') : 'missing', when(s.lastRun), when(s.nextRun)])));
   ctx.say('');
-  if (!resync) ctx.say('Full resync: none has run under this id.');
+  if (!client) ctx.say('Full resync: Temporal cannot be reached.');
+  else if (!resync) ctx.say('Full resync: none has run under this id.');
   else if (resync.progress) {
     const { done, total } = progressTotals(resync.progress, Object.fromEntries(entities.map((e) => [e.type, e.shop])));
     ctx.say(`Full resync ${resync.workflowId}: RUNNING, phase ${resync.progress.phase}, ${done}/${total} rows, ${resync.progress.pages} pages`);
   } else ctx.say(`Full resync ${resync.workflowId}: ${resync.status}`);
-  return EXIT.ok;
+  for (const problem of problems) ctx.note(`mcsync: ${problem}`);
+  return problems.length > 0 ? EXIT.unreachable : EXIT.ok;
 }

@@ -2,6 +2,7 @@ import { fullResyncWorkflowId } from '../../../client/entity-workflows';
 import { scheduleId, SCAN_SCOPES } from '../../../client/schedules';
 import type { Drift, TypeSummary } from '../../../client/reconcile/compare';
 import { customerIdForEmail } from '../../../mapping/ids';
+import { createMailchimpClient } from '../../../mailchimp';
 import * as shop from '../../support/shop';
 import { remote, startSyncHarness, type SyncHarness } from '../../support/sync-harness';
 import { cli } from './support';
@@ -83,6 +84,18 @@ describe('mcsync CLI on the real stack', () => {
     const human = await cli(h, ['status']);
     expect(human.out).toMatch(/sync ENABLED/);
     expect(human.out).toMatch(/is_syncing false/);
+
+    // Mailchimp down: the rest is still shown, and the exit code says a service is unreachable.
+    const down = createMailchimpClient({ apiKey: 'test-emulator-key-us1', baseUrl: 'http://127.0.0.1:1/3.0', timeoutMs: 2000 });
+    try {
+      const partial = await cli(h, ['status'], { mailchimp: down });
+      expect(partial.code).toBe(3);
+      expect(partial.out).toContain('Mailchimp cannot be reached');
+      expect(partial.out).toMatch(/product +\d+ +\d+/);
+      expect(partial.err).toContain('Cannot reach Mailchimp');
+    } finally {
+      down.close();
+    }
   });
 
   it('resync follows the progress with a bar until done; --detach prints the id and the Web UI URL', async () => {
