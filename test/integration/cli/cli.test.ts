@@ -122,6 +122,10 @@ describe('mcsync CLI on the real stack', () => {
     expect(run.out).toContain(`product ${shoe.id}: synced`);
     expect((await remote<{ title: string }>(h, `${store()}/products/${shoe.code}`))?.title).toBe('Blue shoe');
 
+    const byNumber = await cli(h, ['sync', 'order', paid.number, '--json']);
+    expect(byNumber.code).toBe(0);
+    expect(byNumber.json()).toMatchObject({ type: 'order', entityId: String(paid.id), workflowId: `${h.config.storeId}:order:${paid.id}` });
+
     const email = `bob${Date.now()}@example.com`;
     await shop.user(h.t.db, { email, first_name: 'Bob' });
     const customer = await cli(h, ['sync', 'customer', email.toUpperCase(), '--json']);
