@@ -12,6 +12,16 @@ export interface SyncConfig {
   redemptionUrlTemplate: string;
   taskQueue: string;
   optInTimeout: string;
+  /** How a full resync sends rows (BACKFILL_MODE): one call per write, or Mailchimp batch operations. */
+  backfillMode: BackfillMode;
+}
+
+export type BackfillMode = 'direct' | 'batch';
+
+/** Reads BACKFILL_MODE's value; anything else is refused. */
+export function parseBackfillMode(value: string): BackfillMode {
+  if (value === 'direct' || value === 'batch') return value;
+  throw new Error(`BACKFILL_MODE must be direct or batch, got "${value}"`);
 }
 
 /** Everything an activity needs, wired once by the worker (tests wire a test database and the emulator). */

@@ -23,6 +23,7 @@ export const VARIABLES = [
   { name: 'MAILCHIMP_MAX_CONNECTIONS', default: '10', description: 'Requests in flight per API key in one process (Mailchimp allows 10 per key in total: divide it between workers).' },
   { name: 'MAILCHIMP_TIMEOUT_MS', default: '30000', description: 'Timeout of one Mailchimp request.' },
   { name: 'SYNC_INTERVAL', default: '1m', description: 'How often the schedules look for changed rows.' },
+  { name: 'BACKFILL_MODE', default: 'direct', description: 'How a full resync sends rows: `direct` (one API call per write, at most MAILCHIMP_MAX_CONNECTIONS at a time) or `batch` (Mailchimp batch operations, POST /batches: much faster on the emulator, but a real account processes batches at its own pace, sometimes slowly).' },
   { name: 'OPT_IN_TIMEOUT', default: '7 days', description: 'How long a customer workflow waits for a double opt-in confirmation.' },
   { name: 'PROMO_REDEMPTION_URL', default: 'https://{domain}/cart?promo={code}', description: 'Template of a promo code\'s redemption URL.' },
   { name: 'EMULATOR_PORT', default: '4010', description: 'Port of the bundled Mailchimp emulator.' },

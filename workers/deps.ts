@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Knex } from 'knex';
-import type { SyncConfig, SyncDeps } from '../activities/context';
+import { parseBackfillMode, type SyncConfig, type SyncDeps } from '../activities/context';
 import { env, envInt } from '../config/env';
 import { createAudienceKnowledge, createSyncState } from '../db/sync-state';
 import { createMailchimpClient, type MailchimpClient, type RequestEvent } from '../mailchimp';
@@ -15,6 +15,7 @@ export function syncConfigFromEnv(): SyncConfig {
     redemptionUrlTemplate: env('PROMO_REDEMPTION_URL'),
     taskQueue: env('TEMPORAL_TASK_QUEUE'),
     optInTimeout: env('OPT_IN_TIMEOUT'),
+    backfillMode: parseBackfillMode(env('BACKFILL_MODE')),
   };
 }
 

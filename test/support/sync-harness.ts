@@ -27,7 +27,7 @@ export interface SyncHarness {
 }
 
 /** Real Temporal, a fresh MariaDB database and a fresh emulator, with a sync worker on its own task queue. */
-export async function startSyncHarness(options: { optInTimeout?: string } = {}): Promise<SyncHarness> {
+export async function startSyncHarness(options: { optInTimeout?: string; backfillMode?: SyncConfig['backfillMode'] } = {}): Promise<SyncHarness> {
   const suffix = randomBytes(4).toString('hex');
   const t = await createTestDatabase();
   await shop.settings(t.db);
@@ -38,6 +38,7 @@ export async function startSyncHarness(options: { optInTimeout?: string } = {}):
     redemptionUrlTemplate: 'https://{domain}/cart?promo={code}',
     taskQueue: `test-sync-${suffix}`,
     optInTimeout: options.optInTimeout ?? '7 days',
+    backfillMode: options.backfillMode ?? 'direct',
   };
   const mailchimp = createMailchimpClient({ apiKey: TEST_API_KEY, baseUrl: `${emulator.url}/3.0`, timeoutMs: 10_000 });
   const address = env('TEMPORAL_ADDRESS');

@@ -43,7 +43,7 @@ let http: AxiosInstance;
 let startedStripe = false;
 const config: SyncConfig = {
   storeId: `stripe_${suffix}`, listId: LIST_ID, redemptionUrlTemplate: 'https://{domain}/cart?promo={code}',
-  taskQueue: `test-stripe-${suffix}`, optInTimeout: '7 days',
+  taskQueue: `test-stripe-${suffix}`, optInTimeout: '7 days', backfillMode: 'direct',
 };
 
 async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 40_000): Promise<T> {
