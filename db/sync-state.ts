@@ -69,6 +69,20 @@ export function createSyncState(db: Knex, storeId: string) {
         });
     },
 
+    /** Records many successful writes in one statement (the batch backfill); the same row as record() with status synced. */
+    async recordSyncedMany(type: EntityType, entries: ReadonlyArray<{ id: string; contentHash: string; remoteId: string }>): Promise<void> {
+      if (entries.length === 0) return;
+      const now = new Date();
+      const rows = entries.map((e) => ({
+        store_id: storeId, entity_type: type, entity_id: e.id, status: 'synced', content_hash: e.contentHash, remote_id: e.remoteId,
+        attempts: 0, error_reason: null, error_detail: null, synced_at: now,
+      }));
+      await db('mc_sync_state')
+        .insert(rows)
+        .onConflict(['store_id', 'entity_type', 'entity_id'])
+        .merge(['status', 'content_hash', 'remote_id', 'attempts', 'error_reason', 'error_detail', 'synced_at']);
+    },
+
     async idsWithStatus(type: EntityType, status: SyncStatus): Promise<string[]> {
       const rows = (await db('mc_sync_state').where({ store_id: storeId, entity_type: type, status }).select('entity_id')) as Array<{ entity_id: string }>;
       return rows.map((r) => r.entity_id);

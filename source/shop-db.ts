@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { ChangedRow, Cursor, CustomerRecord, EntityType, ShopSource } from './shop-source';
 import type {
-  OrderLineRow, OrderRow, OrderWithContext, ProductRow, PromoCodeRow, PromotionRow, ShopSettings, UserRow, VariantRow,
+  OrderLineRow, OrderRow, OrderWithContext, ProductRow, ProductWithVariants, PromoCodeRow, PromotionRow, ShopSettings, UserRow, VariantRow,
 } from './types';
 
 /** Reads the shop database's contract tables (docs/shop-database.md). Nothing here writes to them except the feature switch. */
@@ -18,6 +18,11 @@ const EMAIL_HASH_SQL = 'MD5(LOWER(TRIM(??)))';
 
 function bool(value: unknown): boolean {
   return value === true || value === 1 || value === '1';
+}
+
+/** How the database compares promo codes (a case-insensitive collation that ignores trailing spaces). */
+function codeKey(code: string): string {
+  return code.toLowerCase().trimEnd();
 }
 
 function iso(value: Date | string): string {
@@ -50,6 +55,101 @@ export function createShopDbSource(db: Knex): ShopSource {
     return { ...row, id: String(row.id), enabled: bool(row.enabled) };
   }
 
+  async function products(ids: string[]): Promise<Map<string, ProductWithVariants>> {
+    const out = new Map<string, ProductWithVariants>();
+    if (ids.length === 0) return out;
+    const rows = (await db('products').whereIn('id', ids)) as ProductRow[];
+    const variants = (await db('product_variants').whereIn('product_id', ids).orderBy('id')) as VariantRow[];
+    for (const product of rows) out.set(String(product.id), { product: { ...product, id: String(product.id) }, variants: [] });
+    for (const v of variants) {
+      out.get(String(v.product_id))?.variants.push({ ...v, id: String(v.id), product_id: String(v.product_id) });
+    }
+    return out;
+  }
+
+  /** Registered users first (the newest row of an address); else the newest guest order with the address. */
+  async function customers(emailHashes: string[]): Promise<Map<string, CustomerRecord>> {
+    const out = new Map<string, CustomerRecord>();
+    if (emailHashes.length === 0) return out;
+    const marks = emailHashes.map(() => '?').join(',');
+    const users = (await db('users')
+      .select('*', db.raw(`${EMAIL_HASH_SQL} as email_hash`, ['email']))
+      .whereRaw(`${EMAIL_HASH_SQL} in (${marks})`, ['email', ...emailHashes])
+      .orderBy('updated_at', 'desc')) as Array<UserRow & { email_hash: string }>;
+    for (const row of users) {
+      if (out.has(row.email_hash)) continue;
+      const registered = user(row);
+      out.set(row.email_hash, {
+        emailHash: row.email_hash, email: registered.email.trim(), firstName: registered.first_name, lastName: registered.last_name,
+        isGuest: false, shopOptIn: registered.marketing_opt_in,
+      });
+    }
+    const rest = emailHashes.filter((h) => !out.has(h));
+    if (rest.length === 0) return out;
+    const guests = (await db('orders')
+      .select('guest_email', 'guest_first_name', db.raw(`${EMAIL_HASH_SQL} as email_hash`, ['guest_email']))
+      .whereNull('user_id')
+      .whereRaw(`${EMAIL_HASH_SQL} in (${rest.map(() => '?').join(',')})`, ['guest_email', ...rest])
+      .orderBy('ordered_at', 'desc')) as Array<Pick<OrderRow, 'guest_email' | 'guest_first_name'> & { email_hash: string }>;
+    for (const guest of guests) {
+      if (out.has(guest.email_hash) || !guest.guest_email) continue;
+      out.set(guest.email_hash, {
+        emailHash: guest.email_hash, email: guest.guest_email.trim(), firstName: guest.guest_first_name, lastName: null, isGuest: true, shopOptIn: false,
+      });
+    }
+    return out;
+  }
+
+  async function orders(ids: string[]): Promise<Map<string, OrderWithContext>> {
+    const out = new Map<string, OrderWithContext>();
+    if (ids.length === 0) return out;
+    const rows = (await db('orders').whereIn('id', ids)) as OrderRow[];
+    if (rows.length === 0) return out;
+    const lines = (await db('order_lines as l')
+      .leftJoin('products as p', 'p.id', 'l.product_id')
+      .leftJoin('product_variants as v', 'v.id', 'l.variant_id')
+      .whereIn('l.order_id', ids)
+      .orderBy('l.id')
+      .select('l.*', 'p.code as product_code', 'v.sku as variant_sku')) as Array<OrderLineRow & { product_code: string | null; variant_sku: string | null }>;
+    const userIds = [...new Set(rows.flatMap((o) => (o.user_id ? [String(o.user_id)] : [])))];
+    const users = new Map<string, UserRow>();
+    if (userIds.length > 0) {
+      for (const row of (await db('users').whereIn('id', userIds)) as UserRow[]) users.set(String(row.id), user(row));
+    }
+    const codes = [...new Set(rows.flatMap((o) => (o.promo_code ? [o.promo_code] : [])))];
+    const promotions = new Map<string, PromotionRow>();
+    if (codes.length > 0) {
+      // The first code row (lowest id) of each code names its promotion.
+      const found = (await db('promo_codes as c')
+        .join('promotions as p', 'p.id', 'c.promotion_id')
+        .whereIn('c.code', codes)
+        .orderBy('c.id')
+        .select('p.*', 'c.code as promo_code_text')) as Array<PromotionRow & { promo_code_text: string }>;
+      for (const row of found) {
+        const { promo_code_text: text, ...promo } = row;
+        const key = codeKey(text);
+        if (!promotions.has(key)) promotions.set(key, promotion(promo as PromotionRow));
+      }
+    }
+    for (const order of rows) {
+      out.set(String(order.id), {
+        order: { ...order, id: String(order.id), user_id: order.user_id === null ? null : String(order.user_id) },
+        lines: [],
+        user: order.user_id ? (users.get(String(order.user_id)) ?? null) : null,
+        promotion: order.promo_code ? (promotions.get(codeKey(order.promo_code)) ?? null) : null,
+      });
+    }
+    for (const l of lines) {
+      out.get(String(l.order_id))?.lines.push({
+        ...l,
+        id: String(l.id), order_id: String(l.order_id), product_id: String(l.product_id),
+        variant_id: l.variant_id === null ? null : String(l.variant_id),
+        product_code: l.product_code ?? `deleted-${l.product_id}`,
+      });
+    }
+    return out;
+  }
+
   return {
     settings,
 
@@ -61,14 +161,10 @@ export function createShopDbSource(db: Knex): ShopSource {
     },
 
     async product(id) {
-      const product = (await db('products').where({ id }).first()) as ProductRow | undefined;
-      if (!product) return null;
-      const variants = (await db('product_variants').where({ product_id: id }).orderBy('id')) as VariantRow[];
-      return {
-        product: { ...product, id: String(product.id) },
-        variants: variants.map((v) => ({ ...v, id: String(v.id), product_id: String(v.product_id) })),
-      };
+      return (await products([id])).get(String(id)) ?? null;
     },
+
+    products,
 
     async productIdsReferencedByOrders(productIds) {
       if (productIds.length === 0) return new Set();
@@ -98,53 +194,16 @@ export function createShopDbSource(db: Knex): ShopSource {
     },
 
     async customer(emailHash): Promise<CustomerRecord | null> {
-      const registered = await this.userByEmailHash(emailHash);
-      if (registered) {
-        return {
-          emailHash, email: registered.email.trim(), firstName: registered.first_name, lastName: registered.last_name,
-          isGuest: false, shopOptIn: registered.marketing_opt_in,
-        };
-      }
-      const guest = (await db('orders')
-        .whereNull('user_id')
-        .whereRaw(`${EMAIL_HASH_SQL} = ?`, ['guest_email', emailHash])
-        .orderBy('ordered_at', 'desc')
-        .first()) as OrderRow | undefined;
-      if (!guest || !guest.guest_email) return null;
-      return { emailHash, email: guest.guest_email.trim(), firstName: guest.guest_first_name, lastName: null, isGuest: true, shopOptIn: false };
+      return (await customers([emailHash])).get(emailHash) ?? null;
     },
 
+    customers,
+
     async order(id): Promise<OrderWithContext | null> {
-      const order = (await db('orders').where({ id }).first()) as OrderRow | undefined;
-      if (!order) return null;
-      const lines = (await db('order_lines as l')
-        .leftJoin('products as p', 'p.id', 'l.product_id')
-        .leftJoin('product_variants as v', 'v.id', 'l.variant_id')
-        .where('l.order_id', id)
-        .orderBy('l.id')
-        .select('l.*', 'p.code as product_code', 'v.sku as variant_sku')) as Array<OrderLineRow & { product_code: string | null; variant_sku: string | null }>;
-      const userRow = order.user_id ? ((await db('users').where({ id: order.user_id }).first()) as UserRow | undefined) : undefined;
-      let promo: PromotionRow | null = null;
-      if (order.promo_code) {
-        const row = (await db('promo_codes as c')
-          .join('promotions as p', 'p.id', 'c.promotion_id')
-          .where('c.code', order.promo_code)
-          .orderBy('c.id')
-          .first('p.*')) as PromotionRow | undefined;
-        promo = row ? promotion(row) : null;
-      }
-      return {
-        order: { ...order, id: String(order.id), user_id: order.user_id === null ? null : String(order.user_id) },
-        lines: lines.map((l) => ({
-          ...l,
-          id: String(l.id), order_id: String(l.order_id), product_id: String(l.product_id),
-          variant_id: l.variant_id === null ? null : String(l.variant_id),
-          product_code: l.product_code ?? `deleted-${l.product_id}`,
-        })),
-        user: userRow ? user(userRow) : null,
-        promotion: promo,
-      };
+      return (await orders([id])).get(String(id)) ?? null;
     },
+
+    orders,
 
     async changedAfter(type, after: Cursor | null, limit, until) {
       const table = TABLE_OF[type];

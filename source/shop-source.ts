@@ -55,4 +55,12 @@ export interface ShopSource {
   /** The source's clock (the database's), so watermarks never depend on the worker's clock. */
   now(): Promise<string>;
   userByEmailHash(emailHash: string): Promise<UserRow | null>;
+  /**
+   * Optional bulk reads for the batch backfill (one query per table for a page instead of a few per row); each
+   * answers exactly what the single read answers for every id it finds. activities/batch/read.ts falls back to the
+   * single reads when a source lacks them.
+   */
+  products?(ids: string[]): Promise<Map<string, ProductWithVariants>>;
+  customers?(emailHashes: string[]): Promise<Map<string, CustomerRecord>>;
+  orders?(ids: string[]): Promise<Map<string, OrderWithContext>>;
 }

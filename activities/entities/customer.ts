@@ -1,14 +1,17 @@
-import { decideConsent, type MemberStatus } from '../../mapping/consent';
-import { mapCustomer } from '../../mapping/customer';
+import { decideConsent, type ConsentDecision, type MemberStatus } from '../../mapping/consent';
+import { customerPayload, mapCustomer, pendingMemberPut, type MappedCustomer } from '../../mapping/customer';
+import type { Mapped } from '../../mapping/result';
+import type { CustomerRecord } from '../../source/shop-source';
+import type { ShopSettings } from '../../source/types';
 import { MailchimpError } from '../../mailchimp/mailchimp-error';
 import { contentHash, type EntityOutcome, type SyncContext } from '../context';
-import { guarded, recordFailure } from './record';
+import { guarded, isUnchanged, recordFailure } from './record';
 
 export type CustomerOutcome = EntityOutcome & { awaitConfirmation?: boolean };
 
 const MEMBER_STATUSES: readonly MemberStatus[] = ['subscribed', 'unsubscribed', 'cleaned', 'pending', 'transactional', 'archived'];
 
-function asMemberStatus(value: unknown): MemberStatus | null {
+export function asMemberStatus(value: unknown): MemberStatus | null {
   return MEMBER_STATUSES.includes(value as MemberStatus) ? (value as MemberStatus) : null;
 }
 
@@ -27,35 +30,57 @@ export function syncCustomer(ctx: SyncContext, emailHash: string, options: { for
     const { source, state, mailchimp, audience, config } = ctx.deps;
     const record = await source.customer(emailHash);
     if (!record) return { status: 'skipped', entityId: emailHash, reason: 'No user or guest order has this email any more' };
-    const mapped = mapCustomer({ email: record.email, firstName: record.firstName, lastName: record.lastName, isGuest: record.isGuest });
-    if (mapped.kind !== 'ok') return recordFailure(ctx, 'customer', emailHash, mapped.reason);
-    const payload = mapped.payload;
+    const planned = planCustomer(ctx, record);
+    if (planned.kind !== 'ok') return recordFailure(ctx, 'customer', emailHash, planned.reason);
+    const { payload, hash } = planned.payload;
 
     const previous = await state.get('customer', emailHash);
-    const hash = contentHash({ payload, shopOptIn: record.shopOptIn, alwaysOptIn: ctx.settings.alwaysOptIn });
-    if (!options.force && previous?.status === 'synced' && previous.content_hash === hash) {
-      return { status: 'unchanged', entityId: emailHash };
-    }
+    if (isUnchanged(previous, hash, options.force)) return { status: 'unchanged', entityId: emailHash };
 
-    const current = await memberStatus(ctx, payload.email_address);
-    const decision = decideConsent({
-      memberStatus: current,
-      shopOptIn: record.shopOptIn,
-      alwaysOptIn: ctx.settings.alwaysOptIn,
-      doubleOptIn: current === null && record.shopOptIn ? await ctx.doubleOptIn() : false,
-    });
+    const decision = await customerConsent(ctx, record, await memberStatus(ctx, payload.email_address));
     if (decision.member.action === 'create_pending') {
       try {
-        await mailchimp.upsertMember(config.listId, payload.email_address, { email_address: payload.email_address, status_if_new: 'pending' });
+        await mailchimp.upsertMember(config.listId, payload.email_address, pendingMemberPut(payload));
       } catch (err) {
         // Someone who unsubscribed or bounced cannot be asked again by us: keep them transactional.
         if (!(err instanceof MailchimpError && err.kind === 'compliance')) throw err;
       }
       await audience.remember(emailHash, payload.email_address, 'pending', 'sync');
     }
-    await mailchimp.upsertCustomer(config.storeId, { ...payload, opt_in_status: decision.customerOptIn });
+    await mailchimp.upsertCustomer(config.storeId, customerPayload(payload, decision.customerOptIn));
     await state.record('customer', emailHash, { status: 'synced', contentHash: hash, remoteId: payload.id });
     return { status: 'synced', entityId: emailHash, awaitConfirmation: decision.awaitConfirmation };
+  });
+}
+
+/** The customer body (without opt_in_status) and the hash the sync state compares, or why it cannot be sent. */
+export function planCustomer(ctx: SyncContext, record: CustomerRecord): Mapped<{ payload: MappedCustomer; hash: string }> {
+  const mapped = mapCustomer({ email: record.email, firstName: record.firstName, lastName: record.lastName, isGuest: record.isGuest });
+  if (mapped.kind !== 'ok') return mapped;
+  const hash = contentHash({ payload: mapped.payload, shopOptIn: record.shopOptIn, alwaysOptIn: ctx.settings.alwaysOptIn });
+  return { kind: 'ok', payload: { payload: mapped.payload, hash } };
+}
+
+/** The consent policy's answer for this contact, given their audience status now (null: not in the audience). */
+export async function customerConsent(ctx: SyncContext, record: CustomerRecord, current: MemberStatus | null): Promise<ConsentDecision> {
+  const asksAudience = needsAudienceDoubleOptIn(record, current);
+  return consentFor(record, current, ctx.settings, asksAudience ? await ctx.doubleOptIn() : false);
+}
+
+/** Only a new contact who consented depends on the audience's double opt-in setting. */
+export function needsAudienceDoubleOptIn(record: Pick<CustomerRecord, 'shopOptIn'>, current: MemberStatus | null): boolean {
+  return current === null && record.shopOptIn;
+}
+
+/** The consent policy's input for one contact, and its decision (pure: the audience setting is passed in). */
+export function consentFor(
+  record: Pick<CustomerRecord, 'shopOptIn'>, current: MemberStatus | null, settings: Pick<ShopSettings, 'alwaysOptIn'>, audienceDoubleOptIn: boolean,
+): ConsentDecision {
+  return decideConsent({
+    memberStatus: current,
+    shopOptIn: record.shopOptIn,
+    alwaysOptIn: settings.alwaysOptIn,
+    doubleOptIn: needsAudienceDoubleOptIn(record, current) ? audienceDoubleOptIn : false,
   });
 }
 

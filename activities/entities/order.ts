@@ -2,11 +2,13 @@ import { MailchimpError } from '../../mailchimp/mailchimp-error';
 import { customerIdForEmail } from '../../mapping/ids';
 import { mapOrder, orderPatchFrom } from '../../mapping/order';
 import type { OrderPayload } from '../../mailchimp/schemas';
-import type { OrderWithContext } from '../../source/types';
+import type { SyncStateRow } from '../../db/sync-state';
+import type { Mapped } from '../../mapping/result';
+import type { OrderWithContext, ShopSettings } from '../../source/types';
 import { contentHash, type EntityOutcome, type SyncContext } from '../context';
 import { ensureCustomer, type CustomerOutcome } from './customer';
 import { syncProduct } from './product';
-import { guarded, recordFailure } from './record';
+import { guarded, isUnchanged, recordFailure } from './record';
 import { upsert } from './upsert';
 
 export type OrderOutcome = EntityOutcome & { customerAwaitsConfirmation?: string };
@@ -20,27 +22,21 @@ export function syncOrder(ctx: SyncContext, orderId: string, options: { force?: 
     const { source, state } = ctx.deps;
     const found = await source.order(orderId);
     if (!found) return { status: 'skipped', entityId: orderId, reason: 'The order is not in the shop database' };
-    const mapped = mapOrder(found, ctx.settings);
-    if (mapped.kind === 'skip') {
-      await state.record('order', orderId, { status: 'skipped', errorReason: mapped.reason });
-      return { status: 'skipped', entityId: orderId, reason: mapped.reason };
-    }
-    if (mapped.kind !== 'ok') return recordFailure(ctx, 'order', orderId, mapped.reason);
-    const payload: OrderPayload = { ...mapped.payload, customer: { id: mapped.payload.customer.id } };
+    const planned = planOrder(found, ctx.settings);
+    if (planned.kind === 'skip') return recordOrderSkipped(ctx, orderId, planned.reason);
+    if (planned.kind !== 'ok') return recordFailure(ctx, 'order', orderId, planned.reason);
+    const { payload, hash, buyerEmail } = planned.payload;
     const previous = await state.get('order', orderId);
-    const hash = contentHash(payload);
-    if (!options.force && previous?.status === 'synced' && previous.content_hash === hash) {
-      return { status: 'unchanged', entityId: orderId };
-    }
+    if (isUnchanged(previous, hash, options.force)) return { status: 'unchanged', entityId: orderId };
 
-    const customer = await ensureBuyer(ctx, mapped.payload.customer.email_address);
+    const customer = await ensureBuyer(ctx, buyerEmail);
     if (customer.status === 'failed') {
       return recordFailure(ctx, 'order', orderId, `Order ${found.order.order_number} waits for its customer: ${customer.reason}`);
     }
     const blocked = await ensureProducts(ctx, found);
     if (blocked) return recordFailure(ctx, 'order', orderId, `Order ${found.order.order_number} waits for a product: ${blocked}`);
 
-    const sentBefore = previous?.status === 'synced' || previous?.remote_id != null;
+    const sentBefore = orderSentBefore(previous);
     try {
       await writeOrder(ctx, payload, sentBefore);
     } catch (err) {
@@ -68,6 +64,27 @@ export function syncOrder(ctx: SyncContext, orderId: string, options: { force?: 
       ...(customer.awaitConfirmation ? { customerAwaitsConfirmation: customer.entityId } : {}),
     };
   });
+}
+
+/**
+ * The order body as the sync sends it (the customer by id only: the caller upserts the customer with its consent
+ * first), the hash the sync state compares, and the buyer's e-mail; or why it is skipped or cannot be sent.
+ */
+export function planOrder(found: OrderWithContext, settings: ShopSettings): Mapped<{ payload: OrderPayload; hash: string; buyerEmail: string | undefined }> {
+  const mapped = mapOrder(found, settings);
+  if (mapped.kind !== 'ok') return mapped;
+  const payload: OrderPayload = { ...mapped.payload, customer: { id: mapped.payload.customer.id } };
+  return { kind: 'ok', payload: { payload, hash: contentHash(payload), buyerEmail: mapped.payload.customer.email_address } };
+}
+
+/** An order Mailchimp may already have: written with an update first. */
+export function orderSentBefore(previous: SyncStateRow | null | undefined): boolean {
+  return previous?.status === 'synced' || previous?.remote_id != null;
+}
+
+export async function recordOrderSkipped(ctx: SyncContext, orderId: string, reason: string): Promise<OrderOutcome> {
+  await ctx.deps.state.record('order', orderId, { status: 'skipped', errorReason: reason });
+  return { status: 'skipped', entityId: orderId, reason };
 }
 
 /**

@@ -1,9 +1,9 @@
 import { deletedVariantIds, mapProduct, productPatchFrom } from '../../mapping/product';
-import type { ProductPayload } from '../../mailchimp/schemas';
+import type { ProductPayload, VariantPayload } from '../../mailchimp/schemas';
 import type { SyncStateRow } from '../../db/sync-state';
 import type { ProductWithVariants } from '../../source/types';
 import { contentHash, type EntityOutcome, type SyncContext } from '../context';
-import { guarded, recordFailure } from './record';
+import { guarded, isUnchanged, recordFailure } from './record';
 import { upsert } from './upsert';
 
 /**
@@ -39,14 +39,22 @@ async function upsertProduct(
   ctx: SyncContext, productId: string, payload: ProductPayload, found: ProductWithVariants | null,
   previous: SyncStateRow | null, options: { force?: boolean },
 ): Promise<EntityOutcome> {
-  const hash = contentHash(payload);
-  if (!options.force && previous?.status === 'synced' && previous.content_hash === hash) {
-    return { status: 'unchanged', entityId: productId };
-  }
-  const known = previous?.status === 'synced' || previous?.status === 'failed';
+  const hash = productHash(payload);
+  if (isUnchanged(previous, hash, options.force)) return { status: 'unchanged', entityId: productId };
+  const known = !isNewProduct(previous);
   await writeProduct(ctx, payload, found, known);
   await ctx.deps.state.record('product', productId, { status: 'synced', contentHash: hash, remoteId: payload.id });
   return { status: 'synced', entityId: productId };
+}
+
+/** What the sync state compares to skip an unchanged product. */
+export function productHash(payload: ProductPayload): string {
+  return contentHash(payload);
+}
+
+/** A product the sync never sent (or sent and deleted): written with a create first, not an update. */
+export function isNewProduct(previous: SyncStateRow | null | undefined): boolean {
+  return previous?.status !== 'synced' && previous?.status !== 'failed';
 }
 
 /** Orders may reference a product row that no longer exists at all: Mailchimp still needs something to point at. */
@@ -79,7 +87,7 @@ async function writeProduct(ctx: SyncContext, payload: ProductPayload, found: Pr
   if (created) {
     if (found && !variants.some((v) => v.id === id)) {
       const needed = await ctx.deps.source.productIdsOrderedWithoutVariant([found.product.id]);
-      if (needed.has(found.product.id)) await upsertCodeVariant(ctx, payload);
+      if (needsCodeVariant(payload, needed.has(found.product.id))) await upsertCodeVariant(ctx, payload);
     }
     return;
   }
@@ -97,11 +105,21 @@ async function writeProduct(ctx: SyncContext, payload: ProductPayload, found: Pr
 
 /** Order lines without a variant reference the variant whose id is the product code (mapping/order.ts). */
 export async function upsertCodeVariant(ctx: SyncContext, payload: Pick<ProductPayload, 'id' | 'title' | 'url' | 'image_url'>): Promise<void> {
-  await ctx.deps.mailchimp.upsertVariant(ctx.deps.config.storeId, payload.id, {
+  await ctx.deps.mailchimp.upsertVariant(ctx.deps.config.storeId, payload.id, codeVariantOf(payload));
+}
+
+/** The variant named after the product code, which order lines without a variant point at. */
+export function codeVariantOf(payload: Pick<ProductPayload, 'id' | 'title' | 'url' | 'image_url'>): VariantPayload {
+  return {
     id: payload.id, title: payload.title,
     ...(payload.url ? { url: payload.url } : {}),
     ...(payload.image_url ? { image_url: payload.image_url } : {}),
-  });
+  };
+}
+
+/** A new product needs the code variant too when it has none and order lines without a variant point at it. */
+export function needsCodeVariant(payload: ProductPayload, orderedWithoutVariant: boolean): boolean {
+  return orderedWithoutVariant && !payload.variants.some((v) => v.id === payload.id);
 }
 
 /** Sets every variant of a product in Mailchimp to no stock (nothing to do when Mailchimp no longer has it). */

@@ -1,6 +1,7 @@
 import { mapPromoCode, mapPromoRule } from '../../mapping/promo';
+import type { PromoCodePayload } from '../../mailchimp/schemas';
 import { contentHash, type EntityOutcome, type SyncContext } from '../context';
-import { guarded, recordFailure } from './record';
+import { guarded, isUnchanged, recordFailure } from './record';
 import { upsert } from './upsert';
 
 /** Promotion rules and their codes. A rule is written before its codes; rows gone from the shop are deleted. */
@@ -19,7 +20,7 @@ export function syncPromoRule(ctx: SyncContext, promotionId: string, options: { 
     if (mapped.kind !== 'ok') return recordFailure(ctx, 'promo_rule', promotionId, mapped.reason);
     const payload = mapped.payload;
     const hash = contentHash(payload);
-    if (!options.force && previous?.status === 'synced' && previous.content_hash === hash) return { status: 'unchanged', entityId: promotionId };
+    if (isUnchanged(previous, hash, options.force)) return { status: 'unchanged', entityId: promotionId };
 
     const { id, ...patch } = payload;
     const create = () => mailchimp.createPromoRule(config.storeId, payload);
@@ -50,8 +51,8 @@ export function syncPromoCode(ctx: SyncContext, codeId: string, options: { force
     const mapped = mapPromoCode(row, promotion, ctx.settings, config.redemptionUrlTemplate);
     if (mapped.kind !== 'ok') return recordFailure(ctx, 'promo_code', codeId, mapped.reason);
     const payload = mapped.payload;
-    const hash = contentHash({ payload, rule: promotion.id });
-    if (!options.force && previous?.status === 'synced' && previous.content_hash === hash) return { status: 'unchanged', entityId: codeId };
+    const hash = promoCodeHash(payload, promotion.id);
+    if (isUnchanged(previous, hash, options.force)) return { status: 'unchanged', entityId: codeId };
 
     const { id, ...patch } = payload;
     const create = () => mailchimp.createPromoCode(config.storeId, promotion.id, payload);
@@ -61,9 +62,19 @@ export function syncPromoCode(ctx: SyncContext, codeId: string, options: { force
     const moved = previousRule !== undefined && previousRule !== promotion.id;
     await upsert(previous?.status === 'synced' && !moved, create, update);
     if (moved) await mailchimp.deletePromoCode(config.storeId, previousRule, codeId);
-    await state.record('promo_code', codeId, { status: 'synced', contentHash: hash, remoteId: `${promotion.id}/${id}` });
+    await state.record('promo_code', codeId, { status: 'synced', contentHash: hash, remoteId: promoCodeRemoteId(promotion.id, id) });
     return { status: 'synced', entityId: codeId };
   });
+}
+
+/** A code's hash covers its rule too: a code moved to another promotion is written again. */
+export function promoCodeHash(payload: PromoCodePayload, ruleId: string): string {
+  return contentHash({ payload, rule: ruleId });
+}
+
+/** How the sync state remembers where a code is in Mailchimp: `<rule id>/<code id>`. */
+export function promoCodeRemoteId(ruleId: string, codeId: string): string {
+  return `${ruleId}/${codeId}`;
 }
 
 async function ensurePromoRule(ctx: SyncContext, promotionId: string): Promise<EntityOutcome> {

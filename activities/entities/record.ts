@@ -1,6 +1,18 @@
 import { MailchimpError } from '../../mailchimp/mailchimp-error';
+import type { SyncStateRow } from '../../db/sync-state';
 import type { EntityType } from '../../source/shop-source';
 import type { EntityOutcome, SyncContext } from '../context';
+
+/** The content-hash skip: an entity Mailchimp has, sent with the same content, needs no call (unless forced). */
+export function isUnchanged(previous: SyncStateRow | null | undefined, hash: string, force = false): boolean {
+  return !force && previous?.status === 'synced' && previous.content_hash === hash;
+}
+
+/** Records a successful write: the content it sent (its hash) and the id Mailchimp knows it by. */
+export async function recordSynced(ctx: SyncContext, type: EntityType, id: string, hash: string, remoteId: string): Promise<EntityOutcome> {
+  await ctx.deps.state.record(type, id, { status: 'synced', contentHash: hash, remoteId });
+  return { status: 'synced', entityId: id };
+}
 
 /** Mailchimp answers that no retry can fix: the entity fails until its data changes. */
 const PERMANENT_KINDS = new Set(['validation', 'compliance', 'member_exists', 'auth']);
@@ -24,7 +36,12 @@ export async function guarded(ctx: SyncContext, type: EntityType, id: string, ru
   try {
     return await run();
   } catch (err) {
-    if (isPermanent(err)) return recordFailure(ctx, type, id, err.message, { title: err.title, detail: err.detail, errors: err.fieldErrors });
+    if (isPermanent(err)) return recordMailchimpFailure(ctx, type, id, err);
     throw err;
   }
+}
+
+/** Records Mailchimp's refusal of an entity: its message, with the title, detail and field errors as the detail. */
+export function recordMailchimpFailure(ctx: SyncContext, type: EntityType, id: string, err: MailchimpError): Promise<EntityOutcome> {
+  return recordFailure(ctx, type, id, err.message, { title: err.title, detail: err.detail, errors: err.fieldErrors });
 }
