@@ -1,5 +1,6 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { classifyFailures } from '../activities/failures';
 import type { SyncDeps } from '../activities/context';
 import { instrumentActivities } from '../observability/activity-metrics';
 import type { SyncMetrics } from '../observability/metrics';
@@ -15,7 +16,7 @@ export interface WorkerOptions {
 
 /** The sync worker: all workflows and activities on one task queue. */
 export function createSyncWorker(options: WorkerOptions): Promise<Worker> {
-  const activities = createActivities(options.deps);
+  const activities = classifyFailures(createActivities(options.deps));
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,

@@ -4,7 +4,9 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import axios from 'axios';
+import { SCAN_SCOPES, scheduleId } from '../../client/schedules';
 import { runSeed } from '../../db/seed/main';
 import { createTestDatabase, type TestDatabase } from './../support/db';
 
@@ -54,7 +56,14 @@ describe('npm start', () => {
       SYNC_INTERVAL: '2s',
     };
   });
-  afterAll(() => t.destroy());
+  afterAll(async () => {
+    // npm start leaves its schedules on the server, as it should for a shop; a test's store must not linger.
+    const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
+    const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
+    for (const scope of SCAN_SCOPES) await client.schedule.getHandle(scheduleId(storeId, scope)).delete().catch(() => undefined);
+    await connection.close();
+    await t.destroy();
+  });
 
   const http = () => axios.create({ baseURL: `http://127.0.0.1:${port}`, auth: { username: 'x', password: API_KEY }, validateStatus: () => true });
 

@@ -1,0 +1,38 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { classifyFailures } from '../../../activities/failures';
+import { MailchimpError, NON_RETRYABLE_MAILCHIMP_ERROR_TYPES } from '../../../mailchimp/errors';
+import { NON_RETRYABLE } from '../../../workflows/activities-proxy';
+
+describe('activity failures', () => {
+  it('turns a 429 into a retryable failure that waits as long as Retry-After says', async () => {
+    const activities = classifyFailures({
+      async call(): Promise<void> {
+        throw new MailchimpError({ kind: 'rate_limited', status: 429, title: 'Too Many Requests', detail: 'slow down', retryAfterMs: 7000 });
+      },
+    });
+    const failure = await activities.call().catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect((failure as ApplicationFailure).type).toBe('MailchimpRateLimitedError');
+    expect((failure as ApplicationFailure).nonRetryable).toBe(false);
+    expect((failure as ApplicationFailure).nextRetryDelay).toBe(7000);
+  });
+
+  it('makes a validation refusal non-retryable, and passes results through', async () => {
+    const activities = classifyFailures({
+      async bad(): Promise<void> {
+        throw new MailchimpError({ kind: 'validation', status: 400, title: 'Invalid Resource', detail: 'bad', fieldErrors: [{ field: 'price', message: 'must be a number' }] });
+      },
+      async good(x: number): Promise<number> {
+        return x + 1;
+      },
+    });
+    const failure = (await activities.bad().catch((e: unknown) => e)) as ApplicationFailure;
+    expect(failure.type).toBe('MailchimpValidationError');
+    expect(failure.nonRetryable).toBe(true);
+    expect(await activities.good(1)).toBe(2);
+  });
+
+  it('the workflows retry policy treats every non-retryable Mailchimp kind as non-retryable', () => {
+    expect(NON_RETRYABLE).toEqual(expect.arrayContaining([...NON_RETRYABLE_MAILCHIMP_ERROR_TYPES]));
+  });
+});
