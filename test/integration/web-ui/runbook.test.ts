@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
+import { ensureChromium } from '../../../services/chromium';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import type { SyncOutcome } from '../../../activities';
 import { notifyEntityChanged } from '../../../client/entity-workflows';
@@ -16,7 +17,7 @@ import { env, envInt } from '../../../config/env';
 import * as shop from '../../support/shop';
 import { remote, startSyncHarness, type SyncHarness } from '../../support/sync-harness';
 
-const CHROMIUM = '/usr/bin/chromium';
+
 /** Without these, Chromium's background connections fail (slowly) on a closed network. */
 const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -61,6 +62,7 @@ describe('operator runbook in the Temporal Web UI (headless Chromium)', () => {
   let badWorkflowId: string;
 
   beforeAll(async () => {
+    const executablePath = ensureChromium();
     await assertWebUiAnswers(ui);
     h = await startSyncHarness();
     store = h.config.storeId;
@@ -74,11 +76,11 @@ describe('operator runbook in the Temporal Web UI (headless Chromium)', () => {
     await ensureSchedules(h.client, { storeId: store, taskQueue: h.config.taskQueue, interval: '24h' });
     profile = fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-profile-'));
     browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 900 }, timezoneId: 'UTC',
+      executablePath, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 900 }, timezoneId: 'UTC',
     });
     browser.setDefaultTimeout(UI_TIMEOUT);
     page = browser.pages()[0] ?? (await browser.newPage());
-  });
+  }, 600_000); // the first run on a new machine installs Chromium from Debian
 
   afterAll(async () => {
     await browser?.close();
