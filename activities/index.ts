@@ -2,11 +2,13 @@ import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { fullResyncWorkflowId, notifyEntityChanged, searchAttributesFor, WORKFLOW_TYPES } from '../client/entity-workflows';
 import type { Cursor, EntityType } from '../source/shop-source';
-import { MailchimpError } from '../mailchimp/mailchimp-error';
-import { createContext, type SyncContext, type SyncDeps } from './context';
+import { createAudienceSnapshots } from './batch/audience';
+import { syncPageInBatches } from './batch/page';
+import { createContext, type BackfillMode, type SyncContext, type SyncDeps } from './context';
 import { memberStatus } from './entities/customer';
 import { syncEntity, type SyncOutcome } from './entities';
 import { forEachConcurrent } from './pool';
+import { retryTransient } from './retry';
 import { setStoreSyncing, setupStore } from './store';
 
 /** Rows committed up to this long after their updated_at are still seen by the change scan. */
@@ -45,6 +47,7 @@ function disabledFailure(): ApplicationFailure {
 
 /** The activities, built around their dependencies (the worker wires the real ones; tests wire test ones). */
 export function createActivities(deps: SyncDeps) {
+  const snapshots = createAudienceSnapshots(deps.mailchimp, deps.config.listId);
   const target = { storeId: deps.config.storeId, taskQueue: deps.config.taskQueue, optInTimeout: deps.config.optInTimeout };
 
   async function afterOutcome(outcome: SyncOutcome): Promise<void> {
@@ -79,13 +82,16 @@ export function createActivities(deps: SyncDeps) {
       await deps.audience.remember(input.emailHash, record?.email ?? '', input.status, 'double-opt-in');
     },
 
-    /** Checks the switch, sets up the store and raises is_syncing. Returns the source's clock at the start. */
-    async beginFullSync(): Promise<{ startedAt: string }> {
+    /**
+     * Checks the switch, sets up the store and raises is_syncing. Returns the source's clock at the start and how
+     * the worker is configured to backfill (BACKFILL_MODE), which the workflow keeps for the whole resync.
+     */
+    async beginFullSync(): Promise<{ startedAt: string; mode: BackfillMode }> {
       const ctx = await createContext(deps);
       if (!ctx.settings.mailchimpSyncEnabled) throw disabledFailure();
       await setupStore(ctx);
       await setStoreSyncing(ctx, true);
-      return { startedAt: await deps.source.now() };
+      return { startedAt: await deps.source.now(), mode: deps.config.backfillMode };
     },
 
     /** Lowers is_syncing (also after a failed or cancelled sync) and, after a success, moves the watermarks. */
@@ -112,6 +118,29 @@ export function createActivities(deps: SyncDeps) {
         await afterOutcome(outcome);
         if (i % 20 === 0) heartbeat({ done: i });
       });
+      const last = rows[rows.length - 1];
+      return { next: rows.length < input.limit ? null : { updatedAt: last.updatedAt, id: last.id }, counts };
+    },
+
+    /**
+     * One page of a backfill through Mailchimp batch operations (BACKFILL_MODE=batch): the same outcomes as syncPage,
+     * far fewer direct calls. Re-running a page after a crash is harmless: a create Mailchimp already has falls back to
+     * the direct update, and PUTs are idempotent.
+     */
+    async syncPageBatch(input: { entityType: EntityType; after: Cursor | null; until: string; limit: number }): Promise<PageResult> {
+      const ctx = await createContext(deps);
+      const rows = await deps.source.changedAfter(input.entityType, input.after, input.limit, input.until);
+      const counts = emptyCounts();
+      const outcomes = await syncPageInBatches(ctx, {
+        snapshots,
+        wait: { onPoll: (progress) => heartbeat(progress) },
+        direct: async (type, id) => {
+          const outcome = await retryTransient(() => syncEntity(ctx, type, id));
+          await afterOutcome(outcome);
+          return outcome;
+        },
+      }, { entityType: input.entityType, rows, phaseKey: `${input.until}:${input.entityType}` });
+      for (const outcome of outcomes) counts[outcome.status] += 1;
       const last = rows[rows.length - 1];
       return { next: rows.length < input.limit ? null : { updatedAt: last.updatedAt, id: last.id }, counts };
     },
@@ -180,6 +209,7 @@ export function createActivities(deps: SyncDeps) {
     beginFullSync: whileAlive(activities.beginFullSync),
     endFullSync: whileAlive(activities.endFullSync),
     syncPage: whileAlive(activities.syncPage),
+    syncPageBatch: whileAlive(activities.syncPageBatch),
     pruneDeleted: whileAlive(activities.pruneDeleted),
     dispatchChanges: whileAlive(activities.dispatchChanges),
   };
@@ -223,26 +253,6 @@ export function whileAlive<A extends unknown[], R>(run: (...args: A) => Promise<
   };
 }
 
-const TRANSIENT_ATTEMPTS = 3;
-
-/**
- * Retries one entity of a page a few times when Mailchimp answers 5xx, 429 or not at all, waiting Retry-After when
- * given (else 250 ms, 500 ms). Without it, one transient failure among the hundreds of calls of a page fails the whole
- * page, and at a few percent of failed calls almost no page completes on the first attempts (Temporal's backoff then
- * dominates the sync time). Whatever still fails is thrown, and Temporal retries the page as before.
- */
-export async function retryTransient<T>(run: () => Promise<T>, attempts = TRANSIENT_ATTEMPTS): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await run();
-    } catch (err) {
-      const transient = err instanceof MailchimpError && (err.kind === 'transient' || err.kind === 'rate_limited');
-      if (!transient || attempt >= attempts) throw err;
-      const wait = Math.min(err.retryAfterMs ?? 250 * 2 ** (attempt - 1), 10_000);
-      await new Promise((resolve) => setTimeout(resolve, wait));
-    }
-  }
-}
-
 export type Activities = ReturnType<typeof createActivities>;
 export type { SyncOutcome };
+export { retryTransient };

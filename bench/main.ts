@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --size small|large [--latency-ms 100] [--jitter-ms 20] [--updates 40] [--interval 5s] [--out docs/benchmarks.md]`
+ * `npm run bench -- --size small|medium|large [--mode direct|batch] [--latency-ms 100] [--jitter-ms 20] [--updates 40] [--interval 5s] [--out docs/benchmarks.md]`
  *
  * Seeds a fresh database, runs the first full sync against the emulator set up like Mailchimp (10 connections per key,
  * latency L with jitter) with the worker in its own process, then measures incremental latency on the immediate
@@ -26,6 +26,8 @@ import { temporalCounts, type TemporalCounts } from './temporal-stats';
 
 export const SIZES = {
   small: { products: 500, customers: 2_000, orders: 5_000, promotions: 50 },
+  // A quarter of large, when a large run does not fit the time at hand.
+  medium: { products: 5_000, customers: 12_500, orders: 25_000, promotions: 250 },
   // 1–3 codes per promotion: about 2,000 promo codes.
   large: { products: 20_000, customers: 50_000, orders: 100_000, promotions: 1_000 },
 } as const;
@@ -52,6 +54,8 @@ interface PhaseResult {
 
 export interface BenchResult {
   size: Size;
+  /** How the full sync sent rows (BACKFILL_MODE). */
+  mode: 'direct' | 'batch';
   command: string;
   date: string;
   machine: ReturnType<typeof machine>;
@@ -70,6 +74,11 @@ export interface BenchResult {
     requestsPerEntity: number;
     phases: PhaseResult[];
     pages: number;
+    /** Batches submitted (POST /batches) and the operations the emulator ran in them. */
+    batches: number;
+    batchOperations: number;
+    /** Direct writes: POST/PUT/PATCH/DELETE requests other than POST /batches. */
+    directWrites: number;
   };
   temporal: TemporalCounts;
   memory: { workerPeakMb: number | null; temporalPeakMb: number | null; temporalSampledPeakMb: number | null };
@@ -93,7 +102,8 @@ export interface BenchResult {
 function parseArgs(argv: string[]) {
   const program = new Command()
     .name('bench')
-    .option('--size <size>', 'small or large', 'small')
+    .option('--size <size>', 'small, medium or large', 'small')
+    .option('--mode <mode>', 'how the full sync sends rows: direct or batch (BACKFILL_MODE)', 'direct')
     .option('--latency-ms <ms>', 'emulated Mailchimp latency per call', '100')
     .option('--jitter-ms <ms>', 'uniform extra latency 0..jitter', '20')
     .option('--updates <n>', 'rows changed in the incremental phase (half immediate, half polling)', '40')
@@ -102,10 +112,11 @@ function parseArgs(argv: string[]) {
     .option('--out <file>', 'also write the markdown report into this file (e.g. docs/benchmarks.md)')
     .option('--keep-db', 'keep the benchmark database');
   program.parse(argv, { from: 'user' });
-  const o = program.opts<{ size: string; latencyMs: string; jitterMs: string; updates: string; interval: string; pageSize?: string; out?: string; keepDb?: boolean }>();
-  if (!(o.size in SIZES)) throw new Error(`--size must be small or large, got ${o.size}`);
+  const o = program.opts<{ size: string; mode: string; latencyMs: string; jitterMs: string; updates: string; interval: string; pageSize?: string; out?: string; keepDb?: boolean }>();
+  if (!(o.size in SIZES)) throw new Error(`--size must be small, medium or large, got ${o.size}`);
+  if (o.mode !== 'direct' && o.mode !== 'batch') throw new Error(`--mode must be direct or batch, got ${o.mode}`);
   return {
-    size: o.size as Size, latencyMs: Number(o.latencyMs), jitterMs: Number(o.jitterMs), updates: Number(o.updates),
+    size: o.size as Size, mode: o.mode as 'direct' | 'batch', latencyMs: Number(o.latencyMs), jitterMs: Number(o.jitterMs), updates: Number(o.updates),
     interval: o.interval, pageSize: o.pageSize ? Number(o.pageSize) : undefined, out: o.out, keepDb: Boolean(o.keepDb),
   };
 }
@@ -137,13 +148,13 @@ async function main(): Promise<void> {
   });
   const statsOf = async () => {
     const res = await fetch(`${emulator.url}/_emulator/stats`);
-    return (await res.json()) as { requests: number; byRoute: Record<string, number>; byStatus: Record<string, number>; maxConcurrency: number };
+    return (await res.json()) as { requests: number; byRoute: Record<string, number>; byStatus: Record<string, number>; maxConcurrency: number; batchOperations: number };
   };
   const address = env('TEMPORAL_ADDRESS');
   const namespace = env('TEMPORAL_NAMESPACE');
   const worker = spawnWorker({
     DATABASE_URL: fresh.url, TEMPORAL_TASK_QUEUE: taskQueue, MAILCHIMP_API_URL: `${emulator.url}/3.0`, MAILCHIMP_API_KEY: API_KEY,
-    MAILCHIMP_STORE_ID: storeId, MAILCHIMP_LIST_ID: LIST_ID, MAILCHIMP_MAX_CONNECTIONS: String(CONNECTIONS),
+    MAILCHIMP_STORE_ID: storeId, MAILCHIMP_LIST_ID: LIST_ID, MAILCHIMP_MAX_CONNECTIONS: String(CONNECTIONS), BACKFILL_MODE: args.mode,
   });
   const client = new Client({ connection: await Connection.connect({ address }), namespace });
   const temporalPid = recordedPid('temporal', DATA_DIR);
@@ -160,13 +171,14 @@ async function main(): Promise<void> {
     await worker.ready;
     log(`worker ${worker.pid} ready on ${taskQueue}; full sync starts (L = ${args.latencyMs} ms + 0..${args.jitterMs} ms, bound ${bound.toFixed(1)} req/s)`);
     await fetch(`${emulator.url}/_emulator/stats/reset`, { method: 'POST' });
+    const batchOpsBefore = (await statsOf()).batchOperations ?? 0;
     const before: WorkerStats | null = await worker.stats();
 
     // ---- full sync, timed per phase by polling the progress query ----
     const resyncId = `${storeId}:full-resync`;
     const t0 = Date.now();
     const handle = await client.workflow.start('fullResyncWorkflow', {
-      workflowId: resyncId, taskQueue, args: [{ storeId, types: 'all', ...(args.pageSize ? { pageSize: args.pageSize } : {}) }],
+      workflowId: resyncId, taskQueue, args: [{ storeId, types: 'all', mode: args.mode, ...(args.pageSize ? { pageSize: args.pageSize } : {}) }],
     });
     const boundaries: Array<{ phase: string; at: number; requests: number }> = [];
     let last: ResyncProgress | null = null;
@@ -202,6 +214,11 @@ async function main(): Promise<void> {
     sampleMemory();
     const after: WorkerStats | null = await worker.stats();
     const wall = (t1 - t0) / 1000;
+    const batches = endStats.byRoute['POST /3.0/batches'] ?? 0;
+    const directWrites = Object.entries(endStats.byRoute)
+      .filter(([route]) => /^(POST|PUT|PATCH|DELETE) /.test(route) && route !== 'POST /3.0/batches')
+      .reduce((n, [, count]) => n + count, 0);
+    const batchOperations = (endStats.batchOperations ?? 0) - batchOpsBefore;
     log(`full sync done in ${wall.toFixed(1)} s, ${endStats.requests} requests, max concurrency ${endStats.maxConcurrency}`);
 
     const phases: PhaseResult[] = [];
@@ -290,11 +307,12 @@ async function main(): Promise<void> {
     const mailchimpMs = (after?.mailchimpMs ?? 0) - (before?.mailchimpMs ?? 0);
     const activitySeconds = temporal.resyncActivityMs / 1000;
     const report: BenchResult = {
-      size: args.size, command, date: new Date().toISOString(), machine: machine(), latencyMs: args.latencyMs, jitterMs: args.jitterMs,
+      size: args.size, mode: args.mode, command, date: new Date().toISOString(), machine: machine(), latencyMs: args.latencyMs, jitterMs: args.jitterMs,
       boundRequestsPerSecond: bound, shop, seedSeconds,
       fullSync: {
         seconds: wall, entities, entitiesPerSecond: entities / wall, requests: endStats.requests, requestsPerSecond: endStats.requests / wall,
         ofBound: endStats.requests / wall / bound, requestsPerEntity: endStats.requests / Math.max(1, entities), phases, pages: final.pages,
+        batches, batchOperations, directWrites,
       },
       temporal,
       memory: { workerPeakMb: workerMem?.peakMb ?? workerPeakMb, temporalPeakMb: temporalMem?.peakMb ?? null, temporalSampledPeakMb },
@@ -314,9 +332,10 @@ async function main(): Promise<void> {
     const dir = path.join(PROJECT_ROOT, 'bench', 'results');
     fs.mkdirSync(dir, { recursive: true });
     const stamp = report.date.replace(/[:.]/g, '-');
-    fs.writeFileSync(path.join(dir, `${args.size}-${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
-    fs.writeFileSync(path.join(dir, `${args.size}-${stamp}.md`), markdown);
-    if (args.out) writeSection(path.resolve(args.out), `bench:${args.size}`, markdown);
+    const name = args.mode === 'batch' ? `${args.size}-batch` : args.size;
+    fs.writeFileSync(path.join(dir, `${name}-${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
+    fs.writeFileSync(path.join(dir, `${name}-${stamp}.md`), markdown);
+    if (args.out) writeSection(path.resolve(args.out), `bench:${name}`, markdown);
     process.stdout.write(`${markdown}\n`);
   } finally {
     for (const run of cleanups) await run().catch(() => undefined);
@@ -334,7 +353,7 @@ const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '–');
 export function renderMarkdown(r: BenchResult): string {
   const s = r.split;
   const lines = [
-    `## Full sync and incremental latency: ${r.size} shop`,
+    `## Full sync and incremental latency: ${r.size} shop, ${r.mode} backfill`,
     '',
     `Run ${r.date} on ${r.machine.nproc} CPU (${r.machine.cpu}), ${r.machine.memoryGb} GB RAM, Node ${r.machine.node}.`,
     `Reproduce: \`${r.command}\``,
@@ -351,6 +370,8 @@ export function renderMarkdown(r: BenchResult): string {
     `| **total** | **${f1(r.fullSync.seconds)}** | **${r.fullSync.entities}** | **${f1(r.fullSync.entitiesPerSecond)}** | **${r.fullSync.requests}** | **${f1(r.fullSync.requestsPerSecond)}** | **${f2(r.fullSync.ofBound)}** | **${f2(r.fullSync.requestsPerEntity)}** |`,
     '',
     `(The first row includes store setup; entities include failed and skipped rows; requests per entity include the customers and products an order creates on its way.)`,
+    '',
+    `Backfill mode **${r.mode}**: ${r.fullSync.batches} batches (POST /batches) carrying ${r.fullSync.batchOperations} operations, ${r.fullSync.directWrites} direct writes (POST/PUT/PATCH/DELETE other than /batches); Mailchimp requests above count HTTP requests only (batch polls and result downloads included, operations inside batches not).`,
     '',
     '| Measure | Value |',
     '|---|---:|',

@@ -15,3 +15,9 @@ export const entityActivities = proxyActivities<Activities>({ startToCloseTimeou
 
 /** Page activities heartbeat every 5 s while their worker lives (activities/index.ts whileAlive): a killed worker's page restarts after 20 s. */
 export const pageActivities = proxyActivities<Activities>({ startToCloseTimeout: '15m', heartbeatTimeout: '20s', retry });
+
+/**
+ * Batch pages wait for Mailchimp to process their batches, at its pace: a longer start-to-close, while the wait itself
+ * is bounded by the time without progress (activities/batch/submit.ts); same heartbeat as the other pages.
+ */
+export const batchPageActivities = proxyActivities<Activities>({ startToCloseTimeout: '1h', heartbeatTimeout: '20s', retry });

@@ -2,7 +2,7 @@ import { CancellationScope, ContinueAsNew, continueAsNew, setHandler, workflowIn
 import type { PageCounts } from '../activities';
 import type { EntityType } from '../mapping/ids';
 import type { Cursor } from '../source/shop-source';
-import { pageActivities } from './activities-proxy';
+import { batchPageActivities, pageActivities } from './activities-proxy';
 import { progressQuery, type ResyncProgress } from './signals';
 
 export type ResyncScope = 'all' | 'products' | 'promotions' | 'customers' | 'orders';
@@ -26,12 +26,19 @@ export interface FullResyncInput {
   pageSize?: number;
   /** Pages before the workflow continues as new (keeps its history short). */
   pagesPerRun?: number;
+  /**
+   * `direct` (a call per write) or `batch` (Mailchimp batch operations). Default: the worker's BACKFILL_MODE, as
+   * beginFullSync reports it (an activity result, so replay stays deterministic).
+   */
+  mode?: 'direct' | 'batch';
   /** Carried across continue-as-new; never set it when starting. */
-  resume?: { phaseIndex: number; cursor: Cursor | null; startedAt: string; pages: number; counts: Record<string, PageCounts> };
+  resume?: { phaseIndex: number; cursor: Cursor | null; startedAt: string; pages: number; counts: Record<string, PageCounts>; mode?: 'direct' | 'batch' };
 }
 
 const PAGES_PER_RUN = 100;
 const DEFAULT_PAGE_SIZE = 200;
+/** Batch pages are larger: a page is a few batches of a few hundred operations each. */
+const DEFAULT_BATCH_PAGE_SIZE = 1000;
 
 /**
  * A full resync: store setup, then every row of each type in dependency order, a page per activity,
@@ -42,7 +49,6 @@ export async function fullResyncWorkflow(input: FullResyncInput): Promise<Resync
   const scope = input.types ?? 'all';
   const phases = PHASES[scope];
   if (!phases) throw new Error(`Unknown resync scope "${String(scope)}": use all, products, promotions, customers or orders`);
-  const pageSize = input.pageSize ?? DEFAULT_PAGE_SIZE;
   const pagesPerRun = input.pagesPerRun ?? PAGES_PER_RUN;
   const resume = input.resume;
   let phaseIndex = resume?.phaseIndex ?? 0;
@@ -56,17 +62,25 @@ export async function fullResyncWorkflow(input: FullResyncInput): Promise<Resync
     phase: phases[phaseIndex] ?? 'finishing', phaseIndex, phases, startedAt, pages, counts, done,
   }));
 
-  if (!startedAt) startedAt = (await pageActivities.beginFullSync()).startedAt;
+  let mode = resume?.mode ?? input.mode;
+  if (!startedAt) {
+    const begun = await pageActivities.beginFullSync();
+    startedAt = begun.startedAt;
+    mode ??= begun.mode ?? 'direct';
+  }
   const since = startedAt;
+  const batch = mode === 'batch';
+  const pageSize = input.pageSize ?? (batch ? DEFAULT_BATCH_PAGE_SIZE : DEFAULT_PAGE_SIZE);
+  const syncPage = batch ? batchPageActivities.syncPageBatch : pageActivities.syncPage;
   try {
     let pagesThisRun = 0;
     for (; phaseIndex < phases.length; phaseIndex++) {
       const type = phases[phaseIndex];
       do {
         if (pagesThisRun >= pagesPerRun || workflowInfo().continueAsNewSuggested) {
-          await continueAsNew<typeof fullResyncWorkflow>({ ...input, resume: { phaseIndex, cursor, startedAt: since, pages, counts } });
+          await continueAsNew<typeof fullResyncWorkflow>({ ...input, resume: { phaseIndex, cursor, startedAt: since, pages, counts, mode } });
         }
-        const page = await pageActivities.syncPage({ entityType: type, after: cursor, until: since, limit: pageSize });
+        const page = await syncPage({ entityType: type, after: cursor, until: since, limit: pageSize });
         counts[type] = add(counts[type], page.counts);
         cursor = page.next;
         pages++;

@@ -54,7 +54,7 @@ export function syncCustomer(ctx: SyncContext, emailHash: string, options: { for
 }
 
 /** The customer body (without opt_in_status) and the hash the sync state compares, or why it cannot be sent. */
-export function planCustomer(ctx: SyncContext, record: CustomerRecord): Mapped<{ payload: MappedCustomer; hash: string }> {
+export function planCustomer(ctx: Pick<SyncContext, 'settings'>, record: CustomerRecord): Mapped<{ payload: MappedCustomer; hash: string }> {
   const mapped = mapCustomer({ email: record.email, firstName: record.firstName, lastName: record.lastName, isGuest: record.isGuest });
   if (mapped.kind !== 'ok') return mapped;
   const hash = contentHash({ payload: mapped.payload, shopOptIn: record.shopOptIn, alwaysOptIn: ctx.settings.alwaysOptIn });

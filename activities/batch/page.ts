@@ -1,0 +1,230 @@
+/**
+ * One page of a batch backfill: read the page's rows in bulk, build operations (build.ts), make sure what they depend
+ * on is in Mailchimp first, submit and wait (submit.ts), record each entity's outcome (apply.ts), and hand everything
+ * else to the entity's direct sync. Dependencies are finished before their dependants are submitted, because
+ * Mailchimp runs the operations of a batch, and separate batches, in no particular order.
+ */
+import type { EntityType } from '../../mapping/ids';
+import type { ChangedRow, CustomerRecord } from '../../source/shop-source';
+import type { SyncContext } from '../context';
+import type { SyncOutcome } from '../entities';
+import { needsAudienceDoubleOptIn, planCustomer } from '../entities/customer';
+import { recordOrderSkipped } from '../entities/order';
+import { isUnchanged } from '../entities/record';
+import { forEachConcurrent } from '../pool';
+import { applyResults, resultsById } from './apply';
+import type { AudienceSnapshots } from './audience';
+import {
+  buildCustomerOperations, buildLineVariantOperations, buildOrderOperations, buildProductOperations, buildPromoCodeOperations, buildPromoRuleOperations,
+  type AudienceView, type BuiltPage, type CustomerRowInput, type PlannedOperation,
+} from './build';
+import { runBatch, type BatchWaitOptions } from './submit';
+
+/** Rows per batch, and batches of one page in flight at once (reading and building overlap Mailchimp's work). */
+export const BATCH_CHUNK = 250;
+export const CHUNKS_IN_FLIGHT = 4;
+const READ_CONCURRENCY = 8;
+const DIRECT_CONCURRENCY = 12;
+
+export interface BatchPageEnv {
+  snapshots: AudienceSnapshots;
+  wait?: BatchWaitOptions;
+  /** The entity's direct sync (with its transient retries and follow-ups): the fallback for whatever a batch cannot do. */
+  direct(type: EntityType, id: string): Promise<SyncOutcome>;
+  chunk?: number;
+  chunksInFlight?: number;
+}
+
+/** Syncs the rows of one page of `type`; returns one outcome per entity of the page. */
+export async function syncPageInBatches(
+  ctx: SyncContext, env: BatchPageEnv, input: { entityType: EntityType; rows: readonly ChangedRow[]; phaseKey: string },
+): Promise<SyncOutcome[]> {
+  const ids = [...new Set(input.rows.map((r) => r.entityId))];
+  const size = env.chunk ?? BATCH_CHUNK;
+  const chunks: string[][] = [];
+  for (let i = 0; i < ids.length; i += size) chunks.push(ids.slice(i, i + size));
+  const outcomes: SyncOutcome[] = [];
+  await forEachConcurrent(chunks, env.chunksInFlight ?? CHUNKS_IN_FLIGHT, async (chunk) => {
+    outcomes.push(...(await syncChunk(ctx, env, input.entityType, chunk, input.phaseKey)));
+  });
+  return outcomes;
+}
+
+async function syncChunk(ctx: SyncContext, env: BatchPageEnv, type: EntityType, ids: string[], phaseKey: string): Promise<SyncOutcome[]> {
+  switch (type) {
+    case 'product':
+      return productChunk(ctx, env, ids);
+    case 'promo_rule':
+      return promoRuleChunk(ctx, env, ids);
+    case 'promo_code':
+      return promoCodeChunk(ctx, env, ids);
+    case 'customer':
+      return customerChunk(ctx, env, ids, phaseKey);
+    case 'order':
+      return orderChunk(ctx, env, ids, phaseKey);
+  }
+}
+
+/** Reads many rows: the source's bulk read when it has one, else its single read, a few at a time. */
+async function readMany<T>(ids: string[], bulk: ((ids: string[]) => Promise<Map<string, T>>) | undefined, single: (id: string) => Promise<T | null>): Promise<Map<string, T>> {
+  if (bulk) return bulk(ids);
+  const out = new Map<string, T>();
+  await forEachConcurrent(ids, READ_CONCURRENCY, async (id) => {
+    const row = await single(id);
+    if (row) out.set(id, row);
+  });
+  return out;
+}
+
+async function runDirect(env: BatchPageEnv, type: EntityType, ids: readonly string[]): Promise<SyncOutcome[]> {
+  const out: SyncOutcome[] = [];
+  await forEachConcurrent(ids, DIRECT_CONCURRENCY, async (id) => {
+    out.push(await env.direct(type, id));
+  });
+  return out;
+}
+
+/** Submits the operations, records their outcomes, and syncs directly what the batch handed on. */
+async function submitAndApply(ctx: SyncContext, env: BatchPageEnv, operations: PlannedOperation[]): Promise<{ outcomes: SyncOutcome[]; handedOn: string[] }> {
+  if (operations.length === 0) return { outcomes: [], handedOn: [] };
+  const results = await runBatch(ctx.deps.mailchimp, operations.map((o) => o.operation), env.wait);
+  const applied = await applyResults(ctx, operations, results);
+  return { outcomes: applied.outcomes, handedOn: applied.direct.map((d) => d.entityId) };
+}
+
+/** A built page of one type: the batch, then the direct syncs, plus the unchanged and skipped. */
+async function finishPage(ctx: SyncContext, env: BatchPageEnv, type: EntityType, page: BuiltPage): Promise<SyncOutcome[]> {
+  const { outcomes, handedOn } = await submitAndApply(ctx, env, page.operations);
+  outcomes.push(...(await runDirect(env, type, [...page.direct, ...handedOn])));
+  for (const id of page.unchanged) outcomes.push({ status: 'unchanged', entityId: id });
+  return outcomes;
+}
+
+async function productChunk(ctx: SyncContext, env: BatchPageEnv, ids: string[]): Promise<SyncOutcome[]> {
+  const { source, state, config } = ctx.deps;
+  const [found, previous, withoutVariant] = await Promise.all([
+    readMany(ids, source.products?.bind(source), (id) => source.product(id)),
+    state.getMany('product', ids),
+    source.productIdsOrderedWithoutVariant(ids),
+  ]);
+  const page = buildProductOperations(config.storeId, ctx.settings, ids.map((id) => ({
+    id, found: found.get(id) ?? null, previous: previous.get(id) ?? null, orderedWithoutVariant: withoutVariant.has(id),
+  })));
+  return finishPage(ctx, env, 'product', page);
+}
+
+async function promoRuleChunk(ctx: SyncContext, env: BatchPageEnv, ids: string[]): Promise<SyncOutcome[]> {
+  const { source, state, config } = ctx.deps;
+  const [rows, previous] = await Promise.all([readMany(ids, undefined, (id) => source.promotion(id)), state.getMany('promo_rule', ids)]);
+  const page = buildPromoRuleOperations(config.storeId, ids.map((id) => ({ id, row: rows.get(id) ?? null, previous: previous.get(id) ?? null })));
+  return finishPage(ctx, env, 'promo_rule', page);
+}
+
+async function promoCodeChunk(ctx: SyncContext, env: BatchPageEnv, ids: string[]): Promise<SyncOutcome[]> {
+  const { source, state, config } = ctx.deps;
+  const [codes, previous] = await Promise.all([readMany(ids, undefined, (id) => source.promoCode(id)), state.getMany('promo_code', ids)]);
+  const ruleIds = [...new Set([...codes.values()].map((c) => c.promotion_id))];
+  const [promotions, rules] = await Promise.all([readMany(ruleIds, undefined, (id) => source.promotion(id)), state.getMany('promo_rule', ruleIds)]);
+  const page = buildPromoCodeOperations(config.storeId, ctx.settings, config.redemptionUrlTemplate, ids.map((id) => {
+    const code = codes.get(id) ?? null;
+    return {
+      id, code, previous: previous.get(id) ?? null,
+      promotion: code ? (promotions.get(code.promotion_id) ?? null) : null,
+      ruleSynced: code ? rules.get(code.promotion_id)?.status === 'synced' : false,
+    };
+  }));
+  return finishPage(ctx, env, 'promo_code', page);
+}
+
+/** Customer rows with what consent needs: the audience is listed (once per phase) only when some contact is decided. */
+async function customerRows(ctx: SyncContext, env: BatchPageEnv, ids: string[], phaseKey: string): Promise<{ rows: CustomerRowInput[]; audience: AudienceView }> {
+  const { source, state } = ctx.deps;
+  const [records, previous] = await Promise.all([
+    readMany<CustomerRecord>(ids, source.customers?.bind(source), (id) => source.customer(id)),
+    state.getMany('customer', ids),
+  ]);
+  const rows = ids.map((id) => ({ id, record: records.get(id) ?? null, previous: previous.get(id) ?? null }));
+  const decided = rows.filter((r) => {
+    if (!r.record) return false;
+    const planned = planCustomer(ctx, r.record);
+    return planned.kind === 'ok' && !isUnchanged(r.previous, planned.payload.hash);
+  });
+  if (decided.length === 0) return { rows, audience: { status: () => null, doubleOptIn: false } };
+  const statuses = await env.snapshots.get(phaseKey);
+  const status = (id: string) => statuses.get(id) ?? null;
+  const asks = decided.some((r) => r.record && needsAudienceDoubleOptIn(r.record, status(r.id)));
+  return { rows, audience: { status, doubleOptIn: asks ? await ctx.doubleOptIn() : false } };
+}
+
+async function customerChunk(ctx: SyncContext, env: BatchPageEnv, ids: string[], phaseKey: string): Promise<SyncOutcome[]> {
+  const { rows, audience } = await customerRows(ctx, env, ids, phaseKey);
+  const page = buildCustomerOperations(ctx.deps.config.storeId, ctx.settings, audience, rows);
+  return finishPage(ctx, env, 'customer', page);
+}
+
+/**
+ * Orders: what they reference first, then a batch of order creates. Products were sent by the products phase; any
+ * other (the placeholder of a deleted product) goes through the direct path. Then one batch, finished before the
+ * orders are submitted, with the buyers not yet in Mailchimp (registered users were done by the customers phase;
+ * guests are PUT here) and the variants lines name that the shop no longer sells. An order whose buyer, product or
+ * variant cannot be made ready goes direct, which records why.
+ */
+async function orderChunk(ctx: SyncContext, env: BatchPageEnv, ids: string[], phaseKey: string): Promise<SyncOutcome[]> {
+  const { source, state, config } = ctx.deps;
+  const [found, previous] = await Promise.all([
+    readMany(ids, source.orders?.bind(source), (id) => source.order(id)),
+    state.getMany('order', ids),
+  ]);
+  const page = buildOrderOperations(config.storeId, ctx.settings, ids.map((id) => ({ id, found: found.get(id) ?? null, previous: previous.get(id) ?? null })));
+  const outcomes: SyncOutcome[] = [];
+  for (const s of page.skipped) outcomes.push(await recordOrderSkipped(ctx, s.id, s.reason));
+  const notReady = new Set<string>();
+
+  // Products not yet in Mailchimp (deleted or never sent): the direct path creates them or their placeholders.
+  const productIds = [...new Set([...page.dependencies.values()].flatMap((d) => d.productIds))];
+  const productStates = await state.getMany('product', productIds);
+  const missingProducts = productIds.filter((id) => productStates.get(id)?.status !== 'synced');
+  if (missingProducts.length > 0) {
+    const failed = new Set<string>();
+    await forEachConcurrent(missingProducts, DIRECT_CONCURRENCY, async (id) => {
+      if ((await env.direct('product', id)).status === 'failed') failed.add(id);
+    });
+    for (const [orderId, deps] of page.dependencies) if (deps.productIds.some((p) => failed.has(p))) notReady.add(orderId);
+  }
+
+  // Buyers not yet in Mailchimp, and variants the lines need: one batch, finished before the orders go.
+  const customerIds = [...new Set([...page.dependencies.values()].map((d) => d.customerId))];
+  const customerStates = await state.getMany('customer', customerIds);
+  const missing = new Set(customerIds.filter((id) => customerStates.get(id)?.status !== 'synced'));
+  let customers: PlannedOperation[] = [];
+  if (missing.size > 0) {
+    const { rows, audience } = await customerRows(ctx, env, [...missing], phaseKey);
+    customers = buildCustomerOperations(config.storeId, ctx.settings, audience, rows).operations;
+  }
+  const [products, withoutVariant] = await Promise.all([
+    readMany(productIds, source.products?.bind(source), (id) => source.product(id)),
+    source.productIdsOrderedWithoutVariant(productIds),
+  ]);
+  const byCode = new Map([...products].map(([id, p]) => [p.product.code.trim(), { found: p, orderedWithoutVariant: withoutVariant.has(id) }]));
+  const variants = buildLineVariantOperations(config.storeId, ctx.settings, page.dependencies, byCode);
+  if (customers.length > 0 || variants.length > 0) {
+    const results = await runBatch(ctx.deps.mailchimp, [...customers.map((c) => c.operation), ...variants.map((v) => v.operation)], env.wait);
+    const applied = await applyResults(ctx, customers, results);
+    const ready = new Set(applied.outcomes.filter((o) => o.status === 'synced').map((o) => o.entityId));
+    for (const [orderId, deps] of page.dependencies) {
+      if (missing.has(deps.customerId) && !ready.has(deps.customerId)) notReady.add(orderId);
+    }
+    const byId = resultsById(results);
+    for (const v of variants) {
+      const code = byId.get(v.operation.operation_id)?.status_code ?? 0;
+      if (code < 200 || code >= 300) for (const orderId of v.orderIds) notReady.add(orderId);
+    }
+  }
+
+  const ready = page.operations.filter((op) => !notReady.has(op.entityId));
+  const { outcomes: sent, handedOn } = await submitAndApply(ctx, env, ready);
+  outcomes.push(...sent);
+  outcomes.push(...(await runDirect(env, 'order', [...page.direct, ...notReady, ...handedOn])));
+  for (const id of page.unchanged) outcomes.push({ status: 'unchanged', entityId: id });
+  return outcomes;
+}

@@ -1,0 +1,68 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { BatchOperationResult, MailchimpClient } from '../../mailchimp';
+import type { BatchOperation } from '../../mailchimp/schemas';
+import { retryTransient } from '../retry';
+
+export interface BatchWaitOptions {
+  /** First wait between polls; it grows ×1.5 while nothing moves, back to this after progress. */
+  pollMs?: number;
+  /** Longest wait between polls. */
+  maxPollMs?: number;
+  /**
+   * The wait is bounded by the time since `finished_operations` last moved (Mailchimp can sit in `finalizing` for
+   * hours): after this long without progress the batch is given up and the page fails, to be retried by Temporal.
+   */
+  stallMs?: number;
+  /** Called after every poll (the activity heartbeats with it). */
+  onPoll?: (progress: { batchId: string; status: string; finished: number; total: number }) => void;
+}
+
+const DEFAULT_POLL_MS = 250;
+const DEFAULT_MAX_POLL_MS = 5000;
+export const DEFAULT_STALL_MS = 10 * 60_000;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Submits one batch (POST /batches), waits until Mailchimp calls it finished and reads the results archive.
+ * Every operation the archive names is in the result; an operation missing from it is the caller's to retry.
+ * A 429 (too many pending batches), 5xx or timeout on these calls is retried a few times, then thrown.
+ */
+export async function runBatch(mailchimp: MailchimpClient, operations: readonly BatchOperation[], options: BatchWaitOptions = {}): Promise<BatchOperationResult[]> {
+  if (operations.length === 0) return [];
+  const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
+  const maxPollMs = options.maxPollMs ?? DEFAULT_MAX_POLL_MS;
+  const stallMs = options.stallMs ?? DEFAULT_STALL_MS;
+  const created = await retryTransient(() => mailchimp.createBatch(operations), 6);
+  const batchId = created.id;
+  let finished = -1;
+  let lastMove = Date.now();
+  let wait = pollMs;
+  for (;;) {
+    await sleep(wait);
+    const batch = await retryTransient(() => mailchimp.getBatch(batchId), 6);
+    options.onPoll?.({ batchId, status: batch.status, finished: batch.finished_operations, total: batch.total_operations });
+    if (batch.status === 'finished') {
+      if (!batch.response_body_url) throw ApplicationFailure.retryable(`Batch ${batchId} finished without a results archive`, 'BatchWithoutResults');
+      const url = batch.response_body_url;
+      return retryTransient(() => mailchimp.getBatchResults(url), 6);
+    }
+    if (batch.finished_operations !== finished) {
+      finished = batch.finished_operations;
+      lastMove = Date.now();
+      wait = pollMs;
+    } else {
+      wait = Math.min(maxPollMs, Math.round(wait * 1.5));
+    }
+    const still = Date.now() - lastMove;
+    if (still > stallMs) {
+      throw ApplicationFailure.retryable(
+        `Mailchimp batch ${batchId} made no progress for ${Math.round(still / 1000)} s (status ${batch.status}, ` +
+          `${batch.finished_operations}/${batch.total_operations} operations finished): given up, the page is retried`,
+        'BatchStalled',
+      );
+    }
+  }
+}
