@@ -36,7 +36,7 @@ export async function user(db: Knex, row: Record<string, unknown> = {}): Promise
 export async function order(
   db: Knex,
   row: Record<string, unknown>,
-  lines: Array<{ product_id: number; variant_id?: number | null; quantity?: number; unit_price?: string }>,
+  lines: Array<{ id?: number; product_id: number; variant_id?: number | null; quantity?: number; unit_price?: string }>,
 ): Promise<{ id: number; number: string }> {
   const oid = (row.id as number | undefined) ?? id();
   const number = (row.order_number as string | undefined) ?? `SO-${oid}`;
