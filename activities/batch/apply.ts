@@ -22,6 +22,8 @@ export type ResultVerdict =
 export function verdictOf(op: PlannedOperation, result: BatchOperationResult | undefined): ResultVerdict {
   if (!result) return { kind: 'direct', why: 'no result in the batch archive' };
   if (result.status_code >= 200 && result.status_code < 300) return { kind: 'synced' };
+  // A DELETE of something already gone is done (the direct client's remove() says the same).
+  if (op.deletes && result.status_code === 404) return { kind: 'synced' };
   const error = classifyResponse(result.status_code, result.response, {}, {
     method: op.operation.method, path: op.operation.path, entity: op.entity,
   });
@@ -54,6 +56,11 @@ export async function applyResults(
     const verdict = verdictOf(op, byId.get(operationId(op.type, op.entityId)));
     switch (verdict.kind) {
       case 'synced': {
+        if (op.deletes) {
+          await ctx.deps.state.record(op.type, op.entityId, { status: 'deleted', remoteId: op.remoteId });
+          outcomes.push({ status: 'deleted', entityId: op.entityId });
+          break;
+        }
         const list = synced.get(op.type) ?? [];
         list.push({ id: op.entityId, contentHash: op.contentHash, remoteId: op.remoteId });
         synced.set(op.type, list);

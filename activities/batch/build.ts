@@ -29,10 +29,12 @@ export interface PlannedOperation {
   entityId: string;
   /** What the direct client calls the thing in its messages ("order 10023"), so failures read the same. */
   entity: string;
-  operation: BatchOperation & { operation_id: string; body: string };
+  operation: BatchOperation & { operation_id: string; body?: string };
   /** Recorded on success. */
   contentHash: string;
   remoteId: string;
+  /** A DELETE: success (or 404, already gone) records the entity deleted, like the direct path. */
+  deletes?: boolean;
 }
 
 /** What a page becomes. */
@@ -90,6 +92,8 @@ export interface ProductRowInput {
   previous: SyncStateRow | null;
   /** Some order line references the product without a variant (it then needs the variant named after its code). */
   orderedWithoutVariant: boolean;
+  /** Some order line references the product (an inactive one then stays as a placeholder, which the direct path writes). */
+  referenced: boolean;
 }
 
 /** New live products: one POST each with all their variants. Updates, deletions and placeholders go direct. */
@@ -101,6 +105,15 @@ export function buildProductOperations(storeId: string, settings: ShopSettings, 
       continue;
     }
     const mapped = mapProduct(row.found, settings);
+    if (mapped.kind === 'skip' && !row.referenced) {
+      // Inactive or deleted and no order needs it: removed from Mailchimp by its code, as the direct path does.
+      const remoteId = row.found.product.code;
+      page.operations.push({
+        type: 'product', entityId: row.id, entity: `product ${remoteId}`, contentHash: '', remoteId, deletes: true,
+        operation: { method: 'DELETE', path: apiPath`/ecommerce/stores/${storeId}/products/${remoteId}`, operation_id: operationId('product', row.id) },
+      });
+      continue;
+    }
     if (mapped.kind !== 'ok') {
       page.direct.push(row.id);
       continue;

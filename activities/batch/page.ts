@@ -102,13 +102,14 @@ async function finishPage(ctx: SyncContext, env: BatchPageEnv, type: EntityType,
 
 async function productChunk(ctx: SyncContext, env: BatchPageEnv, ids: string[]): Promise<SyncOutcome[]> {
   const { source, state, config } = ctx.deps;
-  const [found, previous, withoutVariant] = await Promise.all([
+  const [found, previous, withoutVariant, referenced] = await Promise.all([
     readMany(ids, source.products?.bind(source), (id) => source.product(id)),
     state.getMany('product', ids),
     source.productIdsOrderedWithoutVariant(ids),
+    source.productIdsReferencedByOrders(ids),
   ]);
   const page = buildProductOperations(config.storeId, ctx.settings, ids.map((id) => ({
-    id, found: found.get(id) ?? null, previous: previous.get(id) ?? null, orderedWithoutVariant: withoutVariant.has(id),
+    id, found: found.get(id) ?? null, previous: previous.get(id) ?? null, orderedWithoutVariant: withoutVariant.has(id), referenced: referenced.has(id),
   })));
   return finishPage(ctx, env, 'product', page);
 }

@@ -20,6 +20,8 @@ async function seedShop(db: Knex): Promise<{ badOrder: string; preexisting: stri
   const book = await shop.product(db, { id: 91002, code: 'BOOK', title: 'A book' });
   const retired = await shop.product(db, { id: 91003, code: 'RETIRED', title: 'Retired hat', status: 'inactive' }, [{ id: 92004, sku: 'HAT-1' }]);
   await shop.product(db, { id: 91004, code: 'PRE', title: 'Already in Mailchimp' }, [{ id: 92005, sku: 'PRE-1', price: '5.00' }]);
+  // Inactive and in no order: deleted from Mailchimp (a DELETE in the batch; already gone is done).
+  await shop.product(db, { id: 91005, code: 'GONE', title: 'Gone', status: 'inactive' }, [{ id: 92006, sku: 'GONE-1' }]);
   for (let i = 0; i < 12; i++) await shop.product(db, { id: 91100 + i, code: `BULK-${i}` }, [{ id: 92100 + i, sku: `BULK-${i}-A` }]);
 
   const ada = await shop.user(db, { id: 93001, email: 'Ada@Example.com ', marketing_opt_in: true });
@@ -164,6 +166,7 @@ describe('batch backfill', () => {
 
     expect(await syncState(batch)).toEqual(await syncState(direct));
     expect(progress.batch.counts).toEqual(progress.direct.counts);
+    expect(progress.batch.counts.product?.deleted).toBe(1);
 
     expect(writes.batch['POST /3.0/batches']).toBeGreaterThanOrEqual(5); // a batch per phase at least
     expect(directWrites(writes.batch)).toBeLessThan(directWrites(writes.direct) / 3);
@@ -197,19 +200,22 @@ describe('batch backfill', () => {
     expect(members.get(customerIdForEmail('guest@example.org'))).toBe('transactional');
   });
 
-  it('changes nothing in Mailchimp when run again; only the refused order is tried again, as the direct mode does', async () => {
+  it('changes nothing in Mailchimp when run again; only the refused order and the removed product are tried again, as the direct mode does', async () => {
+    const before = await mailchimpState(batch);
     await batch.http.post('/_emulator/stats/reset');
     const operationsBefore = (await batch.http.get('/_emulator/stats')).data.batchOperations as number;
     const again = await batch.client.workflow.execute(fullResyncWorkflow, {
       workflowId: `${batch.config.storeId}:full-resync:again`, taskQueue: batch.config.taskQueue, args: [{ storeId: batch.config.storeId, types: 'all' }],
     });
     const after = (await batch.http.get('/_emulator/stats')).data as { byRoute: Record<string, number>; batchOperations: number };
-    expect(after.byRoute['POST /3.0/batches'] ?? 0).toBe(1);
-    expect(after.batchOperations - operationsBefore).toBe(1);
+    expect(after.byRoute['POST /3.0/batches'] ?? 0).toBe(2);
+    expect(after.batchOperations - operationsBefore).toBe(2);
     // Only the store is written directly (its settings, and is_syncing raised, then lowered).
     const direct = Object.entries(after.byRoute).filter(([route]) => /^(POST|PUT|PATCH|DELETE) /.test(route) && route !== 'POST /3.0/batches');
     expect(direct).toEqual([['PATCH /3.0/ecommerce/stores/{store_id}', directWrites(after.byRoute)]]);
     expect(again.counts.order).toMatchObject({ synced: 0, failed: 1 });
     expect(again.counts.order?.unchanged).toBe(25);
+    expect(again.counts.product).toMatchObject({ synced: 0, deleted: 1 });
+    expect(await mailchimpState(batch)).toEqual(before);
   });
 });

@@ -20,7 +20,7 @@ function state(over: Partial<SyncStateRow>): SyncStateRow {
 }
 
 function body(op: PlannedOperation): Record<string, unknown> {
-  return JSON.parse(op.operation.body) as Record<string, unknown>;
+  return JSON.parse(op.operation.body ?? 'null') as Record<string, unknown>;
 }
 
 describe('operation ids', () => {
@@ -39,7 +39,7 @@ describe('buildProductOperations', () => {
   const payload = payloadOf(mapProduct(found, settings));
 
   it('POSTs a new live product with all its variants, and records its hash and code on success', () => {
-    const page = buildProductOperations(STORE, settings, [{ id: '101', found, previous: null, orderedWithoutVariant: false }]);
+    const page = buildProductOperations(STORE, settings, [{ id: '101', found, previous: null, orderedWithoutVariant: false, referenced: false }]);
     expect(page.direct).toEqual([]);
     expect(page.operations).toHaveLength(1);
     const [op] = page.operations;
@@ -49,22 +49,31 @@ describe('buildProductOperations', () => {
   });
 
   it('adds the variant named after the code when lines without a variant point at it (the hash stays the mapped payload\'s)', () => {
-    const [op] = buildProductOperations(STORE, settings, [{ id: '101', found, previous: null, orderedWithoutVariant: true }]).operations;
+    const [op] = buildProductOperations(STORE, settings, [{ id: '101', found, previous: null, orderedWithoutVariant: true, referenced: false }]).operations;
     expect((body(op).variants as Array<{ id: string }>).map((v) => v.id)).toEqual(['MUG-01-BLUE', payload.id]);
     expect(op.contentHash).toBe(productHash(payload));
   });
 
   it('skips an unchanged product and hands updates, inactive and missing products to the direct path', () => {
     const page = buildProductOperations(STORE, settings, [
-      { id: '101', found, previous: state({ content_hash: productHash(payload) }), orderedWithoutVariant: false },
-      { id: '102', found: productWith({ id: '102' }), previous: state({ entity_id: '102', content_hash: 'old' }), orderedWithoutVariant: false },
-      { id: '103', found: productWith({ id: '103', status: 'inactive' }), previous: null, orderedWithoutVariant: false },
-      { id: '104', found: null, previous: null, orderedWithoutVariant: false },
-      { id: '105', found: productWith({ id: '105' }), previous: state({ status: 'failed' }), orderedWithoutVariant: false },
+      { id: '101', found, previous: state({ content_hash: productHash(payload) }), orderedWithoutVariant: false, referenced: false },
+      { id: '102', found: productWith({ id: '102' }), previous: state({ entity_id: '102', content_hash: 'old' }), orderedWithoutVariant: false, referenced: false },
+      { id: '103', found: productWith({ id: '103', status: 'inactive' }), previous: null, orderedWithoutVariant: false, referenced: true },
+      { id: '104', found: null, previous: null, orderedWithoutVariant: false, referenced: false },
+      { id: '105', found: productWith({ id: '105' }), previous: state({ status: 'failed' }), orderedWithoutVariant: false, referenced: false },
     ]);
     expect(page.unchanged).toEqual(['101']);
     expect(page.direct).toEqual(['102', '103', '104', '105']);
     expect(page.operations).toEqual([]);
+  });
+
+  it('DELETEs an inactive product no order references, by its code', () => {
+    const [op] = buildProductOperations(STORE, settings, [
+      { id: '106', found: productWith({ id: '106', code: 'OLD-1', status: 'inactive' }), previous: null, orderedWithoutVariant: false, referenced: false },
+    ]).operations;
+    expect(op.operation).toEqual({ method: 'DELETE', path: `/ecommerce/stores/${STORE}/products/OLD-1`, operation_id: 'product:106' });
+    expect(op).toMatchObject({ deletes: true, remoteId: 'OLD-1' });
+    expect(verdictOf(op, { operation_id: 'product:106', status_code: 404, response: { title: 'Resource Not Found' } })).toEqual({ kind: 'synced' });
   });
 });
 
@@ -138,7 +147,7 @@ describe('buildOrderOperations', () => {
     const found = productWith({}, [variantRow(), variantRow({ id: '1002', sku: 'MUG-OLD', status: 'deleted' })]);
     const order = orderCtx({}, { lines: [lineRow(), lineRow({ id: '2', variant_id: '1002', variant_sku: 'MUG-OLD' })] });
     const page = buildOrderOperations(STORE, settings, [{ id: '900', found: order, previous: null }]);
-    const ops = buildLineVariantOperations(STORE, settings, page.dependencies, new Map([['MUG-ÆØÅ-01', { found, orderedWithoutVariant: false }]]));
+    const ops = buildLineVariantOperations(STORE, settings, page.dependencies, new Map([['MUG-ÆØÅ-01', { found, orderedWithoutVariant: false, referenced: false }]]));
     expect(ops).toHaveLength(1);
     expect(ops[0].orderIds).toEqual(['900']);
     expect(ops[0].operation.method).toBe('PUT');
