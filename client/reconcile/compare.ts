@@ -6,7 +6,11 @@
  * - a field is compared only when the shop gives it a value (a field the shop leaves empty is left out of the
  *   payload by the mappers, and Mailchimp keeps or defaults it: that is not drift);
  * - money with a 0.005 tolerance, fractions (percentages) with 1e-6, dates as instants, e-mails case-insensitively;
- * - an item Mailchimp has twice, or two shop rows mapped to one Mailchimp id, is a duplicate.
+ * - an item Mailchimp has twice, or two shop rows mapped to one Mailchimp id, is a duplicate;
+ * - a row the mappers refuse (unsendable) is not compared: it is listed with the mapper's reason;
+ * - an entity Mailchimp lacks that the sync recorded as failed (a permanent refusal: its own data, Mailchimp's
+ *   answer, or a dependency that cannot be sent) is not drift either: it is listed with the recorded reason, as
+ *   `mcsync errors` shows it, and syncing it again cannot help until the data changes.
  */
 import type { EntityType } from '../../mapping/ids';
 
@@ -35,6 +39,20 @@ const FRACTION_TOLERANCE = 1e-6;
 
 type Json = Record<string, unknown>;
 
+/** A shop row the mappers refuse, or one the sync recorded as failed: not drift, but reported with its reason. */
+export interface Unsent {
+  type: ReconcileType;
+  /** `refused`: the mappers refuse the shop row; `failed`: missing, and the sync recorded it as failed. */
+  cause: 'refused' | 'failed';
+  /** The id Mailchimp would know it by. */
+  id: string;
+  entityId: string;
+  reason: string;
+}
+
+/** Recorded failures of one type: shop id → reason (mc_sync_state rows with status `failed`). */
+export type RecordedFailures = ReadonlyMap<string, string>;
+
 /** One entity Mailchimp should hold. */
 export interface ExpectedItem {
   id: string;
@@ -49,7 +67,7 @@ export interface ExpectedSet {
   /** Mailchimp id → shop id of entities the shop has but Mailchimp must not (pending orders, deleted products...). */
   absent: Map<string, string>;
   /** Shop rows the mappers refuse (their reasons are in `mcsync errors` once synced): not compared. */
-  unsendable: number;
+  unsendable: Array<Omit<Unsent, 'type' | 'cause'>>;
 }
 
 export interface TypeSummary {
@@ -61,6 +79,8 @@ export interface TypeSummary {
   differing: number;
   duplicates: number;
   unsendable: number;
+  /** Missing from Mailchimp, but recorded as failed by the sync with a reason (not drift). */
+  failed: number;
 }
 
 function num(v: unknown): number | undefined {
@@ -184,12 +204,23 @@ export function compareEntity(type: ReconcileType, expected: Json, actual: Json)
   }
 }
 
-/** Compares one type's expected set with the items Mailchimp listed. Returns the drifts and the summary line. */
-export function compareCollection(expected: ExpectedSet, actual: Json[]): { drifts: Drift[]; summary: TypeSummary } {
+export interface CollectionResult {
+  drifts: Drift[];
+  summary: TypeSummary;
+  /** Rows the mappers refuse, then missing entities the sync recorded as failed: each with its reason. */
+  unsent: Unsent[];
+}
+
+/**
+ * Compares one type's expected set with the items Mailchimp listed. `failures` (shop id → recorded reason) excuses
+ * a missing entity, never a wrong or extra one. Returns the drifts, the summary line and what was not sent.
+ */
+export function compareCollection(expected: ExpectedSet, actual: Json[], failures: RecordedFailures = new Map()): CollectionResult {
   const { type } = expected;
   const drifts: Drift[] = [];
+  const unsent: Unsent[] = expected.unsendable.map((u) => ({ type, cause: 'refused', ...u }));
   const summary: TypeSummary = {
-    type, shop: 0, mailchimp: 0, missing: 0, extra: 0, differing: 0, duplicates: 0, unsendable: expected.unsendable,
+    type, shop: 0, mailchimp: 0, missing: 0, extra: 0, differing: 0, duplicates: 0, unsendable: expected.unsendable.length, failed: 0,
   };
 
   const remote = new Map<string, Json>();
@@ -226,8 +257,14 @@ export function compareCollection(expected: ExpectedSet, actual: Json[]): { drif
   for (const [id, item] of wanted) {
     const have = remote.get(id);
     if (!have) {
-      drifts.push({ type, kind: 'missing', id, entityId: item.entityId });
-      summary.missing += 1;
+      const reason = failures.get(item.entityId);
+      if (reason) {
+        unsent.push({ type, cause: 'failed', id, entityId: item.entityId, reason });
+        summary.failed += 1;
+      } else {
+        drifts.push({ type, kind: 'missing', id, entityId: item.entityId });
+        summary.missing += 1;
+      }
       continue;
     }
     const fields = compareEntity(type, item.payload, have);
@@ -235,14 +272,15 @@ export function compareCollection(expected: ExpectedSet, actual: Json[]): { drif
     for (const f of fields) drifts.push({ type, kind: 'field', id, entityId: item.entityId, ...f });
   }
 
+  const refused = new Map(expected.unsendable.map((u) => [u.id, u]));
   for (const id of remote.keys()) {
     if (wanted.has(id)) continue;
-    const entityId = expected.absent.get(id);
-    drifts.push({
-      type, kind: 'extra', id, ...(entityId ? { entityId } : {}),
-      note: entityId ? 'the shop has it but it must not be in Mailchimp' : 'not in the shop',
-    });
+    const cannot = refused.get(id);
+    const entityId = expected.absent.get(id) ?? cannot?.entityId;
+    const note = cannot ? `the shop has it but it cannot be sent: ${cannot.reason}`
+      : entityId ? 'the shop has it but it must not be in Mailchimp' : 'not in the shop';
+    drifts.push({ type, kind: 'extra', id, ...(entityId ? { entityId } : {}), note });
     summary.extra += 1;
   }
-  return { drifts, summary };
+  return { drifts, summary, unsent };
 }

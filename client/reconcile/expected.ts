@@ -30,14 +30,14 @@ export interface ShopSnapshot {
 type Json = Record<string, unknown>;
 
 function emptySet(type: ReconcileType): ExpectedSet {
-  return { type, present: [], absent: new Map(), unsendable: 0 };
+  return { type, present: [], absent: new Map(), unsendable: [] };
 }
 
 export function expectedStore(s: ShopSnapshot): ExpectedSet {
   const set = emptySet('store');
   const mapped = mapStore(s.settings, { storeId: s.storeId, listId: s.listId });
   if (mapped.kind === 'ok') set.present.push({ id: s.storeId, entityId: s.storeId, payload: mapped.payload as unknown as Json });
-  else set.unsendable += 1;
+  else set.unsendable.push({ id: s.storeId, entityId: s.storeId, reason: mapped.reason });
   return set;
 }
 
@@ -56,7 +56,7 @@ export function expectedProducts(s: ShopSnapshot): ExpectedSet {
       if (mapped.kind === 'ok') mapped.payload.variants = mapped.payload.variants.map((v) => ({ ...v, inventory_quantity: 0 }));
     }
     if (mapped.kind !== 'ok') {
-      set.unsendable += 1;
+      set.unsendable.push({ id: found.product.code.trim(), entityId: productId, reason: mapped.reason });
       continue;
     }
     const payload = mapped.payload;
@@ -108,7 +108,7 @@ export function expectedOrders(s: ShopSnapshot): ExpectedSet {
     const mapped = mapOrder(order, s.settings);
     if (mapped.kind === 'ok') set.present.push({ id: mapped.payload.id, entityId: order.order.id, payload: mapped.payload as unknown as Json });
     else if (mapped.kind === 'skip') set.absent.set(order.order.order_number.trim(), order.order.id);
-    else set.unsendable += 1;
+    else set.unsendable.push({ id: order.order.order_number.trim(), entityId: order.order.id, reason: mapped.reason });
   }
   return set;
 }
@@ -128,7 +128,7 @@ export function expectedCustomers(s: ShopSnapshot): ExpectedSet {
   for (const record of s.customers) {
     const mapped = mapCustomer({ email: record.email, firstName: record.firstName, lastName: record.lastName, isGuest: record.isGuest });
     if (mapped.kind === 'ok') set.present.push({ id: mapped.payload.id, entityId: record.emailHash, payload: mapped.payload as unknown as Json });
-    else set.unsendable += 1;
+    else set.unsendable.push({ id: record.emailHash, entityId: record.emailHash, reason: mapped.reason });
   }
   return set;
 }
@@ -138,7 +138,7 @@ export function expectedPromoRules(s: ShopSnapshot): ExpectedSet {
   for (const row of s.promotions) {
     const mapped = mapPromoRule(row);
     if (mapped.kind === 'ok') set.present.push({ id: mapped.payload.id, entityId: row.id, payload: mapped.payload as unknown as Json });
-    else set.unsendable += 1;
+    else set.unsendable.push({ id: row.id.trim(), entityId: row.id, reason: mapped.reason });
   }
   return set;
 }
@@ -151,8 +151,12 @@ export function expectedPromoCodes(s: ShopSnapshot): ExpectedSet {
     if (!promotion) continue; // its promotion is gone: the code is deleted with it
     const rule = mapPromoRule(promotion);
     const mapped = mapPromoCode(row, promotion, s.settings, s.redemptionUrlTemplate);
-    if (mapped.kind !== 'ok' || rule.kind !== 'ok') {
-      set.unsendable += 1;
+    if (rule.kind !== 'ok') {
+      set.unsendable.push({ id: `${promotion.id.trim()}/${row.id.trim()}`, entityId: row.id, reason: `Promo code ${row.id.trim()} waits for its promotion: ${rule.reason}` });
+      continue;
+    }
+    if (mapped.kind !== 'ok') {
+      set.unsendable.push({ id: `${rule.payload.id}/${row.id.trim()}`, entityId: row.id, reason: mapped.reason });
       continue;
     }
     set.present.push({ id: `${rule.payload.id}/${mapped.payload.id}`, entityId: row.id, payload: mapped.payload as unknown as Json });

@@ -2,7 +2,7 @@
 import type { MailchimpClient } from '../../mailchimp';
 import type { EntityType } from '../../mapping/ids';
 import type { ShopSource } from '../../source/shop-source';
-import { compareCollection, type Drift, type ExpectedSet, type TypeSummary } from './compare';
+import { compareCollection, type Drift, type ExpectedSet, type TypeSummary, type Unsent } from './compare';
 import {
   expectedCustomers, expectedOrders, expectedProducts, expectedPromoCodes, expectedPromoRules, expectedStore, type ShopSnapshot,
 } from './expected';
@@ -14,6 +14,8 @@ export interface ReconcileReport {
   storeExists: boolean;
   summaries: TypeSummary[];
   drifts: Drift[];
+  /** Not drift: rows the mappers refuse, and missing entities the sync recorded as failed, each with its reason. */
+  unsent: Unsent[];
 }
 
 export interface ReconcileIo {
@@ -22,6 +24,8 @@ export interface ReconcileIo {
   storeId: string;
   listId: string;
   redemptionUrlTemplate: string;
+  /** The sync's recorded failures (load.ts loadFailures), `type:shop id` → reason: such a missing entity is not drift. */
+  failures?: ReadonlyMap<string, string>;
 }
 
 const BUILDERS: Record<EntityType, (s: ShopSnapshot) => ExpectedSet> = {
@@ -42,16 +46,27 @@ export async function reconcile(io: ReconcileIo, types: readonly EntityType[], t
   const storeExists = storeItems.length > 0;
   const summaries: TypeSummary[] = [];
   const drifts: Drift[] = [];
+  const unsent: Unsent[] = [];
   const store = compareCollection(expectedStore(snapshot), storeItems);
   summaries.push(store.summary);
   drifts.push(...store.drifts);
+  unsent.push(...store.unsent);
   for (const type of ORDER.filter((t) => selected.has(t))) {
     const remote = storeExists ? await loadRemote(io.mailchimp, io.storeId, type, tick) : [];
-    const result = compareCollection(BUILDERS[type](snapshot), remote);
+    const result = compareCollection(BUILDERS[type](snapshot), remote, failuresOf(io.failures, type));
     summaries.push(result.summary);
     drifts.push(...result.drifts);
+    unsent.push(...result.unsent);
   }
-  return { storeId: io.storeId, storeExists, summaries, drifts };
+  return { storeId: io.storeId, storeExists, summaries, drifts, unsent };
+}
+
+/** One type's recorded failures, keyed by shop id. */
+function failuresOf(failures: ReadonlyMap<string, string> | undefined, type: EntityType): Map<string, string> {
+  const out = new Map<string, string>();
+  const prefix = `${type}:`;
+  for (const [key, reason] of failures ?? []) if (key.startsWith(prefix)) out.set(key.slice(prefix.length), reason);
+  return out;
 }
 
 /** The entities to sync again to repair the drift: one per (type, shop id); the store is left to `mcsync resync`. */

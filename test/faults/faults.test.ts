@@ -12,6 +12,7 @@ import { PROJECT_ROOT } from '../../services/paths';
 import { entitiesDone, FAULTS_SIZE, LATENCY_MS, PAGE_SIZE, SHOP_SIZES, startWorld, until, type FaultWorld } from './support/harness';
 import { startTemporalServer } from './support/temporal';
 import { startMariaDb } from './support/mariadb';
+import { checkedCount, faultProblems, type FaultReconcile } from './support/reconcile';
 
 jest.setTimeout(FAULTS_SIZE === 'large' ? 60 * 60_000 : 15 * 60_000);
 
@@ -24,12 +25,11 @@ async function timed(scenario: string, note: string, run: () => Promise<void>): 
   times.push({ scenario, seconds: (Date.now() - t0) / 1000, note });
 }
 
-async function expectNoDrift(w: FaultWorld): Promise<void> {
-  const drift = await w.reconcile();
-  expect(drift.problems).toEqual([]);
-  expect(drift.checked.orders).toBeGreaterThan(0);
-  expect(drift.checked.customers).toBeGreaterThan(0);
-  expect(drift.checked.products).toBeGreaterThan(0);
+async function expectNoDrift(w: FaultWorld): Promise<FaultReconcile> {
+  const result = await w.reconcile();
+  expect(result.problems).toEqual([]);
+  for (const type of ['order', 'customer', 'product', 'promo_rule', 'promo_code'] as const) expect(checkedCount(result.report.summaries, type)).toBeGreaterThan(0);
+  return result;
 }
 
 /** Waits until the full sync has done `fraction` of the shop's rows (as far as the progress query shows). */
@@ -54,7 +54,7 @@ afterAll(() => {
     '',
     `Shop: ${size.products} products, ${size.customers} customers, ${size.orders} orders, ${size.promotions} promotions; pages of ${PAGE_SIZE} rows; emulator latency ${LATENCY_MS} ms + 0..10 ms.`,
     `Run ${new Date().toISOString()} on ${m.nproc} CPU (${m.cpu}), ${m.memoryGb} GB RAM. Reproduce: \`${LARGE ? 'FAULTS_SIZE=large ' : ''}npm run test:faults\`.`,
-    'Every scenario ends with a reconciliation finding zero drift (test/faults/support/reconcile.ts).',
+    'Every scenario ends with the operator reconciliation (client/reconcile) finding zero drift, no order created twice and a recorded reason for every row not sent (test/faults/support/reconcile.ts).',
     '',
     '| Scenario | Time (s) | vs fault-free | Notes |',
     '|---|---:|---:|---|',
@@ -72,7 +72,24 @@ describe(`fault scenarios (${FAULTS_SIZE})`, () => {
         await w.startFullSync();
         expect((await w.fullSyncResult()).done).toBe(true);
       });
-      await expectNoDrift(w);
+      const clean = await expectNoDrift(w);
+
+      // Planted drift is caught: a product title changed in Mailchimp behind the sync's back, an order created twice.
+      const store = w.emulator.state.stores.get(w.storeId);
+      const [code, product] = [...(store?.products ?? new Map())][0] ?? [];
+      if (!product) throw new Error('no product in Mailchimp');
+      const title = product.data.title;
+      product.data.title = 'Planted drift';
+      try {
+        const drifted = await w.reconcile();
+        expect(drifted.problems).toEqual([expect.stringContaining(`product ${code} `)]);
+        expect(drifted.problems[0]).toContain(`title is "Planted drift", the shop says ${JSON.stringify(title)}`);
+        expect(drifted.report.drifts).toEqual([expect.objectContaining({ type: 'product', kind: 'field', id: code, field: 'title', actual: 'Planted drift' })]);
+      } finally {
+        product.data.title = title;
+      }
+      const [orderKey] = Object.keys((await w.emulatorControl('stats') as { orderCreates: Record<string, number> }).orderCreates);
+      expect(faultProblems(clean.report, clean.failures, { [orderKey]: 2 })).toEqual([`order ${orderKey.slice(w.storeId.length + 1)} was created 2 times`]);
     } finally {
       await w.close();
     }
@@ -210,7 +227,16 @@ describe(`fault scenarios (${FAULTS_SIZE})`, () => {
         await w.startFullSync();
         expect((await w.fullSyncResult()).done).toBe(true);
       });
-      await expectNoDrift(w);
+      const result = await expectNoDrift(w);
+      // Every refused row has its reason; a refused row without one, or a valid row recorded as failed, is caught.
+      const refused = result.report.unsent.filter((u) => u.cause === 'refused');
+      expect(refused.length).toBeGreaterThan(0);
+      expect(result.report.unsent.filter((u) => u.cause === 'failed').every((u) => / waits for /.test(u.reason))).toBe(true);
+      const withoutReason = new Map(result.failures);
+      withoutReason.delete(`${refused[0].type}:${refused[0].entityId}`);
+      expect(faultProblems(result.report, withoutReason, {})).toEqual([expect.stringContaining(`${refused[0].type} ${refused[0].entityId} cannot be sent`)]);
+      const lost = { ...result.report, unsent: [...result.report.unsent, { type: 'product' as const, cause: 'failed' as const, id: 'P', entityId: '1', reason: 'Mailchimp said no' }] };
+      expect(faultProblems(lost, result.failures, {})).toEqual(['product 1 (P) is valid but missing from Mailchimp, recorded as failed: Mailchimp said no']);
       const typeOf: Record<string, string> = { products: 'product', users: 'customer', orders: 'order', promotions: 'promo_rule', promo_codes: 'promo_code' };
       const missing: string[] = [];
       for (const tag of BAD_ROW_REASONS.values()) {

@@ -1,5 +1,6 @@
 import type { EntityType } from '../../../mapping/ids';
-import type { Drift, TypeSummary } from '../../reconcile/compare';
+import type { Drift, TypeSummary, Unsent } from '../../reconcile/compare';
+import { loadFailures } from '../../reconcile/load';
 import { fixTargets, reconcile, type ReconcileReport } from '../../reconcile/reconcile';
 import { parseScope } from '../args';
 import type { CliContext } from '../context';
@@ -10,7 +11,10 @@ import { cell, table } from '../format';
 async function check(ctx: CliContext, types: EntityType[]): Promise<ReconcileReport> {
   const bar = ctx.progress();
   const report = await reconcile(
-    { source: ctx.source(), mailchimp: ctx.mailchimp(), storeId: ctx.config.storeId, listId: ctx.config.listId, redemptionUrlTemplate: ctx.config.redemptionUrlTemplate },
+    {
+      source: ctx.source(), mailchimp: ctx.mailchimp(), storeId: ctx.config.storeId, listId: ctx.config.listId,
+      redemptionUrlTemplate: ctx.config.redemptionUrlTemplate, failures: await loadFailures(ctx.db(), ctx.config.storeId),
+    },
     types,
     (what, done, total) => bar.update(done, total, `reading ${what}`),
   );
@@ -33,8 +37,14 @@ async function lookupBySyncState(ctx: CliContext, drifts: Drift[]): Promise<Map<
 }
 
 function summaryTable(summaries: TypeSummary[]): string {
-  return table(['type', 'shop', 'mailchimp', 'missing', 'extra', 'differing', 'duplicates', 'unsendable'],
-    summaries.map((s) => [s.type, s.shop, s.mailchimp, s.missing, s.extra, s.differing, s.duplicates, s.unsendable]));
+  return table(['type', 'shop', 'mailchimp', 'missing', 'extra', 'differing', 'duplicates', 'unsendable', 'failed'],
+    summaries.map((s) => [s.type, s.shop, s.mailchimp, s.missing, s.extra, s.differing, s.duplicates, s.unsendable, s.failed]));
+}
+
+function unsentTable(unsent: Unsent[]): string {
+  return table(['type', 'id', 'not sent', 'reason'], unsent.map((u) => [
+    u.type, u.entityId !== u.id ? `${u.id} (#${u.entityId})` : u.id, u.cause === 'refused' ? 'refused by the mapping' : 'recorded as failed', u.reason,
+  ]));
 }
 
 export function driftTable(drifts: Drift[]): string {
@@ -48,6 +58,9 @@ function printReport(ctx: CliContext, report: ReconcileReport, title: string): v
   ctx.say(title);
   if (!report.storeExists) ctx.say(`The Mailchimp store ${report.storeId} does not exist: run \`mcsync resync\` (or \`mcsync enable\`).`);
   ctx.say(summaryTable(report.summaries));
+  if (report.unsent.length > 0) {
+    ctx.say(`\nNot sent, not drift (the shop's data is refused; \`mcsync errors\`, fix the data, \`mcsync retry-failed\`):\n${unsentTable(report.unsent)}`);
+  }
   if (report.drifts.length === 0) ctx.say('\nNo drift: Mailchimp holds what the shop says it should.');
   else ctx.say(`\n${driftTable(report.drifts)}\n\n${report.drifts.length} drift(s).`);
 }

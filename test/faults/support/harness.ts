@@ -9,9 +9,10 @@ import { generateShop, type GenerateOptions } from '../../../db/seed/generate';
 import { BAD_ROWS } from '../../../db/seed/bad-rows';
 import { writeShop } from '../../../db/seed/write';
 import { startEmulator, type RunningEmulator } from '../../../emulator';
+import { createMailchimpClient, type MailchimpClient } from '../../../mailchimp';
 import type { ResyncProgress } from '../../../workflows/signals';
 import { createFreshDatabase, sleep, spawnWorker, suffix, type FreshDatabase, type WorkerProcess } from '../../../bench/lib';
-import { reconcile, type Drift } from './reconcile';
+import { reconcileFaultWorld, type FaultReconcile } from './reconcile';
 
 export const FAULTS_SIZE: 'small' | 'large' = process.env.FAULTS_SIZE === 'large' ? 'large' : 'small';
 
@@ -31,6 +32,8 @@ export interface FaultWorld {
   fresh: FreshDatabase;
   emulator: RunningEmulator;
   client: Client;
+  /** A Mailchimp client against the emulator (what the reconcile reads through). */
+  mailchimp: MailchimpClient;
   storeId: string;
   taskQueue: string;
   /** The current worker process. */
@@ -44,7 +47,8 @@ export interface FaultWorld {
   progress(): Promise<ResyncProgress | null>;
   /** Waits for the full sync to finish and returns its progress. */
   fullSyncResult(timeoutMs?: number): Promise<ResyncProgress>;
-  reconcile(): Promise<Drift>;
+  /** The operator reconcile of the shop against the emulator, plus the fault suite's own checks (support/reconcile.ts). */
+  reconcile(): Promise<FaultReconcile>;
   close(): Promise<void>;
 }
 
@@ -66,6 +70,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<FaultWorld
   const emulator = await startEmulator({ port: 0, apiKey: API_KEY, listId: LIST_ID, stateFile: '', latencyMs: LATENCY_MS, jitterMs: 10, maxConcurrent: 10 });
   const address = options.temporalAddress ?? env('TEMPORAL_ADDRESS');
   const client = new Client({ connection: await Connection.connect({ address }), namespace: env('TEMPORAL_NAMESPACE') });
+  const mailchimp = createMailchimpClient({ apiKey: API_KEY, baseUrl: `${emulator.url}/3.0`, timeoutMs: 10_000 });
   const vars = {
     DATABASE_URL: fresh.url, TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue, MAILCHIMP_API_URL: `${emulator.url}/3.0`,
     MAILCHIMP_API_KEY: API_KEY, MAILCHIMP_STORE_ID: storeId, MAILCHIMP_LIST_ID: LIST_ID, MAILCHIMP_MAX_CONNECTIONS: '10',
@@ -90,7 +95,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<FaultWorld
 
   const resyncId = fullResyncWorkflowId(storeId);
   const world: FaultWorld = {
-    fresh, emulator, client, storeId, taskQueue,
+    fresh, emulator, client, mailchimp, storeId, taskQueue,
     worker: () => current,
     workerStarts: () => starts,
     async killWorker() {
@@ -126,13 +131,16 @@ export async function startWorld(options: WorldOptions = {}): Promise<FaultWorld
     },
     async reconcile() {
       const stats = (await world.emulatorControl('stats')) as { orderCreates: Record<string, number> };
-      return reconcile({ db: fresh.db, state: emulator.state, storeId, orderCreates: stats.orderCreates, redemptionUrlTemplate: env('PROMO_REDEMPTION_URL') });
+      return reconcileFaultWorld({
+        db: fresh.db, mailchimp, storeId, listId: LIST_ID, redemptionUrlTemplate: env('PROMO_REDEMPTION_URL'), orderCreates: stats.orderCreates,
+      });
     },
     async close() {
       closing = true;
       await current.stop();
       await client.workflow.getHandle(resyncId).terminate('test over').catch(() => undefined);
       await client.connection.close();
+      mailchimp.close();
       await emulator.close();
       await fresh.destroy();
     },

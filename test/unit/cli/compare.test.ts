@@ -4,7 +4,7 @@ import { fixTargets } from '../../../client/reconcile/reconcile';
 import { orderCtx, productWith, promoCodeRow, promotionRow, settings, variantRow } from '../mapping/fixtures';
 
 function set(type: ExpectedSet['type'], present: Array<[string, Record<string, unknown>]>, absent: Array<[string, string]> = []): ExpectedSet {
-  return { type, present: present.map(([id, payload], i) => ({ id, entityId: `e${i}`, payload: { id, ...payload } })), absent: new Map(absent), unsendable: 0 };
+  return { type, present: present.map(([id, payload], i) => ({ id, entityId: `e${i}`, payload: { id, ...payload } })), absent: new Map(absent), unsendable: [] };
 }
 
 describe('sameValue', () => {
@@ -79,12 +79,12 @@ describe('compareCollection', () => {
       { type: 'product', kind: 'extra', id: 'P9', entityId: '909', note: 'the shop has it but it must not be in Mailchimp' },
       { type: 'product', kind: 'extra', id: 'P7', note: 'not in the shop' },
     ]);
-    expect(summary).toEqual({ type: 'product', shop: 2, mailchimp: 3, missing: 1, extra: 2, differing: 1, duplicates: 0, unsendable: 0 });
+    expect(summary).toEqual({ type: 'product', shop: 2, mailchimp: 3, missing: 1, extra: 2, differing: 1, duplicates: 0, unsendable: 0, failed: 0 });
   });
 
   it('reports duplicates on either side', () => {
     const expected: ExpectedSet = {
-      type: 'order', absent: new Map(), unsendable: 0,
+      type: 'order', absent: new Map(), unsendable: [],
       present: [{ id: 'O1', entityId: '1', payload: { id: 'O1' } }, { id: 'O1', entityId: '2', payload: { id: 'O1' } }],
     };
     const { drifts, summary } = compareCollection(expected, [{ id: 'O1' }, { id: 'O1' }]);
@@ -93,6 +93,28 @@ describe('compareCollection', () => {
       ['duplicate', '2 shop rows (1, 2) map to O1'],
     ]);
     expect(summary.duplicates).toBe(2);
+  });
+
+  it('a missing entity the sync recorded as failed is not drift but listed with its reason; a wrong one still is', () => {
+    const expected = set('order', [['O1', { order_total: 10 }], ['O2', { order_total: 20 }], ['O3', { order_total: 30 }]]);
+    const failures = new Map([['e0', 'Order O1 waits for a product: Product X was not sent'], ['e2', 'Order O3 was refused']]);
+    const { drifts, summary, unsent } = compareCollection(expected, [{ id: 'O3', order_total: 31 }], failures);
+    expect(drifts).toEqual([
+      { type: 'order', kind: 'missing', id: 'O2', entityId: 'e1' },
+      { type: 'order', kind: 'field', id: 'O3', entityId: 'e2', field: 'order_total', expected: 30, actual: 31 },
+    ]);
+    expect(unsent).toEqual([{ type: 'order', cause: 'failed', id: 'O1', entityId: 'e0', reason: 'Order O1 waits for a product: Product X was not sent' }]);
+    expect(summary).toMatchObject({ missing: 1, differing: 1, failed: 1 });
+  });
+
+  it('lists the rows the mappers refuse with their reasons; one Mailchimp still has is extra, with the reason', () => {
+    const expected: ExpectedSet = { ...set('product', [['P1', { title: 'One' }]]), unsendable: [{ id: 'BAD', entityId: '7', reason: 'Product BAD was not sent: negative price' }] };
+    const { drifts, summary, unsent } = compareCollection(expected, [{ id: 'P1', title: 'One' }, { id: 'BAD', title: 'Old' }]);
+    expect(unsent).toEqual([{ type: 'product', cause: 'refused', id: 'BAD', entityId: '7', reason: 'Product BAD was not sent: negative price' }]);
+    expect(drifts).toEqual([
+      { type: 'product', kind: 'extra', id: 'BAD', entityId: '7', note: 'the shop has it but it cannot be sent: Product BAD was not sent: negative price' },
+    ]);
+    expect(summary).toMatchObject({ unsendable: 1, extra: 1, failed: 0 });
   });
 
   it('finds nothing when Mailchimp matches', () => {
@@ -155,6 +177,15 @@ describe('expected state (the sync\'s mappers and decisions)', () => {
     const out = expectedPromoCodes({ ...base, promotions: [promotionRow({ id: '33' })], promoCodes: [promoCodeRow({ id: '77' }), promoCodeRow({ id: '78', promotion_id: '34' })] });
     expect(out.present.map((c) => c.id)).toEqual(['33/77']);
     expect(out.present[0].payload.redemption_url).toBe('https://shop.example.com/p?c=SPRING10');
+  });
+
+  it('unsendable rows carry the Mailchimp id, the shop id and the reason; a code of a refused promotion waits for it', () => {
+    const orders = expectedOrders({ ...base, orders: [orderCtx({ id: '4', order_number: 'A-4', currency: 'USD' })] });
+    expect(orders.present).toEqual([]);
+    expect(orders.unsendable).toEqual([{ id: 'A-4', entityId: '4', reason: expect.stringContaining('Order A-4 was not sent') }]);
+    const codes = expectedPromoCodes({ ...base, promotions: [promotionRow({ id: '35', amount: '-1' })], promoCodes: [promoCodeRow({ id: '79', promotion_id: '35' })] });
+    expect(codes.present).toEqual([]);
+    expect(codes.unsendable).toEqual([{ id: '35/79', entityId: '79', reason: expect.stringMatching(/^Promo code 79 waits for its promotion: Promotion 35 was not sent/) }]);
   });
 });
 
