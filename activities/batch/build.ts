@@ -19,7 +19,7 @@ import type { OrderWithContext, ProductWithVariants, PromoCodeRow, PromotionRow,
 import { contentHash } from '../context';
 import { consentFor, planCustomer } from '../entities/customer';
 import { orderSentBefore, planOrder } from '../entities/order';
-import { codeVariantOf, isNewProduct, needsCodeVariant, productHash } from '../entities/product';
+import { codeVariantOf, isNewProduct, needsCodeVariant, placeholderOf, productHash } from '../entities/product';
 import { promoCodeHash, promoCodeRemoteId } from '../entities/promotion';
 import { isUnchanged } from '../entities/record';
 
@@ -96,7 +96,10 @@ export interface ProductRowInput {
   referenced: boolean;
 }
 
-/** New live products: one POST each with all their variants. Updates, deletions and placeholders go direct. */
+/**
+ * New products: one POST each with all their variants (a placeholder for an inactive one that orders reference); an
+ * inactive one no order references: a DELETE. Updates and anything unusual go direct.
+ */
 export function buildProductOperations(storeId: string, settings: ShopSettings, rows: readonly ProductRowInput[]): BuiltPage {
   const page = emptyPage();
   for (const row of rows) {
@@ -114,11 +117,13 @@ export function buildProductOperations(storeId: string, settings: ShopSettings, 
       });
       continue;
     }
-    if (mapped.kind !== 'ok') {
+    // Inactive or deleted but referenced by orders: a placeholder with nothing in stock, as the direct path sends it.
+    const sent = mapped.kind === 'skip' ? placeholderOf(row.found, settings) : mapped;
+    if (sent.kind !== 'ok') {
       page.direct.push(row.id);
       continue;
     }
-    const payload = mapped.payload;
+    const payload = sent.payload;
     const hash = productHash(payload);
     if (isUnchanged(row.previous, hash)) {
       page.unchanged.push(row.id);

@@ -1,7 +1,7 @@
 import { deletedVariantIds, mapProduct, productPatchFrom } from '../../mapping/product';
 import type { ProductPayload, VariantPayload } from '../../mailchimp/schemas';
 import type { SyncStateRow } from '../../db/sync-state';
-import type { ProductWithVariants } from '../../source/types';
+import type { ProductWithVariants, ShopSettings } from '../../source/types';
 import { contentHash, type EntityOutcome, type SyncContext } from '../context';
 import { guarded, isUnchanged, recordFailure } from './record';
 import { upsert } from './upsert';
@@ -28,7 +28,7 @@ export function syncProduct(ctx: SyncContext, productId: string, options: { forc
     if (mapped.kind === 'skip') {
       const referenced = await source.productIdsReferencedByOrders([productId]);
       if (!referenced.has(productId)) return removeProduct(ctx, productId, found.product.code);
-      mapped = placeholderOf(found, ctx);
+      mapped = placeholderOf(found, ctx.settings);
     }
     if (mapped.kind !== 'ok') return recordFailure(ctx, 'product', productId, mapped.reason);
     return upsertProduct(ctx, productId, mapped.payload, found, previous, options);
@@ -64,8 +64,9 @@ function goneProductPlaceholder(productId: string): ProductPayload {
   return { id, title, variants: [{ id, title, inventory_quantity: 0 }] };
 }
 
-function placeholderOf(found: ProductWithVariants, ctx: SyncContext) {
-  const mapped = mapProduct({ ...found, product: { ...found.product, status: 'active' } }, ctx.settings);
+/** An inactive or deleted product that orders still reference: sent as if active, with nothing in stock. */
+export function placeholderOf(found: ProductWithVariants, settings: ShopSettings) {
+  const mapped = mapProduct({ ...found, product: { ...found.product, status: 'active' } }, settings);
   if (mapped.kind === 'ok') {
     mapped.payload.variants = mapped.payload.variants.map((v) => ({ ...v, inventory_quantity: 0 }));
   }

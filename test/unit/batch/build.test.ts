@@ -58,13 +58,21 @@ describe('buildProductOperations', () => {
     const page = buildProductOperations(STORE, settings, [
       { id: '101', found, previous: state({ content_hash: productHash(payload) }), orderedWithoutVariant: false, referenced: false },
       { id: '102', found: productWith({ id: '102' }), previous: state({ entity_id: '102', content_hash: 'old' }), orderedWithoutVariant: false, referenced: false },
-      { id: '103', found: productWith({ id: '103', status: 'inactive' }), previous: null, orderedWithoutVariant: false, referenced: true },
+      { id: '103', found: productWith({ id: '103', status: 'inactive' }), previous: state({ entity_id: '103', content_hash: 'old' }), orderedWithoutVariant: false, referenced: true },
       { id: '104', found: null, previous: null, orderedWithoutVariant: false, referenced: false },
       { id: '105', found: productWith({ id: '105' }), previous: state({ status: 'failed' }), orderedWithoutVariant: false, referenced: false },
     ]);
     expect(page.unchanged).toEqual(['101']);
     expect(page.direct).toEqual(['102', '103', '104', '105']);
     expect(page.operations).toEqual([]);
+  });
+
+  it('POSTs a new inactive product that orders reference as a placeholder with nothing in stock', () => {
+    const [op] = buildProductOperations(STORE, settings, [
+      { id: '107', found: productWith({ id: '107', status: 'inactive' }), previous: null, orderedWithoutVariant: false, referenced: true },
+    ]).operations;
+    expect(op.operation.method).toBe('POST');
+    expect((body(op).variants as Array<{ inventory_quantity: number }>).map((v) => v.inventory_quantity)).toEqual([0]);
   });
 
   it('DELETEs an inactive product no order references, by its code', () => {
