@@ -1,4 +1,4 @@
-import type { Drift, TypeSummary } from '../../../client/reconcile/compare';
+import type { Drift, TypeSummary, Unsent } from '../../../client/reconcile/compare';
 import { BAD_ROWS } from '../../../db/seed/bad-rows';
 import { generateShop } from '../../../db/seed/generate';
 import { writeShop } from '../../../db/seed/write';
@@ -7,7 +7,8 @@ import { cli } from './support';
 
 /**
  * The expected state reconcile computes must agree with what the sync really writes, over the demo generator's
- * messy data and its deliberately bad rows: after a full resync, the only drift is what the sync could not send.
+ * messy data and its deliberately bad rows: after a full resync there is no drift, and what the sync could not send
+ * is listed with its reason.
  */
 describe('reconcile after a full resync of generated demo data', () => {
   let h: SyncHarness;
@@ -19,18 +20,19 @@ describe('reconcile after a full resync of generated demo data', () => {
   });
   afterAll(() => h.stop());
 
-  it('reports exactly the entities the sync recorded as failed, as missing', async () => {
+  it('finds no drift; lists exactly the entities the sync recorded as failed, with their reasons', async () => {
     const resync = await cli(h, ['resync', '--page-size', '50'], { pollMs: 500 });
     expect(resync.err).toContain('Full resync done');
 
     const run = await cli(h, ['reconcile', '--json']);
-    const report = run.json<{ drifts: Drift[]; summaries: TypeSummary[] }>();
+    const report = run.json<{ drifts: Drift[]; summaries: TypeSummary[]; unsent: Unsent[] }>();
     const failed = (await h.t.db('mc_sync_state').where({ store_id: h.config.storeId, status: 'failed' }).select('entity_type', 'entity_id')) as Array<{ entity_type: string; entity_id: string }>;
-    const failedKeys = new Set(failed.map((f) => `${f.entity_type}:${f.entity_id}`));
 
-    const unexplained = report.drifts.filter((d) => !(d.kind === 'missing' && failedKeys.has(`${d.type}:${d.entityId}`)));
-    expect(unexplained).toEqual([]);
+    expect(report.drifts).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(failed.length).toBeGreaterThan(0);
+    expect(new Set(report.unsent.map((u) => `${u.type}:${u.entityId}`))).toEqual(new Set(failed.map((f) => `${f.entity_type}:${f.entity_id}`)));
+    expect(report.unsent.every((u) => u.reason.length > 0)).toBe(true);
     expect(report.summaries.find((s) => s.type === 'order')?.shop).toBeGreaterThan(50);
-    expect(run.code).toBe(report.drifts.length > 0 ? 1 : 0);
   });
 });
