@@ -50,12 +50,13 @@ export function createActivities(deps: SyncDeps) {
   const snapshots = createAudienceSnapshots(deps.mailchimp, deps.config.listId);
   const target = { storeId: deps.config.storeId, taskQueue: deps.config.taskQueue, optInTimeout: deps.config.optInTimeout };
 
-  async function afterOutcome(outcome: SyncOutcome): Promise<void> {
-    // A double opt-in started while syncing an order (or a page) still needs a durable wait for the confirmation.
-    const waiting = outcome.customerAwaitsConfirmation ?? (outcome.awaitConfirmation ? outcome.entityId : undefined);
-    if (waiting && outcome.entityId !== waiting) {
-      await notifyEntityChanged(await deps.temporal(), target, 'customer', waiting, { awaitConfirmation: true });
-    }
+  /**
+   * A double opt-in started outside the customer's own workflow (by an order, or a page of a backfill) still needs
+   * a durable wait for the confirmation: the customer workflow, started to wait only.
+   */
+  async function afterOutcome(outcome: SyncOutcome, inCustomerWorkflow = false): Promise<void> {
+    const waiting = outcome.customerAwaitsConfirmation ?? (outcome.awaitConfirmation && !inCustomerWorkflow ? outcome.entityId : undefined);
+    if (waiting) await notifyEntityChanged(await deps.temporal(), target, 'customer', waiting, { awaitConfirmation: true });
   }
 
   const activities = {
@@ -64,7 +65,7 @@ export function createActivities(deps: SyncDeps) {
       const ctx = await createContext(deps);
       if (!ctx.settings.mailchimpSyncEnabled) return { status: 'paused', entityId: input.entityId };
       const outcome = await syncEntity(ctx, input.entityType, input.entityId, { force: input.force });
-      await afterOutcome(outcome);
+      await afterOutcome(outcome, input.entityType === 'customer');
       return outcome;
     },
 

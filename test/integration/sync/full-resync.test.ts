@@ -130,3 +130,29 @@ describe('full resync, long and interrupted', () => {
     }
   });
 });
+
+describe('full resync on a double opt-in audience', () => {
+  let h: SyncHarness;
+  beforeAll(async () => {
+    h = await startSyncHarness();
+    await h.http.post(`/_emulator/lists/${h.config.listId}/settings`, { double_optin: true });
+  });
+  afterAll(() => h.stop());
+
+  it('creates the consenting contact pending and leaves a customer workflow waiting for the confirmation', async () => {
+    await shop.user(h.t.db, { email: 'doi@example.com', marketing_opt_in: true });
+    await shop.user(h.t.db, { email: 'nodoi@example.com', marketing_opt_in: false });
+    await h.client.workflow.execute(fullResyncWorkflow, {
+      workflowId: `${h.config.storeId}:full-resync:doi`,
+      taskQueue: h.config.taskQueue,
+      args: [{ storeId: h.config.storeId, types: 'customers' }],
+    });
+    const hash = customerIdForEmail('doi@example.com');
+    expect((await remote<{ status: string }>(h, `/lists/${h.config.listId}/members/${hash}`))?.status).toBe('pending');
+    expect((await remote<{ status: string }>(h, `/lists/${h.config.listId}/members/${customerIdForEmail('nodoi@example.com')}`))?.status).toBe('transactional');
+    const waiting = h.client.workflow.getHandle(`${h.config.storeId}:customer:${hash}`);
+    expect((await waiting.describe()).status.name).toBe('RUNNING');
+    await expect(h.client.workflow.getHandle(`${h.config.storeId}:customer:${customerIdForEmail('nodoi@example.com')}`).describe()).rejects.toThrow();
+    await waiting.terminate('test over');
+  });
+});
