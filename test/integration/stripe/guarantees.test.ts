@@ -12,6 +12,7 @@ import { createMailchimpClient, type MailchimpClient } from '../../../mailchimp'
 import { ENTITY_TYPES } from '../../../mapping/ids';
 import { ensureLocalStripe, stopLocalStripe } from '../../../services/stripe';
 import { createStripeReader, createStripeSource, type StripeSource } from '../../../source/stripe';
+import { spawnWorker, type WorkerProcess } from '../../../bench/lib';
 import { fullResyncWorkflow } from '../../../workflows/full-resync';
 import { createSyncDeps } from '../../../workers/deps';
 import { createSyncWorker } from '../../../workers/worker';
@@ -22,7 +23,8 @@ import { createTestDatabase, type TestDatabase } from '../../support/db';
  * The full-resync and fault guarantees, with the Stripe source: after a backfill the operator reconcile
  * (client/reconcile, what `mcsync reconcile` runs) finds zero drift and lists exactly the recorded failures; the same
  * holds for a backfill under injected Mailchimp faults (and no order is created twice), and for a backfill whose
- * worker is shut down midway and replaced by a new one (an in-process worker, not the fault suite's killed child).
+ * worker is shut down midway and replaced by a new one (in process), and for one whose worker process (the fault
+ * suite's child worker, configured for Stripe by its environment) is killed with SIGKILL midway and started again.
  * Each scenario syncs into a fresh Mailchimp store.
  */
 
@@ -44,6 +46,7 @@ let source: StripeSource;
 let http: AxiosInstance;
 let startedStripe = false;
 const workers: Array<{ worker: Worker; running: Promise<void> }> = [];
+const children: WorkerProcess[] = [];
 
 /** Shop ids the sync must refuse, with a fragment of the reason it must record. */
 const refused = new Map<string, string>();
@@ -94,6 +97,22 @@ async function operatorReconcile(config: SyncConfig): Promise<{ report: Reconcil
     source, mailchimp, storeId: config.storeId, listId: config.listId, redemptionUrlTemplate: config.redemptionUrlTemplate, failures,
   }, ENTITY_TYPES);
   return { report, failures };
+}
+
+/** Waits until the backfill of `config`'s store has recorded a customer (so it is past products, mid-way). */
+async function untilPartlySynced(config: SyncConfig): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const row = await t.db('mc_sync_state').where({ store_id: config.storeId, entity_type: 'customer' }).first('entity_id');
+    if (row) return;
+    if (Date.now() > deadline) throw new Error('the backfill recorded no customer within 60 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function syncedOrders(config: SyncConfig): Promise<number> {
+  const row = await t.db('mc_sync_state').where({ store_id: config.storeId, entity_type: 'order', status: 'synced' }).count('* as n').first() as { n: number | string };
+  return Number(row.n);
 }
 
 /** The guarantees every scenario ends with. */
@@ -172,6 +191,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  for (const c of children) await c.kill();
   for (const w of workers) {
     if (w.worker.getState() === 'RUNNING') w.worker.shutdown();
     await w.running.catch(() => undefined);
@@ -230,19 +250,11 @@ describe('Stripe source guarantees', () => {
     try {
       handle = await startResync(config);
       // Wait until part of the backfill has been recorded, then stop the worker.
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        const row = await t.db('mc_sync_state').where({ store_id: config.storeId, entity_type: 'customer' }).first('entity_id');
-        if (row) break;
-        if (Date.now() > deadline) throw new Error('the backfill recorded no customer within 60 s');
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await untilPartlySynced(config);
       first.worker.shutdown();
       await first.running;
-      const midway = await handle.describe();
-      expect(midway.status.name).toBe('RUNNING');
-      const synced = await t.db('mc_sync_state').where({ store_id: config.storeId, entity_type: 'order', status: 'synced' }).count('* as n').first() as { n: number | string };
-      expect(Number(synced.n)).toBeLessThan(paidPurchases.length);
+      expect((await handle.describe()).status.name).toBe('RUNNING');
+      expect(await syncedOrders(config)).toBeLessThan(paidPurchases.length);
     } finally {
       await emulatorConfig({ latencyMs: 0 });
     }
@@ -251,4 +263,37 @@ describe('Stripe source guarantees', () => {
     expect(progress.done).toBe(true);
     await expectZeroDrift(config);
   });
+
+  it('a backfill whose worker process is killed with SIGKILL midway and started again ends with zero drift', async () => {
+    const config = storeConfig('killed');
+    const vars = {
+      DATABASE_URL: t.url, TEMPORAL_TASK_QUEUE: config.taskQueue, MAILCHIMP_API_URL: `${emulator.url}/3.0`, MAILCHIMP_API_KEY: API_KEY,
+      MAILCHIMP_STORE_ID: config.storeId, MAILCHIMP_LIST_ID: LIST_ID, PROMO_REDEMPTION_URL: TEMPLATE, LOG_LEVEL: 'warn',
+      SYNC_SOURCE: 'stripe', STRIPE_API_URL: `http://127.0.0.1:${STRIPE_PORT}`, STRIPE_API_KEY: 'sk_test_guarantees',
+      STRIPE_CURRENCY: 'usd', STRIPE_STORE_NAME: 'Stripe Guarantees Store',
+    };
+    const first = spawnWorker(vars);
+    children.push(first);
+    await first.ready;
+    await emulatorConfig({ latencyMs: 150 });
+    let handle;
+    try {
+      handle = await startResync(config);
+      await untilPartlySynced(config);
+      await first.kill();
+      expect(first.child.signalCode).toBe('SIGKILL');
+      expect((await handle.describe()).status.name).toBe('RUNNING');
+      expect(await syncedOrders(config)).toBeLessThan(paidPurchases.length);
+    } finally {
+      await emulatorConfig({ latencyMs: 0 });
+    }
+    const second = spawnWorker(vars);
+    children.push(second);
+    await second.ready;
+    const progress = await handle.result();
+    expect(progress.done).toBe(true);
+    await expectZeroDrift(config);
+    const creates = await orderCreates();
+    for (const id of paidPurchases) expect(creates[`${config.storeId}/${id}`]).toBe(1);
+  }, 240_000);
 });
