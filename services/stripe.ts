@@ -44,7 +44,7 @@ export async function ensureLocalStripe(apiUrl: string, name = 'localstripe'): P
   log(`starting the fake Stripe (localstripe) on ${port}`);
   // --from-scratch: the fake's own disk store (/tmp/localstripe.pickle) is shared by every instance; never load it.
   spawnDetached(name, binary, ['--port', String(port), '--from-scratch']);
-  await waitFor('localstripe', () => portOpen('127.0.0.1', port), 30_000, name);
+  await waitFor('localstripe', () => portOpen('127.0.0.1', port), 90_000, name); // slow on a loaded 2-core machine
   return true;
 }
 

@@ -111,7 +111,7 @@ beforeAll(async () => {
   const handler = createStripeWebhookHandler({ db: t.db, source, secret: SECRET, temporal: async () => client, target: { storeId: config.storeId, taskQueue: config.taskQueue } });
   webhook = await startStripeWebhookServer(handler, { port: 0 });
   await registerLocalStripeWebhook(STRIPE_URL, `test-${suffix}`, webhook.url, SECRET);
-});
+}, 300_000); // a new machine first installs localstripe into .venv
 
 afterAll(async () => {
   worker?.shutdown();

@@ -188,7 +188,7 @@ beforeAll(async () => {
   expect(withFee.status).toBe('paid');
   refused.set(`order:${withFee.id}`, '"Setup fee" bill no Stripe product');
   await stripe.customers.create({ email: 'browser@example.com', name: 'Just Browsing' });
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   for (const c of children) await c.kill();
