@@ -1,5 +1,5 @@
 /**
- * Our request schemas against Mailchimp's own Swagger 2.0 spec (v3.0.55), read at test time:
+ * Our request schemas against Mailchimp's own Swagger 2.0 spec (v3.0.55, kept in mailchimp/openapi/), read at test time:
  * every field the spec requires is required by ours, every spec enum value is accepted and nothing else,
  * and no field the spec lists is silently stripped.
  */
@@ -10,7 +10,7 @@ import { z } from 'zod';
 import * as schemas from '../../../mailchimp/schemas';
 import * as fx from './fixtures';
 
-const SPEC_DIR = path.resolve(__dirname, '../../../../shared/reference/mailchimp-openapi');
+const SPEC_DIR = path.resolve(__dirname, '../../../mailchimp/openapi');
 
 interface SpecSchema {
   type?: string;
