@@ -2,8 +2,9 @@ import { Audience } from './audience';
 import { BatchRunner } from './batch-runner';
 import { defaultConfig, mergeConfig, type ConfigPatch, type EmulatorConfig } from './config';
 import type { ApiReply, ApiRequest, Handler, Services } from './context';
-import { ApiError, jsonParseError, methodNotAllowed, notFound } from './problem';
+import { ApiError, invalidResource, jsonParseError, methodNotAllowed, notFound } from './problem';
 import { Router } from './router';
+import { loadSpecValidator, type SpecValidator } from './spec';
 import { registerBatchRoutes } from './routes/batches';
 import { registerCustomerRoutes } from './routes/customers';
 import { registerListRoutes } from './routes/lists';
@@ -132,6 +133,10 @@ export class EmulatorCore {
           throw jsonParseError();
         }
       }
+      if (body !== undefined && request.method !== 'GET' && request.method !== 'DELETE') {
+        const problems = specValidator().problems(request.method, match.pattern, body);
+        if (problems && problems.length > 0) throw invalidResource(problems);
+      }
       const reply = await match.handler({ params: match.params, query: request.query, body, services: this.services });
       if (request.method !== 'GET' && reply.status < 400) this.onChange();
       if (request.method === 'POST' && match.pattern === ORDERS_PATTERN && reply.status < 300) {
@@ -142,6 +147,14 @@ export class EmulatorCore {
       return { reply: problemReply(toApiError(error)), pattern: match.pattern };
     }
   }
+}
+
+let loadedSpec: SpecValidator | undefined;
+
+/** Mailchimp's spec, parsed once per process (every emulator instance shares it). */
+function specValidator(): SpecValidator {
+  loadedSpec ??= loadSpecValidator();
+  return loadedSpec;
 }
 
 export function toApiError(error: unknown): ApiError {

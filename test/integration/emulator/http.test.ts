@@ -88,3 +88,17 @@ describe('routing', () => {
     expect(res.headers['content-type']).toBe(PROBLEM_TYPE);
   });
 });
+
+describe('bodies held to the official spec', () => {
+  it('refuses what the spec refuses even when it is well-formed JSON: null for a string, a string for a number', async () => {
+    const store = { id: 'spec-store', list_id: LIST_ID, name: 'Spec', currency_code: 'USD' };
+    expect((await h.api.post('/ecommerce/stores', store)).status).toBe(200);
+    const bad = await h.api.post('/ecommerce/stores/spec-store/products', {
+      id: 'p1', title: 'Shoe', description: null, variants: [{ id: 'v1', title: 'Shoe', price: '9.99' }],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.data.title).toBe('Invalid Resource');
+    expect(bad.data.errors.map((e: { field: string }) => e.field).sort()).toEqual(['description', 'variants.0.price']);
+    expect((await h.api.get('/ecommerce/stores/spec-store/products/p1')).status).toBe(404);
+  });
+});
