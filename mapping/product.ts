@@ -20,20 +20,33 @@ function activeVariants(p: ProductWithVariants): VariantRow[] {
   return p.variants.filter((v) => v.status === 'active');
 }
 
-/** The variant ids the product has in Mailchimp: the active SKUs, or the product code for a variant-less product. */
-export function liveVariantIds(p: ProductWithVariants): string[] {
-  const active = activeVariants(p);
-  return active.length > 0 ? active.map((v) => v.sku) : [p.product.code];
+/**
+ * The variant an order line needs when the product no longer sells it (a deleted variant, a variant-less line):
+ * it stays in Mailchimp with nothing in stock, so the order keeps its line. The one shape, for every path.
+ */
+export function stocklessVariant(id: string, title: string): VariantPayload {
+  return { id, title, inventory_quantity: 0 };
 }
 
-/** SKUs of deleted variants (to DELETE in Mailchimp), leaving out any SKU that is also live. */
-export function deletedVariantIds(p: ProductWithVariants): string[] {
-  const live = new Set(liveVariantIds(p));
-  const out: string[] = [];
-  for (const v of p.variants) {
-    if (v.status === 'deleted' && !live.has(v.sku) && !out.includes(v.sku)) out.push(v.sku);
-  }
-  return out;
+/** A variant Mailchimp answers with: what a write sends, plus its defaults ("" and 0 for what was never sent). */
+export type RemoteVariant = { id: string } & Partial<Record<keyof VariantPayload, unknown>>;
+
+const VARIANT_FIELDS = ['title', 'url', 'sku', 'price', 'inventory_quantity', 'image_url'] as const;
+
+function emptyOrValue(value: unknown): unknown {
+  return value === undefined || value === null || value === '' || value === 0 ? undefined : value;
+}
+
+/** Whether Mailchimp's variant already equals what a PUT of `wanted` would leave (a field left out reads "" or 0). */
+export function variantMatches(remote: RemoteVariant | undefined, wanted: VariantPayload): boolean {
+  if (!remote) return false;
+  return VARIANT_FIELDS.every((field) => emptyOrValue(remote[field]) === emptyOrValue(wanted[field]));
+}
+
+/** Variant ids Mailchimp has that are not wanted any more (to DELETE). */
+export function staleVariantIds(remoteIds: readonly string[], wanted: readonly VariantPayload[]): string[] {
+  const keep = new Set(wanted.map((v) => v.id));
+  return [...new Set(remoteIds)].filter((id) => !keep.has(id));
 }
 
 /**
@@ -57,20 +70,76 @@ export function productHandle(seoUrl: string | null): string | undefined {
   return segments.length > 0 ? segments[segments.length - 1] : undefined;
 }
 
+/** The id a product has in Mailchimp: its trimmed code. The one rule, for writes, deletes and order lines alike. */
+export function productRemoteId(code: string): string {
+  return code.trim();
+}
+
+/** The id a variant has in Mailchimp: its trimmed SKU. */
+export function variantRemoteId(sku: string): string {
+  return sku.trim();
+}
+
+/** An active variant left out of the product (the product is sent with its other variants). */
+export interface RefusedVariant {
+  /** product_variants.id */
+  variantId: string;
+  sku: string;
+  reason: string;
+}
+
+/** A mapped product, with the active variants that could not be sent and why. */
+export interface PlannedProduct {
+  payload: ProductPayload;
+  refused: RefusedVariant[];
+}
+
+/** The variant payload, or why this variant cannot be sent (a phrase that completes "variant … was left out: "). */
+function mapVariant(v: VariantRow, product: { title: string; url?: string; imageUrl?: string }, settings: ShopSettings): VariantPayload | string {
+  const sku = variantRemoteId(v.sku);
+  if (sku === '') return 'its SKU is empty';
+  if (!sameCurrency(v.currency, settings.storeCurrency)) {
+    return `it is priced in ${v.currency} but the store's currency is ${settings.storeCurrency}`;
+  }
+  const price = nonNegativeMoney(v.price, 'its price');
+  if (!price.ok) return price.problem;
+  const variant: VariantPayload = { id: sku, title: cleanText(v.title) ?? product.title, sku, price: price.value };
+  if (v.inventory_quantity !== null && Number.isFinite(v.inventory_quantity)) {
+    variant.inventory_quantity = Math.max(0, Math.trunc(v.inventory_quantity));
+  }
+  const variantImage = cleanText(v.image_url) ?? product.imageUrl;
+  if (variantImage !== undefined) variant.image_url = variantImage;
+  if (product.url !== undefined) variant.url = product.url;
+  return variant;
+}
+
+function refusalLabel(v: VariantRow): string {
+  const sku = variantRemoteId(v.sku);
+  return sku === '' ? `variant #${v.id}` : `variant ${sku}`;
+}
+
+/** One sentence for the product's sync state: every variant left out, with its reason. */
+export function refusedVariantsReason(code: string, refused: readonly RefusedVariant[]): string | undefined {
+  if (refused.length === 0) return undefined;
+  return `Product ${code} was sent without ${refused.map((r) => r.reason).join('; ')}`;
+}
+
 /**
  * Maps a live product with its variants.
- * - id = code, title, description (HTML kept as is, control characters removed), type = category, vendor,
+ * - id = code (trimmed), title, description (HTML kept as is, control characters removed), type = category, vendor,
  *   url, handle, image_url, published_at_foreign (ISO UTC); empty optional fields are left out.
  * - variants: every ACTIVE variant → id = sku, title (the product's when empty), sku, price, inventory_quantity,
  *   image_url (the product's when the variant has none), url (the product's page).
  * - no active variant → one variant { id: code, title: product title, url, image_url }.
- * Fails: empty code or title, an active variant priced in another currency than the store's, a price that is not
- * a number or is negative. A negative stock count (oversold) is sent as 0 rather than failing the product.
+ * - refuses the smallest unit: an active variant with an empty SKU, priced in another currency than the store's, or
+ *   with a price that is not a non-negative number is left out (in `refused`, with its reason); the product is sent
+ *   with the others. When every active variant is refused, the product fails (nothing of it could be sold).
+ * Fails: empty code or title. A negative stock count (oversold) is sent as 0 rather than failing the variant.
  * Skips: inactive or deleted products.
  */
-export function mapProduct(p: ProductWithVariants, settings: ShopSettings): Mapped<ProductPayload> {
+export function planProduct(p: ProductWithVariants, settings: ShopSettings): Mapped<PlannedProduct> {
   const { product } = p;
-  const code = product.code.trim();
+  const code = productRemoteId(product.code);
   const subject = `Product ${code === '' ? `#${product.id}` : code}`;
   if (!isProductLive(product)) {
     return skip(`${subject} is ${product.status}: it is removed from Mailchimp, not sent`);
@@ -102,33 +171,41 @@ export function mapProduct(p: ProductWithVariants, settings: ShopSettings): Mapp
     if (url !== undefined) placeholder.url = url;
     if (imageUrl !== undefined) placeholder.image_url = imageUrl;
     payload.variants.push(placeholder);
-    return ok(payload);
+    return ok({ payload, refused: [] });
   }
 
+  const refused: RefusedVariant[] = [];
   for (const v of active) {
-    const sku = v.sku.trim();
-    if (sku === '') return invalid(`${subject} was not sent: variant #${v.id} has an empty SKU`, 'variants.id');
-    if (!sameCurrency(v.currency, settings.storeCurrency)) {
-      return invalid(
-        `${subject} was not sent: variant ${sku} is priced in ${v.currency} but the store's currency is ${settings.storeCurrency}`,
-        'variants.price',
-      );
+    const variant = mapVariant(v, { title, url, imageUrl }, settings);
+    if (typeof variant === 'string') {
+      refused.push({ variantId: v.id, sku: variantRemoteId(v.sku), reason: `${refusalLabel(v)} (${variant})` });
+    } else if (!payload.variants.some((sent) => sent.id === variant.id)) {
+      payload.variants.push(variant);
     }
-    const price = nonNegativeMoney(v.price, `the price of variant ${sku}`);
-    if (!price.ok) return invalid(`${subject} was not sent: ${price.problem}`, 'variants.price');
-
-    const variant: VariantPayload = { id: sku, title: cleanText(v.title) ?? title, sku, price: price.value };
-    if (v.inventory_quantity !== null && Number.isFinite(v.inventory_quantity)) {
-      variant.inventory_quantity = Math.max(0, Math.trunc(v.inventory_quantity));
-    }
-    const variantImage = cleanText(v.image_url) ?? imageUrl;
-    if (variantImage !== undefined) variant.image_url = variantImage;
-    if (url !== undefined) variant.url = url;
-    payload.variants.push(variant);
   }
-  return ok(payload);
+  if (payload.variants.length === 0) {
+    return invalid(`${subject} was not sent: none of its variants can be sent: ${refused.map((r) => r.reason).join('; ')}`, 'variants');
+  }
+  return ok({ payload, refused });
 }
 
+/** The payload of planProduct, for callers that only need what is sent. */
+export function mapProduct(p: ProductWithVariants, settings: ShopSettings): Mapped<ProductPayload> {
+  const planned = planProduct(p, settings);
+  return planned.kind === 'ok' ? ok(planned.payload.payload) : planned;
+}
+
+/**
+ * The active variants of a product that its mapping leaves out, by product_variants.id, with the reason (orders that
+ * name one are refused). An inactive product is judged as its placeholder is sent: as if it were active.
+ */
+export function refusedVariantReasons(p: ProductWithVariants, settings: ShopSettings): Map<string, string> {
+  const planned = planProduct({ ...p, product: { ...p.product, status: 'active' } }, settings);
+  const out = new Map<string, string>();
+  if (planned.kind === 'ok') for (const r of planned.payload.refused) out.set(r.variantId, r.reason);
+  else if (planned.kind === 'invalid') for (const v of activeVariants(p)) out.set(v.id, planned.reason);
+  return out;
+}
 
 /** Optional text fields of a product that the shop can clear; a PATCH leaves out nothing of them. */
 const CLEARABLE_PRODUCT_FIELDS = ['handle', 'url', 'description', 'type', 'vendor', 'image_url'] as const;

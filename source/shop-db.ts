@@ -172,10 +172,37 @@ export function createShopDbSource(db: Knex): ShopSource {
       return new Set(rows.map((r) => String(r.product_id)));
     },
 
+    // A line whose variant row is gone, or has no SKU, points at the variant named after the code too (mapOrderLine).
     async productIdsOrderedWithoutVariant(productIds) {
       if (productIds.length === 0) return new Set();
-      const rows = (await db('order_lines').distinct('product_id').whereIn('product_id', productIds).whereNull('variant_id')) as Array<{ product_id: string }>;
+      const rows = (await db('order_lines as l')
+        .leftJoin('product_variants as v', 'v.id', 'l.variant_id')
+        .distinct('l.product_id')
+        .whereIn('l.product_id', productIds)
+        .andWhere((w) => w.whereNull('l.variant_id').orWhereNull('v.id').orWhereRaw("TRIM(v.sku) = ''"))) as Array<{ product_id: string }>;
       return new Set(rows.map((r) => String(r.product_id)));
+    },
+
+    async orderedVariantSkus(productId) {
+      const rows = (await db('order_lines as l')
+        .join('orders as o', 'o.id', 'l.order_id')
+        .join('product_variants as v', 'v.id', 'l.variant_id')
+        .distinct(db.raw('TRIM(v.sku) as sku'))
+        .where('l.product_id', productId)
+        .andWhereNot('o.status', 'pending')
+        .andWhereRaw("TRIM(v.sku) <> ''")
+        .orderBy('sku')) as Array<{ sku: string }>;
+      return rows.map((r) => r.sku);
+    },
+
+    async orderIdsNamingProduct(productId) {
+      const rows = (await db('order_lines as l')
+        .join('orders as o', 'o.id', 'l.order_id')
+        .distinct('o.id')
+        .where('l.product_id', productId)
+        .andWhereNot('o.status', 'pending')
+        .orderBy('o.id')) as Array<{ id: string }>;
+      return rows.map((r) => String(r.id));
     },
 
     async promotion(id) {

@@ -41,6 +41,10 @@ export interface ShopSource {
   productIdsReferencedByOrders(productIds: string[]): Promise<Set<string>>;
   /** Of these products, the ones some order line references without a variant. */
   productIdsOrderedWithoutVariant(productIds: string[]): Promise<Set<string>>;
+  /** SKUs that lines of sent (not pending) orders name for this product; none when a source lacks it. */
+  orderedVariantSkus?(productId: string): Promise<string[]>;
+  /** Ids of the sent (not pending) orders with a line for this product; none when a source lacks it. */
+  orderIdsNamingProduct?(productId: string): Promise<string[]>;
   promotion(id: string): Promise<PromotionRow | null>;
   promoCode(id: string): Promise<PromoCodeRow | null>;
   customer(emailHash: string): Promise<CustomerRecord | null>;

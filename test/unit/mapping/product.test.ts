@@ -1,12 +1,17 @@
 import { productPatchSchema, productPutSchema, productSchema } from '../../../mailchimp/schemas';
 import {
-  deletedVariantIds,
   isProductLive,
-  liveVariantIds,
   mapProduct,
+  planProduct,
   productHandle,
   productPatchFrom,
+  productRemoteId,
   productUrl,
+  refusedVariantReasons,
+  refusedVariantsReason,
+  staleVariantIds,
+  stocklessVariant,
+  variantMatches,
 } from '../../../mapping/product';
 import { expectSchemaAccepts, payloadOf, productRow, productWith, settings, variantRow } from './fixtures';
 
@@ -185,63 +190,88 @@ describe('mapProduct: not sent', () => {
   });
 
   it.each([
-    [
-      'a variant priced in another currency',
-      productWith({}, [variantRow(), variantRow({ sku: 'MUG-01-US', currency: 'USD' })]),
-      "Product MUG-ÆØÅ-01 was not sent: variant MUG-01-US is priced in USD but the store's currency is EUR",
-      'variants.price',
-    ],
-    [
-      'a negative price',
-      productWith({}, [variantRow({ price: '-1.00' })]),
-      'Product MUG-ÆØÅ-01 was not sent: the price of variant MUG-01-BLUE "-1.00" is negative',
-      'variants.price',
-    ],
-    [
-      'a price that is not a number',
-      productWith({}, [variantRow({ price: 'NaN' })]),
-      'Product MUG-ÆØÅ-01 was not sent: the price of variant MUG-01-BLUE "NaN" is not a number',
-      'variants.price',
-    ],
     ['an empty title', productWith({ title: ' \u0000 ' }), 'Product MUG-ÆØÅ-01 was not sent: its title is empty', 'title'],
     ['an empty code', productWith({ code: '  ' }), 'Product #101 was not sent: its product code is empty', 'id'],
     [
-      'an active variant with an empty SKU',
-      productWith({}, [variantRow({ id: '1009', sku: ' ' })]),
-      'Product MUG-ÆØÅ-01 was not sent: variant #1009 has an empty SKU',
-      'variants.id',
+      'its only active variant refused',
+      productWith({}, [variantRow({ sku: 'MUG-01-US', currency: 'USD' }), variantRow({ sku: 'OLD', status: 'deleted' })]),
+      "Product MUG-ÆØÅ-01 was not sent: none of its variants can be sent: variant MUG-01-US (it is priced in USD but the store's currency is EUR)",
+      'variants',
     ],
   ])('fails on %s', (_label, input, reason, field) => {
     expect(mapProduct(input, settings)).toEqual({ kind: 'invalid', reason, field });
   });
 });
 
-describe('isProductLive / liveVariantIds / deletedVariantIds', () => {
+describe('planProduct: the smallest unit is refused', () => {
+  const valid = variantRow();
+  it.each([
+    ['priced in another currency', variantRow({ id: '1007', sku: 'MUG-01-US', currency: 'USD' }), "variant MUG-01-US (it is priced in USD but the store's currency is EUR)"],
+    ['with a negative price', variantRow({ id: '1007', sku: 'MUG-01-NEG', price: '-1.00' }), 'variant MUG-01-NEG (its price "-1.00" is negative)'],
+    ['with a price that is not a number', variantRow({ id: '1007', sku: 'MUG-01-NAN', price: 'NaN' }), 'variant MUG-01-NAN (its price "NaN" is not a number)'],
+    ['with an empty SKU', variantRow({ id: '1007', sku: ' ' }), 'variant #1007 (its SKU is empty)'],
+  ])('a variant %s is left out with its reason; the product is sent with the others', (_label, bad, reason) => {
+    const planned = planProduct(productWith({}, [valid, bad]), settings);
+    expect(planned.kind).toBe('ok');
+    if (planned.kind !== 'ok') return;
+    expect(planned.payload.payload.variants.map((v) => v.id)).toEqual(['MUG-01-BLUE']);
+    expect(planned.payload.refused).toEqual([{ variantId: '1007', sku: bad.sku.trim(), reason }]);
+    expect(payloadOf(mapProduct(productWith({}, [valid, bad]), settings))).toEqual(planned.payload.payload);
+    expect(refusedVariantsReason('MUG-ÆØÅ-01', planned.payload.refused)).toBe(`Product MUG-ÆØÅ-01 was sent without ${reason}`);
+  });
+
+  it('has no refusal reason when every variant is sent', () => {
+    const planned = planProduct(productWith(), settings);
+    expect(planned.kind === 'ok' && planned.payload.refused).toEqual([]);
+    expect(refusedVariantsReason('MUG-ÆØÅ-01', [])).toBeUndefined();
+  });
+
+  it('names the refused variants by row id for the orders, judging an inactive product as its placeholder', () => {
+    const bad = variantRow({ id: '1007', sku: 'MUG-01-US', currency: 'USD' });
+    expect(refusedVariantReasons(productWith({ status: 'inactive' }, [valid, bad]), settings)).toEqual(
+      new Map([['1007', "variant MUG-01-US (it is priced in USD but the store's currency is EUR)"]]),
+    );
+    expect(refusedVariantReasons(productWith({}, [valid]), settings)).toEqual(new Map());
+  });
+
+  it('refuses every active variant of a product that cannot be sent at all, with the product’s reason', () => {
+    const reasons = refusedVariantReasons(productWith({ title: '' }, [valid, variantRow({ id: '1008', sku: 'B', status: 'deleted' })]), settings);
+    expect(reasons).toEqual(new Map([['1001', 'Product MUG-ÆØÅ-01 was not sent: its title is empty']]));
+  });
+});
+
+describe('ids and variants Mailchimp keeps', () => {
+  it('the product id is the trimmed code, everywhere', () => {
+    expect(productRemoteId('  CODE 1 ')).toBe('CODE 1');
+    expect(payloadOf(mapProduct(productWith({ code: ' CODE 1 ' }), settings)).id).toBe('CODE 1');
+  });
+
+  it('a variant kept for old orders has no stock, and only an id and title', () => {
+    expect(stocklessVariant('SKU-9', 'Mug')).toEqual({ id: 'SKU-9', title: 'Mug', inventory_quantity: 0 });
+  });
+
+  it('variantMatches: what Mailchimp shows for a field never sent ("" or 0) equals a field left out', () => {
+    const wanted = { id: 'A', title: 'Mug', sku: 'A', price: 5 };
+    expect(variantMatches({ id: 'A', title: 'Mug', sku: 'A', price: 5, url: '', image_url: '', inventory_quantity: 0 }, wanted)).toBe(true);
+    expect(variantMatches({ id: 'A', title: 'Mug', sku: 'A', price: 5, url: 'https://x', image_url: '', inventory_quantity: 0 }, wanted)).toBe(false);
+    expect(variantMatches({ id: 'A', title: 'Mug', sku: 'A', price: 6 }, wanted)).toBe(false);
+    expect(variantMatches({ id: 'A', title: 'Mug', sku: 'A', price: 5, inventory_quantity: 3 }, wanted)).toBe(false);
+    expect(variantMatches(undefined, wanted)).toBe(false);
+  });
+
+  it('staleVariantIds: what Mailchimp has and nothing wants', () => {
+    expect(staleVariantIds(['A', 'B', 'C', 'B'], [{ id: 'A', title: 'a' }, { id: 'D', title: 'd' }])).toEqual(['B', 'C']);
+    expect(staleVariantIds([], [{ id: 'A', title: 'a' }])).toEqual([]);
+  });
+});
+
+describe('isProductLive', () => {
   it.each([
     ['active', true],
     ['inactive', false],
     ['deleted', false],
   ] as const)('a %s product is live: %s', (status, live) => {
     expect(isProductLive(productRow({ status }))).toBe(live);
-  });
-
-  const a = variantRow({ sku: 'A' });
-  const b = variantRow({ sku: 'B', status: 'deleted' });
-  const c = variantRow({ sku: 'C', status: 'deleted' });
-
-  it('live variant ids are the active SKUs', () => {
-    expect(liveVariantIds(productWith({}, [a, b]))).toEqual(['A']);
-  });
-  it('live variant id of a variant-less product is its code', () => {
-    expect(liveVariantIds(productWith({}, [b]))).toEqual(['MUG-ÆØÅ-01']);
-    expect(liveVariantIds(productWith({}, []))).toEqual(['MUG-ÆØÅ-01']);
-  });
-  it('deleted variant ids are the deleted SKUs', () => {
-    expect(deletedVariantIds(productWith({}, [a, b, c]))).toEqual(['B', 'C']);
-    expect(deletedVariantIds(productWith({}, [a]))).toEqual([]);
-  });
-  it('a SKU that is both deleted and active (re-created) is not deleted', () => {
-    expect(deletedVariantIds(productWith({}, [a, variantRow({ sku: 'A', status: 'deleted' })]))).toEqual([]);
   });
 });
 
