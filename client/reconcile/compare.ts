@@ -1,11 +1,13 @@
 /**
  * Reconcile, the pure part: what Mailchimp SHOULD hold (computed with the sync's own mappers, see expected.ts)
- * against what it DOES hold (pages of its collections). No I/O here; test/unit/cli/compare.test.ts covers it.
+ * against what it DOES hold (pages of its collections). No I/O here; test/unit/cli/compare*.test.ts cover it.
  *
- * Rules:
- * - a field is compared only when the shop gives it a value (a field the shop leaves empty is left out of the
- *   payload by the mappers, and Mailchimp keeps or defaults it: that is not drift);
+ * The rule: Mailchimp equals, field by field, what a fresh full sync of the current shop into an empty store
+ * produces (Mailchimp's own fields aside: fields.ts SERVER_FIELDS).
+ * - every field of each resource and of its variants, lines and promos is compared (fields.ts): one the expected
+ *   state leaves out must be empty in Mailchimp;
  * - money with a 0.005 tolerance, fractions (percentages) with 1e-6, dates as instants, e-mails case-insensitively;
+ * - extra items are drift: entities, variants, order lines, order promos (promo codes are entities `rule/code`);
  * - an item Mailchimp has twice, or two shop rows mapped to one Mailchimp id, is a duplicate;
  * - a row the mappers refuse (unsendable) is not compared: it is listed with the mapper's reason;
  * - an entity Mailchimp lacks that the sync recorded as failed (a permanent refusal: its own data, Mailchimp's
@@ -13,10 +15,19 @@
  *   `mcsync errors` shows it, and syncing it again cannot help until the data changes.
  */
 import type { EntityType } from '../../mapping/ids';
+import { compareFields, sameValue, type FieldDiff, type FieldKind } from './fields';
+
+export { MONEY_TOLERANCE, sameValue, type FieldKind } from './fields';
 
 export type ReconcileType = EntityType | 'store';
 
 export type DriftKind = 'missing' | 'extra' | 'field' | 'duplicate';
+
+/** A variant of a product or a line of an order, as a drift names it. */
+export interface DriftPart {
+  kind: 'variant' | 'line';
+  id: string;
+}
 
 export interface Drift {
   type: ReconcileType;
@@ -25,17 +36,13 @@ export interface Drift {
   id: string;
   /** The shop's id of the entity, which its sync workflow is named after (when known). */
   entityId?: string;
+  /** An extra variant or line of the entity (kind `extra`): the entity itself is expected. */
+  part?: DriftPart;
   field?: string;
   expected?: unknown;
   actual?: unknown;
   note?: string;
 }
-
-export type FieldKind = 'text' | 'email' | 'money' | 'fraction' | 'number' | 'date' | 'bool';
-export type FieldSpec = Record<string, FieldKind>;
-
-export const MONEY_TOLERANCE = 0.005;
-const FRACTION_TOLERANCE = 1e-6;
 
 type Json = Record<string, unknown>;
 
@@ -58,6 +65,8 @@ export interface ExpectedItem {
   id: string;
   entityId: string;
   payload: Json;
+  /** Variant ids Mailchimp may hold or not (retired variants that sent orders name). */
+  optionalVariants?: string[];
 }
 
 /** What one entity type should look like in Mailchimp. */
@@ -68,6 +77,11 @@ export interface ExpectedSet {
   absent: Map<string, string>;
   /** Shop rows the mappers refuse (their reasons are in `mcsync errors` once synced): not compared. */
   unsendable: Array<Omit<Unsent, 'type' | 'cause'>>;
+  /**
+   * Ids Mailchimp may hold that no shop row names, and how they are kept (the customers of orders already sent:
+   * Mailchimp cannot move an order to another customer). Neither compared nor extra.
+   */
+  kept?: ReadonlyMap<string, string>;
 }
 
 export interface TypeSummary {
@@ -83,55 +97,18 @@ export interface TypeSummary {
   failed: number;
 }
 
-function num(v: unknown): number | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
-  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
-  return undefined;
+/** One field drift of an entity; `part` names an extra variant or line (deleted by `--fix`, the sync would not). */
+export interface EntityDiff extends FieldDiff {
+  part?: DriftPart;
 }
 
-/** Whether Mailchimp's value matches the expected one under the field's rule. */
-export function sameValue(kind: FieldKind, expected: unknown, actual: unknown): boolean {
-  switch (kind) {
-    case 'money':
-    case 'fraction': {
-      const a = num(expected);
-      const b = num(actual);
-      if (a === undefined || b === undefined) return a === b;
-      return Math.abs(a - b) <= (kind === 'money' ? MONEY_TOLERANCE : FRACTION_TOLERANCE) + 1e-9;
-    }
-    case 'number':
-      return num(expected) === num(actual);
-    case 'date': {
-      const a = typeof expected === 'string' ? Date.parse(expected) : NaN;
-      const b = typeof actual === 'string' ? Date.parse(actual) : NaN;
-      return Number.isNaN(a) || Number.isNaN(b) ? expected === actual : a === b;
-    }
-    case 'bool':
-      return Boolean(expected) === Boolean(actual) && typeof actual === 'boolean';
-    case 'email':
-      return String(expected ?? '').trim().toLowerCase() === String(actual ?? '').trim().toLowerCase();
-    case 'text':
-      return String(expected ?? '') === String(actual ?? '');
-  }
-}
-
-/** Field drifts of one object: only the fields the expected object has. */
-export function compareFields(spec: FieldSpec, expected: Json, actual: Json, prefix = ''): Array<{ field: string; expected: unknown; actual: unknown }> {
-  const out: Array<{ field: string; expected: unknown; actual: unknown }> = [];
-  for (const [field, kind] of Object.entries(spec)) {
-    const want = expected[field];
-    if (want === undefined || want === null) continue;
-    const have = actual[field];
-    if (!sameValue(kind, want, have)) out.push({ field: `${prefix}${field}`, expected: want, actual: have });
-  }
-  return out;
-}
+type ChildKind = 'variant' | 'line' | 'order_promo';
 
 /** Compares sub-items (variants, lines, promos) keyed by `key`: missing, extra and field differences. */
 function compareChildren(
-  label: string, spec: FieldSpec, expected: Json[], actual: Json[], key = 'id', optional: readonly string[] = [],
-): Array<{ field: string; expected: unknown; actual: unknown }> {
-  const out: Array<{ field: string; expected: unknown; actual: unknown }> = [];
+  kind: ChildKind, label: string, expected: Json[], actual: Json[], key: string, optional: readonly string[] = [],
+): EntityDiff[] {
+  const out: EntityDiff[] = [];
   const have = new Map(actual.map((a) => [String(a[key]), a]));
   const wanted = new Set<string>();
   for (const e of expected) {
@@ -139,68 +116,50 @@ function compareChildren(
     wanted.add(id);
     const a = have.get(id);
     if (!a) out.push({ field: `${label} ${id}`, expected: 'present', actual: 'missing' });
-    else out.push(...compareFields(spec, e, a, `${label} ${id}.`));
+    else out.push(...compareFields(kind, e, a, `${label} ${id}.`));
   }
   for (const id of have.keys()) {
-    if (!wanted.has(id) && !optional.includes(id)) out.push({ field: `${label} ${id}`, expected: 'absent', actual: 'present' });
+    if (wanted.has(id) || optional.includes(id)) continue;
+    const extra: EntityDiff = { field: `${label} ${id}`, expected: 'absent', actual: 'present' };
+    // An extra promo goes with the order's next write (a PATCH replaces the promos); variants and lines do not.
+    if (kind !== 'order_promo') extra.part = { kind, id };
+    out.push(extra);
   }
   return out;
 }
 
-export const STORE_FIELDS: FieldSpec = { list_id: 'text', name: 'text', platform: 'text', domain: 'text', currency_code: 'text' };
-export const PRODUCT_FIELDS: FieldSpec = {
-  title: 'text', description: 'text', type: 'text', vendor: 'text', url: 'text', handle: 'text', image_url: 'text', published_at_foreign: 'date',
-};
-export const VARIANT_FIELDS: FieldSpec = { title: 'text', sku: 'text', price: 'money', inventory_quantity: 'number', image_url: 'text', url: 'text' };
-export const CUSTOMER_FIELDS: FieldSpec = { email_address: 'email', first_name: 'text', last_name: 'text' };
-export const ORDER_FIELDS: FieldSpec = {
-  currency_code: 'text', order_total: 'money', discount_total: 'money', tax_total: 'money', shipping_total: 'money',
-  financial_status: 'text', fulfillment_status: 'text', processed_at_foreign: 'date', cancelled_at_foreign: 'date',
-  campaign_id: 'text', landing_site: 'text',
-};
-export const LINE_FIELDS: FieldSpec = { product_id: 'text', product_variant_id: 'text', quantity: 'number', price: 'money', discount: 'money' };
-export const ORDER_PROMO_FIELDS: FieldSpec = { amount_discounted: 'money', type: 'text' };
-export const PROMO_RULE_FIELDS: FieldSpec = {
-  title: 'text', description: 'text', type: 'text', target: 'text', enabled: 'bool', starts_at: 'date', ends_at: 'date',
-};
-export const PROMO_CODE_FIELDS: FieldSpec = { code: 'text', redemption_url: 'text', usage_count: 'number', enabled: 'bool' };
-
 const arr = (v: unknown): Json[] => (Array.isArray(v) ? (v as Json[]) : []);
 
-/** Key of an expected product: variant ids Mailchimp may hold or not (retired variants that sent orders name). */
-export const OPTIONAL_VARIANTS = '_optionalVariants';
-const optionalIds = (expected: Json): string[] => (Array.isArray(expected[OPTIONAL_VARIANTS]) ? (expected[OPTIONAL_VARIANTS] as string[]) : []);
-
-/** Every field drift of one entity of `type`. */
-export function compareEntity(type: ReconcileType, expected: Json, actual: Json): Array<{ field: string; expected: unknown; actual: unknown }> {
+/**
+ * Every field drift of one entity of `type`. `optionalVariants`: variant ids Mailchimp may hold or not (retired
+ * variants that sent orders name).
+ */
+export function compareEntity(type: ReconcileType, expected: Json, actual: Json, optionalVariants: readonly string[] = []): EntityDiff[] {
   switch (type) {
     case 'store':
-      return compareFields(STORE_FIELDS, expected, actual);
+      return compareFields('store', expected, actual);
     case 'product':
       return [
-        ...compareFields(PRODUCT_FIELDS, expected, actual),
-        ...compareChildren('variant', VARIANT_FIELDS, arr(expected.variants), arr(actual.variants), 'id', optionalIds(expected)),
+        ...compareFields('product', expected, actual),
+        ...compareChildren('variant', 'variant', arr(expected.variants), arr(actual.variants), 'id', optionalVariants),
       ];
     case 'customer':
-      return compareFields(CUSTOMER_FIELDS, expected, actual);
-    case 'order': {
-      const out = compareFields(ORDER_FIELDS, expected, actual);
-      const wantCustomer = (expected.customer as Json | undefined)?.id;
-      const haveCustomer = (actual.customer as Json | undefined)?.id;
-      if (wantCustomer !== undefined && wantCustomer !== haveCustomer) out.push({ field: 'customer.id', expected: wantCustomer, actual: haveCustomer });
-      out.push(...compareChildren('line', LINE_FIELDS, arr(expected.lines), arr(actual.lines)));
-      // No promos in the shop means none in Mailchimp (the sync PATCHes `promos: []`).
-      out.push(...compareChildren('promo', ORDER_PROMO_FIELDS, arr(expected.promos), arr(actual.promos), 'code'));
-      return out;
-    }
+      return compareFields('customer', expected, actual);
+    case 'order':
+      return [
+        ...compareFields('order', expected, actual),
+        ...compareChildren('line', 'line', arr(expected.lines), arr(actual.lines), 'id'),
+        // No promos in the shop means none in Mailchimp (the sync PATCHes `promos: []`).
+        ...compareChildren('order_promo', 'promo', arr(expected.promos), arr(actual.promos), 'code'),
+      ];
     case 'promo_rule': {
-      const out = compareFields(PROMO_RULE_FIELDS, expected, actual);
+      const out: EntityDiff[] = compareFields('promo_rule', expected, actual);
       const kind: FieldKind = expected.type === 'percentage' ? 'fraction' : 'money';
-      out.push(...compareFields({ amount: kind }, expected, actual));
+      if (!sameValue(kind, expected.amount, actual.amount)) out.push({ field: 'amount', expected: expected.amount ?? null, actual: actual.amount ?? null });
       return out;
     }
     case 'promo_code':
-      return compareFields(PROMO_CODE_FIELDS, expected, actual);
+      return compareFields('promo_code', expected, actual);
   }
 }
 
@@ -267,14 +226,14 @@ export function compareCollection(expected: ExpectedSet, actual: Json[], failure
       }
       continue;
     }
-    const fields = compareEntity(type, item.payload, have);
-    if (fields.length > 0) summary.differing += 1;
-    for (const f of fields) drifts.push({ type, kind: 'field', id, entityId: item.entityId, ...f });
+    const diffs = compareEntity(type, item.payload, have, item.optionalVariants);
+    if (diffs.length > 0) summary.differing += 1;
+    for (const { part, ...f } of diffs) drifts.push({ type, kind: part ? 'extra' : 'field', id, entityId: item.entityId, ...(part ? { part } : {}), ...f });
   }
 
   const refused = new Map(expected.unsendable.map((u) => [u.id, u]));
   for (const id of remote.keys()) {
-    if (wanted.has(id)) continue;
+    if (wanted.has(id) || expected.kept?.has(id)) continue;
     const cannot = refused.get(id);
     const entityId = expected.absent.get(id) ?? cannot?.entityId;
     const note = cannot ? `the shop has it but it cannot be sent: ${cannot.reason}`

@@ -6,10 +6,10 @@ import type { CustomerRecord } from '../../source/shop-source';
 import type { OrderWithContext, ProductWithVariants, PromoCodeRow, PromotionRow, ShopSettings } from '../../source/types';
 import { mapCustomer } from '../../mapping/customer';
 import { mapOrder } from '../../mapping/order';
-import { mapProduct, productPatchFrom } from '../../mapping/product';
+import { mapProduct } from '../../mapping/product';
 import { mapPromoCode, mapPromoRule } from '../../mapping/promo';
 import { mapStore } from '../../mapping/store';
-import { OPTIONAL_VARIANTS, type ExpectedSet, type ReconcileType } from './compare';
+import type { ExpectedSet, ReconcileType } from './compare';
 
 export interface ShopSnapshot {
   settings: ShopSettings;
@@ -67,8 +67,7 @@ export function expectedProducts(s: ShopSnapshot): ExpectedSet {
         ...(payload.image_url ? { image_url: payload.image_url } : {}),
       });
     }
-    // An update clears the optional text fields the shop emptied (productPatchFrom): Mailchimp should hold "" then.
-    set.present.push({ id: payload.id, entityId: productId, payload: { ...productPatchFrom(payload), ...payload } as unknown as Json });
+    set.present.push({ id: payload.id, entityId: productId, payload: payload as unknown as Json });
   }
   // Order lines of products whose row is gone altogether point at `deleted-<id>` placeholders.
   const known = new Set(s.products.map((p) => p.product.id));
@@ -92,7 +91,7 @@ export function expectedProducts(s: ShopSnapshot): ExpectedSet {
   for (const item of set.present) {
     const live = new Set((item.payload.variants as Array<{ id: string }>).map((v) => v.id));
     const optional = [...(named.get(item.id) ?? [])].filter((id) => !live.has(id));
-    if (optional.length > 0) item.payload[OPTIONAL_VARIANTS] = optional;
+    if (optional.length > 0) item.optionalVariants = optional;
   }
   return set;
 }
@@ -162,4 +161,18 @@ export function expectedPromoCodes(s: ShopSnapshot): ExpectedSet {
     set.present.push({ id: `${rule.payload.id}/${mapped.payload.id}`, entityId: row.id, payload: mapped.payload as unknown as Json });
   }
   return set;
+}
+
+/**
+ * The customers Mailchimp keeps though no shop row names them: the customer of each order Mailchimp holds that the
+ * shop still sends (an order keeps the customer it was sent with). Customer id → the order that keeps it.
+ */
+export function keptCustomers(orders: ExpectedSet, remoteOrders: ReadonlyArray<Record<string, unknown>>): Map<string, string> {
+  const sent = new Set(orders.present.map((o) => o.id));
+  const kept = new Map<string, string>();
+  for (const order of remoteOrders) {
+    const customerId = (order.customer as Record<string, unknown> | undefined)?.id;
+    if (typeof customerId === 'string' && sent.has(String(order.id)) && !kept.has(customerId)) kept.set(customerId, `kept by order ${String(order.id)}`);
+  }
+  return kept;
 }

@@ -4,9 +4,11 @@ import type { EntityType } from '../../mapping/ids';
 import type { ShopSource } from '../../source/shop-source';
 import { compareCollection, type Drift, type ExpectedSet, type TypeSummary, type Unsent } from './compare';
 import {
-  expectedCustomers, expectedOrders, expectedProducts, expectedPromoCodes, expectedPromoRules, expectedStore, type ShopSnapshot,
+  expectedCustomers, expectedOrders, expectedProducts, expectedPromoCodes, expectedPromoRules, expectedStore, keptCustomers, type ShopSnapshot,
 } from './expected';
 import { loadRemote, loadShop, type Tick } from './load';
+
+type Json = Record<string, unknown>;
 
 export interface ReconcileReport {
   storeId: string;
@@ -51,9 +53,17 @@ export async function reconcile(io: ReconcileIo, types: readonly EntityType[], t
   summaries.push(store.summary);
   drifts.push(...store.drifts);
   unsent.push(...store.unsent);
+  const loaded = new Map<EntityType, Promise<Json[]>>();
+  const remoteOf = (type: EntityType): Promise<Json[]> => {
+    if (!storeExists) return Promise.resolve([]);
+    const cached = loaded.get(type) ?? loadRemote(io.mailchimp, io.storeId, type, tick);
+    loaded.set(type, cached);
+    return cached;
+  };
   for (const type of ORDER.filter((t) => selected.has(t))) {
-    const remote = storeExists ? await loadRemote(io.mailchimp, io.storeId, type, tick) : [];
-    const result = compareCollection(BUILDERS[type](snapshot), remote, failuresOf(io.failures, type));
+    const expected = BUILDERS[type](snapshot);
+    if (type === 'customer') expected.kept = keptCustomers(expectedOrders(snapshot), await remoteOf('order'));
+    const result = compareCollection(expected, await remoteOf(type), failuresOf(io.failures, type));
     summaries.push(result.summary);
     drifts.push(...result.drifts);
     unsent.push(...result.unsent);
@@ -67,30 +77,4 @@ function failuresOf(failures: ReadonlyMap<string, string> | undefined, type: Ent
   const prefix = `${type}:`;
   for (const [key, reason] of failures ?? []) if (key.startsWith(prefix)) out.set(key.slice(prefix.length), reason);
   return out;
-}
-
-/** The entities to sync again to repair the drift: one per (type, shop id); the store is left to `mcsync resync`. */
-export function fixTargets(drifts: readonly Drift[], lookup: Map<string, string> = new Map()): {
-  targets: Array<{ type: EntityType; entityId: string }>;
-  unfixable: Drift[];
-} {
-  const seen = new Set<string>();
-  const targets: Array<{ type: EntityType; entityId: string }> = [];
-  const unfixable: Drift[] = [];
-  for (const d of drifts) {
-    if (d.type === 'store') {
-      unfixable.push(d);
-      continue;
-    }
-    const entityId = d.entityId ?? lookup.get(`${d.type}:${d.id}`);
-    if (!entityId) {
-      unfixable.push(d);
-      continue;
-    }
-    const key = `${d.type}:${entityId}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    targets.push({ type: d.type, entityId });
-  }
-  return { targets, unfixable };
 }

@@ -1,7 +1,8 @@
 import type { EntityType } from '../../../mapping/ids';
 import type { Drift, TypeSummary, Unsent } from '../../reconcile/compare';
 import { loadFailures } from '../../reconcile/load';
-import { fixTargets, reconcile, type ReconcileReport } from '../../reconcile/reconcile';
+import { forgetHash, patchStore, planFix, removeExtra, type FixPlan, type Removal } from '../../reconcile/fix';
+import { reconcile, type ReconcileReport } from '../../reconcile/reconcile';
 import { parseScope } from '../args';
 import type { CliContext } from '../context';
 import { OK_STATUSES, runEntities, type EntityRunResult } from '../entity-run';
@@ -75,24 +76,60 @@ export async function reconcileCommand(ctx: CliContext, rawType: string | undefi
   }
 
   printReport(ctx, before, 'Before the fix:');
-  const { targets, unfixable } = fixTargets(before.drifts, await lookupBySyncState(ctx, before.drifts));
+  const plan = planFix(before.drifts, await lookupBySyncState(ctx, before.drifts));
+  const storeProblem = plan.patchStore ? await patchStore(ctx.mailchimp(), await ctx.source().settings(), ctx.config) : undefined;
+  const results = await resyncAll(ctx, plan, options.timeoutMs);
+  const bad = results.filter((r) => !OK_STATUSES.has(r.status));
+  const removed = await removeAll(ctx, plan.remove);
+
+  const after = await check(ctx, types);
+  ctx.emit({ before, fixed: { synced: results, removed: removed.done, notRemoved: removed.failed, unfixable: plan.unfixable, storePatched: plan.patchStore && !storeProblem }, ...after });
+  if (storeProblem) ctx.say(`\nThe store was not updated: ${storeProblem}`);
+  if (bad.length > 0) ctx.say(`\n${table(['type', 'id', 'status', 'reason'], bad.map((r) => [r.type, r.entityId, r.status, r.reason]))}`);
+  if (removed.failed.length > 0) ctx.say(`\n${table(['type', 'id', 'not deleted', 'reason'], removed.failed.map((f) => [f.type, removalLabel(f), 'failed', f.reason]))}`);
+  if (plan.unfixable.length > 0) {
+    ctx.say(`\n${plan.unfixable.length} drift(s) no repair applies to (duplicates; a missing store: \`mcsync resync\`; items no shop id names).`);
+  }
+  printReport(ctx, after, '\nAfter the fix:');
+  return after.drifts.length > 0 ? EXIT.failure : EXIT.ok;
+}
+
+/** Syncs each drifted entity again with force, by its own workflow. */
+async function resyncAll(ctx: CliContext, plan: FixPlan, timeoutMs: number): Promise<EntityRunResult[]> {
+  const { resync: targets } = plan;
   // The customer workflow takes no `force`: forget the content hash so its sync writes again.
   const customers = targets.filter((t) => t.type === 'customer').map((t) => t.entityId);
   if (customers.length > 0) {
     await ctx.db()('mc_sync_state').where({ store_id: ctx.config.storeId, entity_type: 'customer' }).whereIn('entity_id', customers).update({ content_hash: null });
   }
+  if (targets.length === 0) return [];
   const bar = ctx.progress();
   bar.update(0, targets.length, 'repairing');
-  const results: EntityRunResult[] = await runEntities(ctx, targets, {
-    extra: { force: true }, timeoutMs: options.timeoutMs, onDone: (done, total) => bar.update(done, total, 'repairing'),
+  const results = await runEntities(ctx, targets, {
+    extra: { force: true }, timeoutMs, onDone: (done, total) => bar.update(done, total, 'repairing'),
   });
   const bad = results.filter((r) => !OK_STATUSES.has(r.status));
   bar.finish(`Synced ${results.length} entit${results.length === 1 ? 'y' : 'ies'} again with force: ${results.length - bad.length} ok, ${bad.length} failed.`);
+  return results;
+}
 
-  const after = await check(ctx, types);
-  ctx.emit({ before, fixed: { synced: results, unfixable }, ...after });
-  if (bad.length > 0) ctx.say(`\n${table(['type', 'id', 'status', 'reason'], bad.map((r) => [r.type, r.entityId, r.status, r.reason]))}`);
-  if (unfixable.length > 0) ctx.say(`\n${unfixable.length} drift(s) no entity sync can repair (the store: \`mcsync resync\`; items the shop does not know).`);
-  printReport(ctx, after, '\nAfter the fix:');
-  return after.drifts.length > 0 ? EXIT.failure : EXIT.ok;
+function removalLabel(r: Removal): string {
+  return r.part ? `${r.part.kind} ${r.part.id} of ${r.id}` : r.id;
+}
+
+/** Deletes the extras from Mailchimp, one at a time in dependency order; a failure is reported, not fatal. */
+async function removeAll(ctx: CliContext, removals: Removal[]): Promise<{ done: Removal[]; failed: Array<Removal & { reason: string }> }> {
+  const done: Removal[] = [];
+  const failed: Array<Removal & { reason: string }> = [];
+  for (const r of removals) {
+    try {
+      await removeExtra(ctx.mailchimp(), ctx.config.storeId, r);
+      await forgetHash(ctx.db(), ctx.config.storeId, r);
+      done.push(r);
+    } catch (err) {
+      failed.push({ ...r, reason: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  if (removals.length > 0) ctx.say(`\nDeleted ${done.length} extra item(s) from Mailchimp${failed.length > 0 ? `, ${failed.length} failed` : ''}.`);
+  return { done, failed };
 }

@@ -1,6 +1,6 @@
 import { compareCollection, compareEntity, sameValue, type ExpectedSet } from '../../../client/reconcile/compare';
 import { buyerIds, expectedOrders, expectedProducts, expectedPromoCodes, type ShopSnapshot } from '../../../client/reconcile/expected';
-import { fixTargets } from '../../../client/reconcile/reconcile';
+import { planFix } from '../../../client/reconcile/fix';
 import { orderCtx, productWith, promoCodeRow, promotionRow, settings, variantRow } from '../mapping/fixtures';
 
 function set(type: ExpectedSet['type'], present: Array<[string, Record<string, unknown>]>, absent: Array<[string, string]> = []): ExpectedSet {
@@ -31,17 +31,18 @@ describe('sameValue', () => {
 });
 
 describe('compareEntity', () => {
-  it('compares only the fields the shop gives, and variants by id (missing, extra, differing)', () => {
+  it('compares every field (one the shop leaves out must be empty), and variants by id (missing, extra, differing)', () => {
     const expected = { id: 'P1', title: 'Mug', variants: [{ id: 'A', title: 'Blue', price: 10 }, { id: 'B', title: 'Red', price: 12 }] };
     const actual = { id: 'P1', title: 'Mug', description: 'left over', variants: [{ id: 'A', title: 'Blue', price: 11 }, { id: 'C', title: 'Old' }] };
     expect(compareEntity('product', expected, actual)).toEqual([
+      { field: 'description', expected: null, actual: 'left over' },
       { field: 'variant A.price', expected: 10, actual: 11 },
       { field: 'variant B', expected: 'present', actual: 'missing' },
-      { field: 'variant C', expected: 'absent', actual: 'present' },
+      { field: 'variant C', expected: 'absent', actual: 'present', part: { kind: 'variant', id: 'C' } },
     ]);
   });
 
-  it('compares an order\'s totals, statuses, customer, lines and promos; no promos means none', () => {
+  it('compares an order\'s totals, statuses, lines and promos, not its customer (it keeps the one it was sent with); no promos means none', () => {
     const expected = {
       id: 'O1', customer: { id: 'h1' }, order_total: 20, financial_status: 'paid',
       lines: [{ id: 'l1', product_id: 'P1', product_variant_id: 'A', quantity: 2, price: 10, discount: 0 }],
@@ -55,7 +56,6 @@ describe('compareEntity', () => {
     expect(compareEntity('order', expected, drifted)).toEqual([
       { field: 'order_total', expected: 20, actual: 21 },
       { field: 'financial_status', expected: 'paid', actual: 'refunded' },
-      { field: 'customer.id', expected: 'h1', actual: 'h2' },
       { field: 'line l1.quantity', expected: 2, actual: 3 },
       { field: 'promo X', expected: 'absent', actual: 'present' },
     ]);
@@ -145,20 +145,21 @@ describe('expected state (the sync\'s mappers and decisions)', () => {
     expect((out.present[0].payload.variants as Array<{ id: string }>).map((v) => v.id)).toEqual(['MUG-B', 'MUG']);
   });
 
-  it('a retired variant a sent order names may be in Mailchimp or not; emptied optional fields are expected as ""', () => {
+  it('a retired variant a sent order names may be in Mailchimp or not; an emptied optional field must be empty', () => {
     const p = productWith({ id: '8', code: 'CUP', vendor: null }, [variantRow({ product_id: '8', sku: 'CUP-A' }), variantRow({ id: '2', product_id: '8', sku: 'CUP-OLD', status: 'deleted' })]);
     const order = orderCtx({ id: '3', order_number: 'B-3' }, { lines: [{ ...orderCtx().lines[0], product_id: '8', product_code: 'CUP', variant_id: '2', variant_sku: 'CUP-OLD' }] });
     const out = expectedProducts({ ...base, products: [p], orders: [order] });
-    const expected = out.present[0].payload;
-    expect(expected.vendor).toBe('');
+    const { payload: expected, optionalVariants } = out.present[0];
+    expect(expected.vendor).toBeUndefined();
+    expect(optionalVariants).toEqual(['CUP-OLD']);
     const variants = (expected.variants as Array<Record<string, unknown>>).map((v) => ({ ...v }));
     const mailchimp = { ...expected, variants };
-    expect(compareEntity('product', expected, mailchimp)).toEqual([]);
-    expect(compareEntity('product', expected, { ...mailchimp, variants: [...variants, { id: 'CUP-OLD', title: 'x', inventory_quantity: 0 }] })).toEqual([]);
-    expect(compareEntity('product', expected, { ...mailchimp, variants: [...variants, { id: 'CUP-GONE', title: 'x' }] })).toEqual([
-      { field: 'variant CUP-GONE', expected: 'absent', actual: 'present' },
+    expect(compareEntity('product', expected, mailchimp, optionalVariants)).toEqual([]);
+    expect(compareEntity('product', expected, { ...mailchimp, variants: [...variants, { id: 'CUP-OLD', title: 'x', inventory_quantity: 0 }] }, optionalVariants)).toEqual([]);
+    expect(compareEntity('product', expected, { ...mailchimp, variants: [...variants, { id: 'CUP-GONE', title: 'x' }] }, optionalVariants)).toEqual([
+      { field: 'variant CUP-GONE', expected: 'absent', actual: 'present', part: { kind: 'variant', id: 'CUP-GONE' } },
     ]);
-    expect(compareEntity('product', expected, { ...mailchimp, vendor: 'Old vendor' })).toEqual([{ field: 'vendor', expected: '', actual: 'Old vendor' }]);
+    expect(compareEntity('product', expected, { ...mailchimp, vendor: 'Old vendor' }, optionalVariants)).toEqual([{ field: 'vendor', expected: null, actual: 'Old vendor' }]);
   });
 
   it('pending orders are absent, sent orders present by order number, their buyers expected as customers', () => {
@@ -189,16 +190,41 @@ describe('expected state (the sync\'s mappers and decisions)', () => {
   });
 });
 
-describe('fixTargets', () => {
-  it('syncs each drifted entity once, names extras through the sync state, leaves the store and unknown items', () => {
-    const { targets, unfixable } = fixTargets([
+describe('planFix', () => {
+  it('syncs each drifted or missing entity once, names them through the sync state, deletes extras, patches the store, leaves duplicates', () => {
+    const plan = planFix([
       { type: 'product', kind: 'field', id: 'P1', entityId: '1', field: 'title' },
       { type: 'product', kind: 'field', id: 'P1', entityId: '1', field: 'url' },
-      { type: 'order', kind: 'extra', id: 'O9' },
-      { type: 'order', kind: 'extra', id: 'O8' },
+      { type: 'order', kind: 'missing', id: 'O9' },
+      { type: 'order', kind: 'field', id: 'O8', field: 'order_total' },
+      { type: 'customer', kind: 'extra', id: 'c0ffee' },
+      { type: 'product', kind: 'extra', id: 'P1', entityId: '1', part: { kind: 'variant', id: 'OLD' } },
+      { type: 'order', kind: 'extra', id: 'O7', entityId: '7', part: { kind: 'line', id: 'l9' } },
+      { type: 'product', kind: 'extra', id: 'P2' },
+      { type: 'product', kind: 'extra', id: 'P2', part: { kind: 'variant', id: 'V' } },
+      { type: 'promo_code', kind: 'extra', id: '33/78' },
+      { type: 'promo_rule', kind: 'extra', id: '34' },
+      { type: 'order', kind: 'extra', id: 'O6', entityId: '6' },
+      { type: 'order', kind: 'duplicate', id: 'O5', note: 'Mailchimp lists O5 2 times' },
       { type: 'store', kind: 'field', id: 's', field: 'name' },
     ], new Map([['order:O9', '99']]));
-    expect(targets).toEqual([{ type: 'product', entityId: '1' }, { type: 'order', entityId: '99' }]);
-    expect(unfixable.map((d) => d.id)).toEqual(['O8', 's']);
+    expect(plan.resync).toEqual([{ type: 'product', entityId: '1' }, { type: 'order', entityId: '99' }]);
+    // Orders (their lines first), codes, rules, products (variants first), customers; P2's variant goes with P2.
+    expect(plan.remove).toEqual([
+      { type: 'order', id: 'O7', part: { kind: 'line', id: 'l9' } },
+      { type: 'order', id: 'O6' },
+      { type: 'promo_code', id: '33/78' },
+      { type: 'promo_rule', id: '34' },
+      { type: 'product', id: 'P1', part: { kind: 'variant', id: 'OLD' } },
+      { type: 'product', id: 'P2' },
+      { type: 'customer', id: 'c0ffee' },
+    ]);
+    expect(plan.patchStore).toBe(true);
+    expect(plan.unfixable.map((d) => [d.id, d.kind])).toEqual([['O8', 'field'], ['O5', 'duplicate']]);
+  });
+
+  it('a missing store is left to a resync', () => {
+    const plan = planFix([{ type: 'store', kind: 'missing', id: 's' }]);
+    expect(plan).toEqual({ resync: [], remove: [], patchStore: false, unfixable: [{ type: 'store', kind: 'missing', id: 's' }] });
   });
 });
