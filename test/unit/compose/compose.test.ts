@@ -120,7 +120,7 @@ function mountedScripts(svc: Service): string {
 }
 
 const EXPECTED_SERVICES = ['mysql', 'temporal-schema', 'temporal', 'temporal-setup', 'temporal-ui', 'emulator', 'migrate', 'worker'];
-const NOT_FOR_THE_WORKER = (name: string) => name === 'TEMPORAL_UI_PORT' || name.startsWith('EMULATOR_');
+const NOT_FOR_THE_WORKER = (name: string) => name === 'TEMPORAL_UI_PORT' || name === 'TEMPORAL_UI_URL' || name.startsWith('EMULATOR_');
 const VARIABLE_NAMES: readonly string[] = VARIABLES.map((v) => v.name);
 
 describe('docker-compose.yml', () => {
