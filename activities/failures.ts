@@ -2,9 +2,10 @@ import { toActivityFailure } from '../mailchimp/errors';
 
 /**
  * At the activity boundary every error becomes the one classification of mailchimp/errors: Temporal then sees
- * `Mailchimp<Kind>Error` types (validation never retried) and waits as long as a 429's Retry-After asks.
+ * `Mailchimp<Kind>Error` types (validation never retried) and waits as long as a 429's Retry-After asks. The text
+ * is scrubbed of `secrets` (config/secrets.ts) before it reaches Temporal's history.
  */
-export function classifyFailures<T extends Record<string, unknown>>(activities: T): T {
+export function classifyFailures<T extends Record<string, unknown>>(activities: T, secrets: readonly string[] = []): T {
   const wrapped: Record<string, unknown> = {};
   for (const [name, fn] of Object.entries(activities)) {
     wrapped[name] = typeof fn !== 'function'
@@ -13,7 +14,7 @@ export function classifyFailures<T extends Record<string, unknown>>(activities: 
         try {
           return await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
         } catch (err) {
-          throw toActivityFailure(err);
+          throw toActivityFailure(err, secrets);
         }
       };
   }

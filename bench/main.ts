@@ -7,12 +7,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import { Command } from 'commander';
 import { notifyEntityChanged } from '../client/entity-workflows';
 import { ensureSchedules, SCAN_SCOPES, scheduleId } from '../client/schedules';
 import { toMs } from '../config/duration';
-import { env } from '../config/env';
+import { connectTemporalClient } from '../config/temporal';
 import { generateShop } from '../db/seed/generate';
 import { writeShop } from '../db/seed/write';
 import { startEmulator } from '../emulator';
@@ -150,13 +149,11 @@ async function main(): Promise<void> {
     const res = await fetch(`${emulator.url}/_emulator/stats`);
     return (await res.json()) as { requests: number; byRoute: Record<string, number>; byStatus: Record<string, number>; maxConcurrency: number; batchOperations: number };
   };
-  const address = env('TEMPORAL_ADDRESS');
-  const namespace = env('TEMPORAL_NAMESPACE');
   const worker = spawnWorker({
     DATABASE_URL: fresh.url, TEMPORAL_TASK_QUEUE: taskQueue, MAILCHIMP_API_URL: `${emulator.url}/3.0`, MAILCHIMP_API_KEY: API_KEY,
     MAILCHIMP_STORE_ID: storeId, MAILCHIMP_LIST_ID: LIST_ID, MAILCHIMP_MAX_CONNECTIONS: String(CONNECTIONS), BACKFILL_MODE: args.mode,
   });
-  const client = new Client({ connection: await Connection.connect({ address }), namespace });
+  const client = await connectTemporalClient();
   const temporalPid = recordedPid('temporal', DATA_DIR);
   let temporalSampledPeakMb: number | null = null;
   let workerPeakMb: number | null = null;

@@ -4,8 +4,8 @@
  * Cheap instrumentation: Mailchimp request durations (the client's onRequest), shop-database query durations
  * (knex query events) and the process's CPU time, sent to the parent on request over IPC.
  */
-import { NativeConnection } from '@temporalio/worker';
 import { env, envInt } from '../config/env';
+import { connectNativeConnection, temporalTarget } from '../config/temporal';
 import { createDb } from '../db/knex';
 import { createMailchimpClient } from '../mailchimp';
 import { createSyncDeps, lazyTemporalClient, syncConfigFromEnv } from '../workers/deps';
@@ -25,8 +25,8 @@ export interface WorkerStats {
 async function main(): Promise<void> {
   const started = Date.now();
   const stats = { mailchimpRequests: 0, mailchimpMs: 0, dbQueries: 0, dbMs: 0 };
-  const address = env('TEMPORAL_ADDRESS');
-  const namespace = env('TEMPORAL_NAMESPACE');
+  const target = temporalTarget();
+  const namespace = target.namespace;
   const config = syncConfigFromEnv();
   const db = createDb(env('DATABASE_URL'), { min: 0, max: Number(process.env.BENCH_DB_POOL ?? 10) });
   const queryStarts = new Map<string, number>();
@@ -50,10 +50,10 @@ async function main(): Promise<void> {
       stats.mailchimpMs += event.durationMs;
     },
   });
-  const connection = await NativeConnection.connect({ address });
+  const connection = await connectNativeConnection(target);
   const worker = await createSyncWorker({
     connection, namespace, taskQueue: config.taskQueue,
-    deps: createSyncDeps(db, mailchimp, config, lazyTemporalClient(address, namespace)),
+    deps: createSyncDeps(db, mailchimp, config, lazyTemporalClient(target)),
   });
   process.on('message', (message: unknown) => {
     if (message !== 'stats') return;

@@ -10,6 +10,8 @@ export interface ScheduleTarget {
   taskQueue: string;
   /** e.g. '1m', '30s' */
   interval: string;
+  /** The state of schedules created now (existing ones keep theirs): paused while the feature switch is off. */
+  paused?: boolean;
 }
 
 export function scheduleId(storeId: string, scope: ScanScopeName): string {
@@ -38,7 +40,7 @@ export async function ensureSchedules(client: Client, target: ScheduleTarget): P
         action,
         policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1m' },
         memo: { store: target.storeId, scope },
-        state: { note: `Finds ${scope} changed in the shop database and syncs them to Mailchimp.` },
+        state: { note: `Finds ${scope} changed in the shop database and syncs them to Mailchimp.`, paused: target.paused ?? false },
       });
     } catch (err) {
       if (!(err instanceof ScheduleAlreadyRunning)) throw err;
@@ -55,4 +57,36 @@ export async function setSchedulesPaused(client: Client, storeId: string, paused
     if (paused) await handle.pause(note);
     else await handle.unpause(note);
   }
+}
+
+export const WEBHOOK_RETENTION_WORKFLOW = 'webhookRetentionWorkflow';
+
+export function retentionScheduleId(storeId: string): string {
+  return `${storeId}-webhook-retention`;
+}
+
+/** The daily schedule that deletes processed webhook events older than `retention` (WEBHOOK_EVENT_RETENTION). Idempotent. */
+export async function ensureRetentionSchedule(client: Client, target: { storeId: string; taskQueue: string; retention: string }): Promise<string> {
+  const id = retentionScheduleId(target.storeId);
+  const action = {
+    type: 'startWorkflow' as const,
+    workflowType: WEBHOOK_RETENTION_WORKFLOW,
+    workflowId: `${target.storeId}:webhook-retention`,
+    taskQueue: target.taskQueue,
+    args: [{ olderThanMs: toMs(target.retention) }],
+    typedSearchAttributes: searchAttributesFor(target.storeId, 'maintenance', 'webhook-retention'),
+    memo: { entity: `webhook events older than ${target.retention}`, store: target.storeId },
+  };
+  const spec = { intervals: [{ every: 86_400_000 }] };
+  try {
+    await client.schedule.create({
+      scheduleId: id, spec, action,
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
+      state: { note: `Deletes processed audience and Stripe webhook events older than ${target.retention} (WEBHOOK_EVENT_RETENTION).` },
+    });
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await client.schedule.getHandle(id).update((previous) => ({ ...previous, spec, action }));
+  }
+  return id;
 }

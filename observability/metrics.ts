@@ -89,9 +89,17 @@ export function createSyncMetrics(options: { defaultMetrics?: boolean } = {}): S
   };
 }
 
+/** What GET /healthz answers: 200 when ok, else 503; `detail` says why. */
+export interface Health {
+  ok: boolean;
+  detail: string;
+}
+
 export interface MetricsServer {
   readonly url: string;
   readonly port: number;
+  /** The check behind GET /healthz; until one is set the process is still starting (503). */
+  setHealth(check: () => Promise<Health>): void;
   close(): Promise<void>;
 }
 
@@ -106,9 +114,12 @@ async function scrapeTemporal(url: string): Promise<string> {
   }
 }
 
-/** Serves GET /metrics (ours, then Temporal's when `temporalUrl` is set) and GET /healthz. */
+const STARTING: Health = { ok: false, detail: 'starting' };
+
+/** Serves GET /metrics (ours, then Temporal's when `temporalUrl` is set) and GET /healthz (see setHealth). */
 export async function startMetricsServer(options: { metrics: SyncMetrics; port: number; host?: string; temporalUrl?: string }): Promise<MetricsServer> {
   const { registry } = options.metrics;
+  let healthCheck: (() => Promise<Health>) | undefined;
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/metrics') {
@@ -126,8 +137,11 @@ export async function startMetricsServer(options: { metrics: SyncMetrics; port: 
       return;
     }
     if (req.method === 'GET' && path === '/healthz') {
-      res.writeHead(200, { 'content-type': 'text/plain' });
-      res.end('ok');
+      void (async () => {
+        const health = healthCheck ? await healthCheck().catch((err: unknown): Health => ({ ok: false, detail: (err as Error).message })) : STARTING;
+        res.writeHead(health.ok ? 200 : 503, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(health));
+      })();
       return;
     }
     res.writeHead(404, { 'content-type': 'text/plain' });
@@ -142,6 +156,9 @@ export async function startMetricsServer(options: { metrics: SyncMetrics; port: 
   return {
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/metrics`,
     port,
+    setHealth(check) {
+      healthCheck = check;
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -1,4 +1,5 @@
 import { env, envInt } from '../config/env';
+import { secretValues } from '../config/secrets';
 import { createLogger, type Logger } from './logger';
 import { createSyncMetrics, startMetricsServer, type MetricsServer, type SyncMetrics } from './metrics';
 import { installTemporalRuntime, temporalMetricsAddress } from './temporal-runtime';
@@ -13,12 +14,12 @@ export interface Observability {
 
 /**
  * A worker process's logging and metrics, from LOG_LEVEL and METRICS_PORT: the redacting pino logger (it knows
- * MAILCHIMP_API_KEY and WEBHOOK_SECRET), Temporal's runtime logging through it and exporting its metrics on
+ * the value of every `secret: true` variable, config/secrets.ts), Temporal's runtime logging through it and exporting its metrics on
  * 127.0.0.1:<METRICS_PORT+1>, and our /metrics on METRICS_PORT (Temporal's appended). Call it before the first
  * NativeConnection.
  */
 export async function setupObservability(): Promise<Observability> {
-  const logger = createLogger({ level: env('LOG_LEVEL'), secrets: [env('MAILCHIMP_API_KEY'), env('WEBHOOK_SECRET')] });
+  const logger = createLogger({ level: env('LOG_LEVEL'), secrets: secretValues() });
   const metrics = createSyncMetrics();
   const port = envInt('METRICS_PORT');
   let temporalUrl: string | undefined;

@@ -1,7 +1,9 @@
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import { env } from '../config/env';
-import { ensureSchedules } from '../client/schedules';
+import { prepareConfigOrExit } from '../config/load';
+import { secretValues } from '../config/secrets';
+import { connectNativeConnection, connectTemporalClient, temporalTarget } from '../config/temporal';
+import { ensureRetentionSchedule, ensureSchedules } from '../client/schedules';
+import { redactSecrets } from '../mailchimp/redact';
 import { createDb, migrateLatest } from '../db/knex';
 import { DEFAULT_SEED, DEFAULT_SIZES } from '../db/seed/generate';
 import { runSeed } from '../db/seed/main';
@@ -66,17 +68,18 @@ async function main(): Promise<void> {
   const emulator = await maybeStartEmulator();
 
   const config = syncConfigFromEnv();
-  const address = env('TEMPORAL_ADDRESS');
-  const namespace = env('TEMPORAL_NAMESPACE');
-  const client = new Client({ connection: await Connection.connect({ address }), namespace });
+  const target = temporalTarget();
+  const { namespace } = target;
+  const client = await connectTemporalClient(target);
   const observability = await setupObservability();
   const mailchimp = mailchimpFromEnv({ onRequest: (event) => observability.metrics.onMailchimpRequest(event) });
   const stripe = fromStripe ? await startStripe({ db, client, config, seed: !args.includes('--no-seed'), log }) : null;
-  const native = await NativeConnection.connect({ address });
+  const native = await connectNativeConnection(target);
   const worker = await createSyncWorker({
-    connection: native, namespace, taskQueue: config.taskQueue, metrics: observability.metrics, deps: createSyncDeps(db, mailchimp, config, async () => client, stripe?.source),
+    connection: native, namespace, taskQueue: config.taskQueue, metrics: observability.metrics, db, deps: createSyncDeps(db, mailchimp, config, async () => client, stripe?.source),
   });
   const webhooks = await startWebhookReceiverFromEnv({ db, mailchimp, temporalClient: client, config, logger: observability.logger });
+  await ensureRetentionSchedule(client, { storeId: config.storeId, taskQueue: config.taskQueue, retention: env('WEBHOOK_EVENT_RETENTION') });
   if (stripe) {
     // Stripe changes arrive as webhooks; the backfill sends what exists (no change-scan schedules).
     await stripe.backfill();
@@ -105,7 +108,8 @@ async function main(): Promise<void> {
   }
 }
 
+prepareConfigOrExit('npm start');
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : String(err));
+  console.error(redactSecrets(err instanceof Error ? err.message : String(err), secretValues()));
   process.exit(1);
 });

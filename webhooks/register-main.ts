@@ -1,4 +1,6 @@
 import { env } from '../config/env';
+import { prepareConfigOrExit } from '../config/load';
+import { secretValues } from '../config/secrets';
 import { createLogger } from '../observability/logger';
 import { mailchimpFromEnv } from '../workers/deps';
 import { registerAudienceWebhook } from './register';
@@ -9,7 +11,7 @@ import { registerAudienceWebhook } from './register';
  */
 async function main(): Promise<void> {
   const secret = env('WEBHOOK_SECRET');
-  const logger = createLogger({ level: env('LOG_LEVEL'), secrets: [env('MAILCHIMP_API_KEY'), secret] });
+  const logger = createLogger({ level: env('LOG_LEVEL'), secrets: secretValues() });
   const mailchimp = mailchimpFromEnv();
   try {
     const listId = env('MAILCHIMP_LIST_ID');
@@ -23,4 +25,7 @@ async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) void main();
+if (require.main === module) {
+  prepareConfigOrExit('webhooks:register');
+  void main();
+}

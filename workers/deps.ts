@@ -1,7 +1,9 @@
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
-import { parseBackfillMode, type SyncConfig, type SyncDeps } from '../activities/context';
+import { parseBackfillMode, type SyncConfig, type SyncDeps, type SyncHooks } from '../activities/context';
 import { env, envInt } from '../config/env';
+import { connectTemporalClient, temporalTarget, type TemporalTarget } from '../config/temporal';
+import { createEntityLocks } from '../db/entity-lock';
 import { createAudienceKnowledge, createSyncState } from '../db/sync-state';
 import { createMailchimpClient, type MailchimpClient, type RequestEvent } from '../mailchimp';
 import { createShopDbSource } from '../source/shop-db';
@@ -30,11 +32,11 @@ export function mailchimpFromEnv(options: { onRequest?: (event: RequestEvent) =>
   });
 }
 
-/** A Temporal client created on first use and reused. */
-export function lazyTemporalClient(address: string, namespace: string): () => Promise<Client> {
+/** A Temporal client (config/temporal.ts) created on first use and reused. */
+export function lazyTemporalClient(target: TemporalTarget = temporalTarget()): () => Promise<Client> {
   let client: Promise<Client> | undefined;
   return () => {
-    client ??= Connection.connect({ address }).then((connection) => new Client({ connection, namespace }));
+    client ??= connectTemporalClient(target);
     return client;
   };
 }
@@ -47,16 +49,23 @@ export function sourceFromEnv(db: Knex): ShopSource {
   throw new Error(`SYNC_SOURCE must be shop-db or stripe, got "${name}"`);
 }
 
-/** Wires the activities' dependencies from a database, a Mailchimp client and a config (the source: SYNC_SOURCE's unless given). */
+/**
+ * Wires the activities' dependencies from a database, a Mailchimp client and a config (the source: SYNC_SOURCE's
+ * unless given). `hooks` are for tests only.
+ */
 export function createSyncDeps(
   db: Knex, mailchimp: MailchimpClient, config: SyncConfig, temporal: () => Promise<Client>, source: ShopSource = sourceFromEnv(db),
+  hooks?: SyncHooks,
 ): SyncDeps {
+  const locks = createEntityLocks(db, config.storeId, { onWait: hooks?.lockWait && ((key) => hooks.lockWait?.(key.type, key.id)) });
   return {
     source,
     mailchimp,
-    state: createSyncState(db, config.storeId),
+    state: createSyncState(db, config.storeId, locks.tokenOf),
     audience: createAudienceKnowledge(db, config.listId),
     config,
     temporal,
+    locks,
+    ...(hooks ? { hooks } : {}),
   };
 }

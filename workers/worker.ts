@@ -1,9 +1,13 @@
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkflowBundlePath } from '@temporalio/worker';
+import type { Knex } from 'knex';
 import { createActivities } from '../activities';
 import { classifyFailures } from '../activities/failures';
 import type { SyncDeps } from '../activities/context';
+import { secretValues } from '../config/secrets';
+import { createRetentionActivities } from '../activities/webhook-retention';
 import { instrumentActivities } from '../observability/activity-metrics';
 import type { SyncMetrics } from '../observability/metrics';
+import { WORKFLOWS_PATH } from './bundle';
 
 export interface WorkerOptions {
   connection: NativeConnection;
@@ -12,17 +16,25 @@ export interface WorkerOptions {
   deps: SyncDeps;
   /** When given, the activities count the entities they sync (mcsync_entities_synced_total). */
   metrics?: SyncMetrics;
+  /** When given, the maintenance activities run too (the webhook-event retention). */
+  db?: Knex;
+  /** A prebuilt workflow bundle (workers/bundle.ts); without it workflows/ is bundled at start. */
+  workflowBundle?: WorkflowBundlePath;
 }
 
 /** The sync worker: all workflows and activities on one task queue. */
 export function createSyncWorker(options: WorkerOptions): Promise<Worker> {
-  const activities = classifyFailures(createActivities(options.deps));
+  const sync = classifyFailures(createActivities(options.deps), secretValues());
+  const activities = {
+    ...(options.metrics ? instrumentActivities(sync, options.metrics) : sync),
+    ...(options.db ? createRetentionActivities(options.db) : {}),
+  };
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    workflowsPath: require.resolve('../workflows'),
-    activities: options.metrics ? instrumentActivities(activities, options.metrics) : activities,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    activities,
     maxConcurrentActivityTaskExecutions: 50,
     maxConcurrentWorkflowTaskExecutions: 40,
   });
