@@ -72,6 +72,8 @@ export function mapOrder(ctx: OrderWithContext, settings: ShopSettings): Mapped<
   if (ctx.lines.length === 0) return fail('it has no lines', 'lines');
   const lines: OrderLinePayload[] = [];
   for (const line of ctx.lines) {
+    const refusal = line.variant_id === null ? undefined : ctx.refusedVariants?.[line.variant_id];
+    if (refusal !== undefined) return fail(`line ${line.id} names a variant that is not sent: ${refusal}`, 'lines');
     const mapped = mapOrderLine(line);
     if (typeof mapped === 'string') return fail(mapped, 'lines');
     lines.push(mapped);

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { refusedVariantReasons } from '../mapping/product';
 import type { ChangedRow, Cursor, CustomerRecord, EntityType, ShopSource } from './shop-source';
 import type {
   OrderLineRow, OrderRow, OrderWithContext, ProductRow, ProductWithVariants, PromoCodeRow, PromotionRow, ShopSettings, UserRow, VariantRow,
@@ -139,14 +140,29 @@ export function createShopDbSource(db: Knex): ShopSource {
         promotion: order.promo_code ? (promotions.get(codeKey(order.promo_code)) ?? null) : null,
       });
     }
+    const refused = await refusedVariants([...new Set(lines.map((l) => String(l.product_id)))]);
     for (const l of lines) {
-      out.get(String(l.order_id))?.lines.push({
+      const entry = out.get(String(l.order_id));
+      if (!entry) continue;
+      const variantId = l.variant_id === null ? null : String(l.variant_id);
+      entry.lines.push({
         ...l,
         id: String(l.id), order_id: String(l.order_id), product_id: String(l.product_id),
-        variant_id: l.variant_id === null ? null : String(l.variant_id),
+        variant_id: variantId,
         product_code: l.product_code ?? `deleted-${l.product_id}`,
       });
+      const reason = variantId === null ? undefined : refused.get(variantId);
+      if (reason !== undefined) entry.refusedVariants = { ...entry.refusedVariants, [variantId as string]: reason };
     }
+    return out;
+  }
+
+  /** The variants of these products that the product mapping leaves out, by variant id (orders naming one are refused). */
+  async function refusedVariants(productIds: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    if (productIds.length === 0) return out;
+    const [found, shop] = await Promise.all([products(productIds), settings()]);
+    for (const p of found.values()) for (const [id, reason] of refusedVariantReasons(p, shop)) out.set(id, reason);
     return out;
   }
 
@@ -213,6 +229,11 @@ export function createShopDbSource(db: Knex): ShopSource {
     async promoCode(id) {
       const row = (await db('promo_codes').where({ id }).first()) as PromoCodeRow | undefined;
       return row ? { ...row, id: String(row.id), promotion_id: String(row.promotion_id), enabled: bool(row.enabled) } : null;
+    },
+
+    async promoCodeIdsOf(promotionId) {
+      const rows = (await db('promo_codes').where({ promotion_id: promotionId }).orderBy('id').select('id')) as Array<{ id: string }>;
+      return rows.map((r) => String(r.id));
     },
 
     async userByEmailHash(emailHash) {

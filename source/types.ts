@@ -97,6 +97,11 @@ export interface OrderWithContext {
   promotion: PromotionRow | null;
   /** Set by a source when the order cannot be sent as it is (e.g. a Stripe purchase billing no product): why not. */
   notSendable?: string;
+  /**
+   * Variants its lines name that the product's mapping leaves out, by product_variants.id, with the reason
+   * (mapping/product.ts refusedVariantReasons): such an order is refused, naming the line.
+   */
+  refusedVariants?: Record<string, string>;
 }
 
 export interface PromotionRow {

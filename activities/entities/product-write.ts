@@ -2,7 +2,9 @@ import { MailchimpError } from '../../mailchimp/mailchimp-error';
 import { apiPath } from '../../mailchimp/api-path';
 import type { ProductPayload, VariantPayload } from '../../mailchimp/schemas';
 import type { ProductResource } from '../../mailchimp/types';
-import { productPatchFrom, staleVariantIds, stocklessVariant, variantMatches, type RemoteVariant } from '../../mapping/product';
+import {
+  productPatchFrom, staleVariantIds, stocklessVariant, variantMatches, variantRemoteId, type RemoteVariant,
+} from '../../mapping/product';
 import type { ProductWithVariants } from '../../source/types';
 import type { SyncContext } from '../context';
 
@@ -69,11 +71,14 @@ async function variantsOf(ctx: SyncContext, remote: ProductResource): Promise<Re
 
 /**
  * Variants beyond the payload's that order lines point at: the one named after the code (variant-less lines, or
- * lines whose variant row is gone), and each SKU a sent order names that the product no longer sells, without stock.
+ * lines whose variant row is gone), and each SKU a sent order names that the product no longer sells (a deleted
+ * variant), without stock.
  */
 async function neededByOrders(ctx: SyncContext, productId: string, payload: ProductPayload, found: ProductWithVariants | null): Promise<VariantPayload[]> {
   const { source } = ctx.deps;
   const has = new Set(payload.variants.map((v) => v.id));
+  // An active variant the mapping refused is not kept for orders: an order naming it is refused too.
+  for (const v of found?.variants ?? []) if (v.status === 'active') has.add(variantRemoteId(v.sku));
   const out: VariantPayload[] = [];
   if (found && !has.has(payload.id) && (await source.productIdsOrderedWithoutVariant([productId])).has(productId)) {
     out.push(codeVariantOf(payload));

@@ -1,0 +1,29 @@
+import { mapOrder } from '../../../mapping/order';
+import { refusedVariantReasons } from '../../../mapping/product';
+import { lineRow, orderCtx, payloadOf, productWith, settings, variantRow } from './fixtures';
+
+/** Orders and the product mapping's refused variants: an order naming one is refused, naming the line. */
+describe('orders naming a refused variant', () => {
+  const valid = variantRow();
+  const foreign = variantRow({ id: '1002', sku: 'MUG-01-US', currency: 'USD' });
+  const refused = Object.fromEntries(refusedVariantReasons(productWith({}, [valid, foreign]), settings));
+
+  it('an order for a valid variant of the product is sent', () => {
+    const order = orderCtx({}, { refusedVariants: refused });
+    expect(payloadOf(mapOrder(order, settings)).lines.map((l) => l.product_variant_id)).toEqual(['MUG-01-BLUE']);
+  });
+
+  it('an order with a line naming the refused variant is refused, and the reason names the line and the variant', () => {
+    const order = orderCtx({}, { lines: [lineRow(), lineRow({ id: '5002', variant_id: '1002', variant_sku: 'MUG-01-US' })], refusedVariants: refused });
+    expect(mapOrder(order, settings)).toEqual({
+      kind: 'invalid',
+      field: 'lines',
+      reason: "Order 10023 was not sent: line 5002 names a variant that is not sent: variant MUG-01-US (it is priced in USD but the store's currency is EUR)",
+    });
+  });
+
+  it('without refusals, the same line is sent', () => {
+    const order = orderCtx({}, { lines: [lineRow({ id: '5002', variant_id: '1002', variant_sku: 'MUG-01-US' })] });
+    expect(payloadOf(mapOrder(order, settings)).lines[0]).toMatchObject({ id: '5002', product_variant_id: 'MUG-01-US' });
+  });
+});
