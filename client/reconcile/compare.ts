@@ -49,8 +49,11 @@ type Json = Record<string, unknown>;
 /** A shop row the mappers refuse, or one the sync recorded as failed: not drift, but reported with its reason. */
 export interface Unsent {
   type: ReconcileType;
-  /** `refused`: the mappers refuse the shop row; `failed`: missing, and the sync recorded it as failed. */
-  cause: 'refused' | 'failed';
+  /**
+   * `refused`: the mappers refuse the shop row; `failed`: missing, and the sync recorded it as failed; `left_out`: a
+   * variant the mapping leaves out of a product that is sent (its id is `product/sku`, its entity the product's).
+   */
+  cause: 'refused' | 'failed' | 'left_out';
   /** The id Mailchimp would know it by. */
   id: string;
   entityId: string;
@@ -77,6 +80,8 @@ export interface ExpectedSet {
   absent: Map<string, string>;
   /** Shop rows the mappers refuse (their reasons are in `mcsync errors` once synced): not compared. */
   unsendable: Array<Omit<Unsent, 'type' | 'cause'>>;
+  /** Variants the mapping leaves out of products that are sent, with the reason. */
+  leftOut?: Array<Omit<Unsent, 'type' | 'cause'>>;
   /**
    * Ids Mailchimp may hold that no shop row names, and how they are kept (the customers of orders already sent:
    * Mailchimp cannot move an order to another customer). Neither compared nor extra.
@@ -177,7 +182,10 @@ export interface CollectionResult {
 export function compareCollection(expected: ExpectedSet, actual: Json[], failures: RecordedFailures = new Map()): CollectionResult {
   const { type } = expected;
   const drifts: Drift[] = [];
-  const unsent: Unsent[] = expected.unsendable.map((u) => ({ type, cause: 'refused', ...u }));
+  const unsent: Unsent[] = [
+    ...expected.unsendable.map((u): Unsent => ({ type, cause: 'refused', ...u })),
+    ...(expected.leftOut ?? []).map((u): Unsent => ({ type, cause: 'left_out', ...u })),
+  ];
   const summary: TypeSummary = {
     type, shop: 0, mailchimp: 0, missing: 0, extra: 0, differing: 0, duplicates: 0, unsendable: expected.unsendable.length, failed: 0,
   };

@@ -6,7 +6,6 @@ import type { CustomerRecord } from '../../source/shop-source';
 import type { OrderWithContext, ProductWithVariants, PromoCodeRow, PromotionRow, ShopSettings } from '../../source/types';
 import { mapCustomer } from '../../mapping/customer';
 import { mapOrder } from '../../mapping/order';
-import { mapProduct } from '../../mapping/product';
 import { mapPromoCode, mapPromoRule } from '../../mapping/promo';
 import { mapStore } from '../../mapping/store';
 import type { ExpectedSet, ReconcileType } from './compare';
@@ -21,6 +20,8 @@ export interface ShopSnapshot {
   referencedProductIds: Set<string>;
   /** Product ids some order line references without a variant: they keep the variant named after the code. */
   orderedWithoutVariant: Set<string>;
+  /** Product id → the SKUs sent orders name (source.orderedVariantSkus): each stays, without stock if not sold. */
+  orderedSkus: Map<string, string[]>;
   orders: OrderWithContext[];
   customers: CustomerRecord[];
   promotions: PromotionRow[];
@@ -29,8 +30,10 @@ export interface ShopSnapshot {
 
 type Json = Record<string, unknown>;
 
-function emptySet(type: ReconcileType): ExpectedSet {
-  return { type, present: [], absent: new Map(), unsendable: [] };
+export { expectedProducts } from './expected-products';
+
+export function emptySet(type: ReconcileType): ExpectedSet {
+  return { type, present: [], absent: new Map(), unsendable: [], leftOut: [] };
 }
 
 export function expectedStore(s: ShopSnapshot): ExpectedSet {
@@ -41,63 +44,8 @@ export function expectedStore(s: ShopSnapshot): ExpectedSet {
   return set;
 }
 
-export function expectedProducts(s: ShopSnapshot): ExpectedSet {
-  const set = emptySet('product');
-  for (const found of s.products) {
-    const productId = found.product.id;
-    let mapped = mapProduct(found, s.settings);
-    if (mapped.kind === 'skip') {
-      if (!s.referencedProductIds.has(productId)) {
-        set.absent.set(found.product.code.trim(), productId);
-        continue;
-      }
-      // An order still references it: a placeholder without stock (activities/entities/product.ts placeholderOf).
-      mapped = mapProduct({ ...found, product: { ...found.product, status: 'active' } }, s.settings);
-      if (mapped.kind === 'ok') mapped.payload.variants = mapped.payload.variants.map((v) => ({ ...v, inventory_quantity: 0 }));
-    }
-    if (mapped.kind !== 'ok') {
-      set.unsendable.push({ id: found.product.code.trim(), entityId: productId, reason: mapped.reason });
-      continue;
-    }
-    const payload = mapped.payload;
-    if (!payload.variants.some((v) => v.id === payload.id) && s.orderedWithoutVariant.has(productId)) {
-      payload.variants.push({
-        id: payload.id, title: payload.title,
-        ...(payload.url ? { url: payload.url } : {}),
-        ...(payload.image_url ? { image_url: payload.image_url } : {}),
-      });
-    }
-    set.present.push({ id: payload.id, entityId: productId, payload: payload as unknown as Json });
-  }
-  // Order lines of products whose row is gone altogether point at `deleted-<id>` placeholders.
-  const known = new Set(s.products.map((p) => p.product.id));
-  for (const order of sentOrders(s)) {
-    for (const line of order.lines) {
-      if (known.has(line.product_id)) continue;
-      known.add(line.product_id);
-      const id = `deleted-${line.product_id}`;
-      const title = `Deleted product ${line.product_id}`;
-      set.present.push({ id, entityId: line.product_id, payload: { id, title, variants: [{ id, title, inventory_quantity: 0 }] } });
-    }
-  }
-  // A variant the shop no longer sells but a sent order names is written without stock by the order sync, and
-  // deleted again by the next product sync: Mailchimp may or may not hold it, both are right.
-  const named = new Map<string, Set<string>>();
-  for (const order of sentOrders(s)) {
-    const mapped = mapOrder(order, s.settings);
-    if (mapped.kind !== 'ok') continue;
-    for (const line of mapped.payload.lines) named.set(line.product_id, (named.get(line.product_id) ?? new Set()).add(line.product_variant_id));
-  }
-  for (const item of set.present) {
-    const live = new Set((item.payload.variants as Array<{ id: string }>).map((v) => v.id));
-    const optional = [...(named.get(item.id) ?? [])].filter((id) => !live.has(id));
-    if (optional.length > 0) item.optionalVariants = optional;
-  }
-  return set;
-}
-
 /** Orders the sync sends (not pending, mappable). */
-function sentOrders(s: ShopSnapshot): OrderWithContext[] {
+export function sentOrders(s: ShopSnapshot): OrderWithContext[] {
   return s.orders.filter((o) => mapOrder(o, s.settings).kind === 'ok');
 }
 

@@ -55,11 +55,17 @@ export async function loadShop(
   let products: ProductWithVariants[] = [];
   let referencedProductIds = new Set<string>();
   let orderedWithoutVariant = new Set<string>();
+  const orderedSkus = new Map<string, string[]>();
   if (types.has('product')) {
     const productIds = await allIds(source, 'product');
     products = await readAll(productIds, (id) => source.product(id), tick, 'shop products');
     referencedProductIds = await inChunks(productIds, (c) => source.productIdsReferencedByOrders(c));
     orderedWithoutVariant = await inChunks(productIds, (c) => source.productIdsOrderedWithoutVariant(c));
+    const ordered = source.orderedVariantSkus?.bind(source);
+    if (ordered) {
+      const referenced = productIds.filter((id) => referencedProductIds.has(id));
+      await readAll(referenced, async (id) => orderedSkus.set(id, await ordered(id)), tick, 'ordered variants');
+    }
   }
   let customers: CustomerRecord[] = [];
   if (types.has('customer')) {
@@ -74,7 +80,7 @@ export async function loadShop(
   if (types.has('promo_code')) {
     promoCodes = await readAll(await allIds(source, 'promo_code'), (id) => source.promoCode(id), tick, 'shop promo codes');
   }
-  return { settings, ...ids, products, referencedProductIds, orderedWithoutVariant, orders, customers, promotions, promoCodes };
+  return { settings, ...ids, products, referencedProductIds, orderedWithoutVariant, orderedSkus, orders, customers, promotions, promoCodes };
 }
 
 /** Every item of a Mailchimp collection, a page of 1000 at a time. */

@@ -42,9 +42,13 @@ function summaryTable(summaries: TypeSummary[]): string {
     summaries.map((s) => [s.type, s.shop, s.mailchimp, s.missing, s.extra, s.differing, s.duplicates, s.unsendable, s.failed]));
 }
 
+const UNSENT_LABEL: Record<Unsent['cause'], string> = {
+  refused: 'refused by the mapping', failed: 'recorded as failed', left_out: 'left out of its product',
+};
+
 function unsentTable(unsent: Unsent[]): string {
   return table(['type', 'id', 'not sent', 'reason'], unsent.map((u) => [
-    u.type, u.entityId !== u.id ? `${u.id} (#${u.entityId})` : u.id, u.cause === 'refused' ? 'refused by the mapping' : 'recorded as failed', u.reason,
+    u.type, u.entityId !== u.id ? `${u.id} (#${u.entityId})` : u.id, UNSENT_LABEL[u.cause], u.reason,
   ]));
 }
 

@@ -83,7 +83,7 @@ describe('strict comparison: a field the expected state leaves empty must be emp
 
   it('finds an end date the shop removed from a promotion', () => {
     const open = payloadOf(mapPromoRule(promotionRow({ ends_at: null }))) as unknown as Json;
-    const kept = { title: '', starts_at: '', ends_at: '', enabled: true, created_at_foreign: '', updated_at_foreign: '', ...open, ends_at: '2026-06-21T00:00:00+00:00', ...server };
+    const kept = { title: '', starts_at: '', enabled: true, created_at_foreign: '', updated_at_foreign: '', ...open, ends_at: '2026-06-21T00:00:00+00:00', ...server };
     expect(compareEntity('promo_rule', open, kept)).toEqual([{ field: 'ends_at', expected: null, actual: '2026-06-21T00:00:00+00:00' }]);
   });
 
@@ -112,7 +112,7 @@ describe('strict comparison: a field the expected state leaves empty must be emp
 describe('extras at collection level', () => {
   const base: ShopSnapshot = {
     settings, storeId: 's', listId: 'l', redemptionUrlTemplate: 'https://{domain}/p?c={code}', products: [], referencedProductIds: new Set(),
-    orderedWithoutVariant: new Set(), orders: [], customers: [], promotions: [], promoCodes: [],
+    orderedWithoutVariant: new Set(), orderedSkus: new Map(), orders: [], customers: [], promotions: [], promoCodes: [],
   };
 
   it('an extra promo code of a rule the shop has is drift', () => {

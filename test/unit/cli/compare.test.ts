@@ -127,7 +127,7 @@ describe('expected state (the sync\'s mappers and decisions)', () => {
   const usd = { ...settings, storeCurrency: 'EUR' };
   const base: ShopSnapshot = {
     settings: usd, storeId: 's', listId: 'l', redemptionUrlTemplate: 'https://{domain}/p?c={code}', products: [], referencedProductIds: new Set(),
-    orderedWithoutVariant: new Set(), orders: [], customers: [], promotions: [], promoCodes: [],
+    orderedWithoutVariant: new Set(), orderedSkus: new Map(), orders: [], customers: [], promotions: [], promoCodes: [],
   };
 
   it('deleted products are absent unless an order references them; then a stockless placeholder', () => {
@@ -145,21 +145,31 @@ describe('expected state (the sync\'s mappers and decisions)', () => {
     expect((out.present[0].payload.variants as Array<{ id: string }>).map((v) => v.id)).toEqual(['MUG-B', 'MUG']);
   });
 
-  it('a retired variant a sent order names may be in Mailchimp or not; an emptied optional field must be empty', () => {
+  it('a variant the shop no longer sells but a sent order names stays, without stock; an emptied optional field must be empty', () => {
     const p = productWith({ id: '8', code: 'CUP', vendor: null }, [variantRow({ product_id: '8', sku: 'CUP-A' }), variantRow({ id: '2', product_id: '8', sku: 'CUP-OLD', status: 'deleted' })]);
-    const order = orderCtx({ id: '3', order_number: 'B-3' }, { lines: [{ ...orderCtx().lines[0], product_id: '8', product_code: 'CUP', variant_id: '2', variant_sku: 'CUP-OLD' }] });
-    const out = expectedProducts({ ...base, products: [p], orders: [order] });
-    const { payload: expected, optionalVariants } = out.present[0];
+    const out = expectedProducts({ ...base, products: [p], referencedProductIds: new Set(['8']), orderedSkus: new Map([['8', ['CUP-A', 'CUP-OLD']]]) });
+    const { payload: expected } = out.present[0];
     expect(expected.vendor).toBeUndefined();
-    expect(optionalVariants).toEqual(['CUP-OLD']);
+    expect(expected.variants).toEqual([expect.objectContaining({ id: 'CUP-A', inventory_quantity: 42 }), { id: 'CUP-OLD', title: expected.title, inventory_quantity: 0 }]);
     const variants = (expected.variants as Array<Record<string, unknown>>).map((v) => ({ ...v }));
     const mailchimp = { ...expected, variants };
-    expect(compareEntity('product', expected, mailchimp, optionalVariants)).toEqual([]);
-    expect(compareEntity('product', expected, { ...mailchimp, variants: [...variants, { id: 'CUP-OLD', title: 'x', inventory_quantity: 0 }] }, optionalVariants)).toEqual([]);
-    expect(compareEntity('product', expected, { ...mailchimp, variants: [...variants, { id: 'CUP-GONE', title: 'x' }] }, optionalVariants)).toEqual([
+    expect(compareEntity('product', expected, mailchimp)).toEqual([]);
+    expect(compareEntity('product', expected, { ...mailchimp, variants: variants.slice(0, 1) })).toEqual([{ field: 'variant CUP-OLD', expected: 'present', actual: 'missing' }]);
+    expect(compareEntity('product', expected, { ...mailchimp, variants: [...variants, { id: 'CUP-GONE', title: 'x' }] })).toEqual([
       { field: 'variant CUP-GONE', expected: 'absent', actual: 'present', part: { kind: 'variant', id: 'CUP-GONE' } },
     ]);
-    expect(compareEntity('product', expected, { ...mailchimp, vendor: 'Old vendor' }, optionalVariants)).toEqual([{ field: 'vendor', expected: null, actual: 'Old vendor' }]);
+    expect(compareEntity('product', expected, { ...mailchimp, vendor: 'Old vendor' })).toEqual([{ field: 'vendor', expected: null, actual: 'Old vendor' }]);
+    // Variants Mailchimp may hold or not are not extra.
+    expect(compareEntity('product', expected, { ...mailchimp, variants: [...variants, { id: 'MAYBE', title: 'x' }] }, ['MAYBE'])).toEqual([]);
+  });
+
+  it('a variant the mapping refuses is left out of its product, listed with its reason, not drift', () => {
+    const p = productWith({ id: '9', code: 'POT' }, [variantRow({ product_id: '9', sku: 'POT-EUR' }), variantRow({ id: '3', product_id: '9', sku: 'POT-USD', currency: 'USD' })]);
+    const out = expectedProducts({ ...base, products: [p] });
+    expect((out.present[0].payload.variants as Array<{ id: string }>).map((v) => v.id)).toEqual(['POT-EUR']);
+    const { drifts, unsent } = compareCollection(out, [{ ...out.present[0].payload }]);
+    expect(drifts).toEqual([]);
+    expect(unsent).toEqual([{ type: 'product', cause: 'left_out', id: 'POT/POT-USD', entityId: '9', reason: expect.stringContaining('USD') }]);
   });
 
   it('pending orders are absent, sent orders present by order number, their buyers expected as customers', () => {
