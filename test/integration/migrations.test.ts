@@ -1,7 +1,8 @@
+import { md5 } from '../../mapping/ids';
 import { createTestDatabase, TestDatabase } from '../support/db';
 
 const CONTRACT_TABLES = ['shop_settings', 'products', 'product_variants', 'users', 'orders', 'order_lines', 'promotions', 'promo_codes'];
-const SYNC_TABLES = ['mc_sync_state', 'mc_watermarks', 'mc_audience_members', 'mc_webhook_events'];
+const SYNC_TABLES = ['mc_sync_state', 'mc_watermarks', 'mc_audience_members', 'mc_webhook_events', 'mc_change_queue', 'mc_scan_seen'];
 
 describe('migrations', () => {
   let t: TestDatabase;
@@ -38,6 +39,44 @@ describe('migrations', () => {
     const row = { store_id: 's', entity_type: 'order', entity_id: '1' };
     await t.db('mc_sync_state').insert(row);
     await expect(t.db('mc_sync_state').insert(row)).rejects.toThrow(/Duplicate/);
+  });
+
+  it('queues hard deletes and e-mail changes of contract rows, and adds updated_at to order_lines', async () => {
+    await t.db('users').insert({ id: 7, email: ' Old@Example.com' });
+    await t.db('orders').insert({ id: 8, order_number: 'SO-8', guest_email: 'guest@example.com', status: 'paid', currency: 'USD', order_total: '1', ordered_at: new Date() });
+    await t.db('order_lines').insert({ id: 9, order_id: 8, product_id: 1, quantity: 1, unit_price: '1' });
+    const line = (await t.db('order_lines').where({ id: 9 }).first()) as { updated_at: Date };
+    expect(line.updated_at).toBeInstanceOf(Date);
+    await t.db('mc_change_queue').delete();
+
+    await t.db('users').where({ id: 7 }).update({ first_name: 'Same address' });
+    await t.db('users').where({ id: 7 }).update({ email: 'new@example.com' });
+    await t.db('orders').where({ id: 8 }).update({ guest_email: 'other@example.com' });
+    await t.db('order_lines').where({ id: 9 }).delete();
+    await t.db('users').where({ id: 7 }).delete();
+    const queued = (await t.db('mc_change_queue').orderBy('id').select('table_name', 'row_id', 'parent_id', 'email_hash', 'event')) as unknown[];
+    expect(queued).toEqual([
+      { table_name: 'users', row_id: '7', parent_id: null, email_hash: md5('old@example.com'), event: 'email_changed' },
+      { table_name: 'orders', row_id: '8', parent_id: null, email_hash: md5('guest@example.com'), event: 'email_changed' },
+      { table_name: 'order_lines', row_id: '9', parent_id: '8', email_hash: null, event: 'delete' },
+      { table_name: 'users', row_id: '7', parent_id: null, email_hash: md5('new@example.com'), event: 'delete' },
+    ]);
+  });
+
+  it('rolls back its triggers and the columns it added', async () => {
+    const own = await createTestDatabase();
+    try {
+      const triggers = async () => ((await own.db.raw('SHOW TRIGGERS')) as [unknown[]])[0].length;
+      expect(await triggers()).toBe(9);
+      await own.db.migrate.down({ name: '20261201000001_change_detection.ts' });
+      expect(await triggers()).toBe(0);
+      expect(await own.db.schema.hasColumn('order_lines', 'updated_at')).toBe(false);
+      expect(await own.db.schema.hasTable('mc_change_queue')).toBe(false);
+      await own.db.migrate.latest();
+      expect(await triggers()).toBe(9);
+    } finally {
+      await own.destroy();
+    }
   });
 
   it('leaves a contract table the shop created itself as it is', async () => {
