@@ -66,10 +66,48 @@ export async function applyAudienceEvent(trx: Knex.Transaction, ctx: ProcessCont
   return typeof outcome === 'string' ? { outcome } : outcome;
 }
 
+/** Mailchimp's fired_at ("YYYY-MM-DD HH:MM:SS", UTC) as a Date; undefined when absent or not a date. */
+export function firedAtDate(firedAt: string): Date | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/.exec(firedAt.trim());
+  if (!m) return undefined;
+  const date = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]));
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/** The address an event is about (the new one for an address change). */
+function subjectEmail(event: AudienceWebhookEvent): string | undefined {
+  return event.type === 'upemail' ? str(event.data.new_email) : str(event.data.email);
+}
+
+/**
+ * An event fired before the newest one already applied to its address is stale (a late redelivery): applying it
+ * would undo the newer change, e.g. resurrect a subscribe after an unsubscribe.
+ */
+async function staleFor(trx: Knex.Transaction, ctx: ProcessContext, event: AudienceWebhookEvent): Promise<{ stale: boolean; firedAt?: Date; hash?: string }> {
+  const email = subjectEmail(event);
+  const firedAt = firedAtDate(event.firedAt);
+  if (!email || !firedAt) return { stale: false };
+  const hash = customerIdForEmail(email);
+  const row = (await trx('mc_audience_members').where({ list_id: ctx.listId, email_hash: hash }).first('last_event_at')) as
+    | { last_event_at: Date | null }
+    | undefined;
+  return { stale: !!row?.last_event_at && row.last_event_at.getTime() > firedAt.getTime(), firedAt, hash };
+}
+
 async function apply(trx: Knex.Transaction, ctx: ProcessContext, event: AudienceWebhookEvent): Promise<string | Applied> {
   if (causedByApi(event)) return 'ignored: caused by an API write';
   const listId = str(event.data.list_id);
   if (listId && listId !== ctx.listId) return `ignored: event of another audience (${listId})`;
+  const order = await staleFor(trx, ctx, event);
+  if (order.stale) return `ignored: fired at ${event.firedAt}, before the newest event already applied to this address`;
+  const outcome = await applyInOrder(trx, ctx, event);
+  if (order.firedAt && order.hash) {
+    await trx('mc_audience_members').where({ list_id: ctx.listId, email_hash: order.hash }).update({ last_event_at: order.firedAt });
+  }
+  return outcome;
+}
+
+async function applyInOrder(trx: Knex.Transaction, ctx: ProcessContext, event: AudienceWebhookEvent): Promise<string | Applied> {
 
   switch (event.type) {
     case 'subscribe': {

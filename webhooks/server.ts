@@ -9,6 +9,7 @@ import { createLogger } from '../observability/logger';
 import { eventKey, toEvent, WEBHOOK_EVENT_SOURCE, type AudienceWebhookEvent } from './events';
 import { parseForm } from './form';
 import { applyAudienceEvent } from './process';
+import { createRateLimiter, DELIVERY_LIMIT, REFUSED_LIMIT, type RateLimit } from './rate-limit';
 
 /**
  * The audience webhook receiver. Mailchimp calls `<WEBHOOK_PUBLIC_URL>/webhooks/mailchimp/<WEBHOOK_SECRET>`:
@@ -30,7 +31,12 @@ export interface WebhookServerOptions {
   storeId: string;
   taskQueue: string;
   logger?: Logger;
+  /** Per-address limits (defaults in webhooks/rate-limit.ts). */
+  rateLimits?: { delivery?: RateLimit; refused?: RateLimit };
 }
+
+/** Audience events are small forms; anything bigger is refused (413) before it is parsed or stored. */
+export const AUDIENCE_BODY_LIMIT = 64 * 1024;
 
 export interface WebhookServer {
   readonly app: FastifyInstance;
@@ -91,10 +97,24 @@ export function buildWebhookApp(options: Omit<WebhookServerOptions, 'port' | 'ho
   const logger = (options.logger ?? createLogger({ secrets: [options.secret] })).child({ component: 'webhooks' });
   const redactedPath = `${WEBHOOK_PATH}/[REDACTED]`;
   // Fastify's own logger stays off: it would log request URLs, which hold the secret.
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+  const app = Fastify({ logger: false, bodyLimit: AUDIENCE_BODY_LIMIT });
+  // Mailchimp posts forms only: any other body (JSON included) is answered 415 and never processed.
+  app.removeAllContentTypeParsers();
   void app.register(formbody, { parser: parseForm });
+  const deliveries = createRateLimiter(options.rateLimits?.delivery ?? DELIVERY_LIMIT);
+  const refusals = createRateLimiter(options.rateLimits?.refused ?? REFUSED_LIMIT);
+
+  const tooMany = (reply: FastifyReply, seconds: number) =>
+    reply.code(429).header('retry-after', String(seconds)).type('text/plain').send('Too many requests');
+  app.addHook('onRequest', async (request, reply) => {
+    if (!deliveries.take(request.ip)) {
+      logger.warn({ method: request.method, path: redactedPath, ip: request.ip }, 'webhook request refused: rate limit');
+      return tooMany(reply, deliveries.retryAfterSeconds(request.ip));
+    }
+  });
 
   const refuse = (request: FastifyRequest, reply: FastifyReply) => {
+    if (!refusals.take(request.ip)) return tooMany(reply, refusals.retryAfterSeconds(request.ip));
     logger.warn({ method: request.method, path: redactedPath, ip: request.ip }, 'webhook request refused: missing or wrong secret');
     return reply.code(401).type('text/plain').send('Unauthorized');
   };

@@ -5,13 +5,14 @@
  * Stripe when the workflow syncs (Stripe retries and reorders deliveries, so event payloads may be stale).
  */
 import type { Client } from '@temporalio/client';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Knex } from 'knex';
 import Stripe from 'stripe';
 import { notifyEntityChanged, type EntityTarget } from '../../client/entity-workflows';
 import { customerIdForEmail, type EntityType } from '../../mapping/ids';
 import type { StripeCustomerLike } from '../../source/stripe/convert';
 import type { StripeSource } from '../../source/stripe/source';
+import { createRateLimiter, DELIVERY_LIMIT, REFUSED_LIMIT, type RateLimit, type RateLimiter } from '../rate-limit';
 
 export const STRIPE_WEBHOOK_PATH = '/stripe/webhook';
 
@@ -109,15 +110,27 @@ export function createStripeWebhookHandler(deps: StripeWebhookDeps) {
 
 export type StripeWebhookHandler = ReturnType<typeof createStripeWebhookHandler>;
 
+/** Stripe events are JSON documents of a few KiB; a larger body is refused (413) before it is verified or stored. */
+export const STRIPE_BODY_LIMIT = 512 * 1024;
+
 /** A small HTTP server for the endpoint (its own port, STRIPE_WEBHOOK_PORT). A processing error answers 500: Stripe retries. */
-export async function startStripeWebhookServer(handler: StripeWebhookHandler, options: { port: number; host?: string }): Promise<{ url: string; app: FastifyInstance; close(): Promise<void> }> {
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+export async function startStripeWebhookServer(handler: StripeWebhookHandler, options: { port: number; host?: string; rateLimits?: { delivery?: RateLimit; refused?: RateLimit } }): Promise<{ url: string; app: FastifyInstance; close(): Promise<void> }> {
+  const app = Fastify({ logger: false, bodyLimit: STRIPE_BODY_LIMIT });
+  const deliveries = createRateLimiter(options.rateLimits?.delivery ?? DELIVERY_LIMIT);
+  const refusals = createRateLimiter(options.rateLimits?.refused ?? REFUSED_LIMIT);
+  const tooMany = (reply: FastifyReply, limiter: RateLimiter, ip: string) =>
+    reply.code(429).header('retry-after', String(limiter.retryAfterSeconds(ip))).send({ error: 'Too many requests' });
+  app.addHook('onRequest', async (request, reply) => {
+    if (!deliveries.take(request.ip)) return tooMany(reply, deliveries, request.ip);
+  });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   app.post(STRIPE_WEBHOOK_PATH, async (request, reply) => {
     const signature = request.headers['stripe-signature'];
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.from('');
     const answer = await handler(raw, Array.isArray(signature) ? signature[0] : signature);
+    // A refused signature counts against the sender: a few, then it waits (no brute force).
+    if (answer.status === 400 && !refusals.take(request.ip)) return tooMany(reply, refusals, request.ip);
     return reply.code(answer.status).send(answer.body);
   });
   const host = options.host ?? '127.0.0.1';
