@@ -120,7 +120,7 @@ function mountedScripts(svc: Service): string {
 }
 
 const EXPECTED_SERVICES = ['mysql', 'temporal-schema', 'temporal', 'temporal-setup', 'temporal-ui', 'emulator', 'migrate', 'worker'];
-const NOT_FOR_THE_WORKER = (name: string) => name === 'TEMPORAL_UI_PORT' || name === 'TEMPORAL_UI_URL' || name.startsWith('EMULATOR_');
+const NOT_FOR_THE_WORKER = (name: string) => name === 'TEMPORAL_UI_PORT' || name.startsWith('EMULATOR_');
 const VARIABLE_NAMES: readonly string[] = VARIABLES.map((v) => v.name);
 
 describe('docker-compose.yml', () => {
@@ -140,10 +140,10 @@ describe('docker-compose.yml', () => {
       expect({ name, tag }).toEqual({ name, tag: expect.stringMatching(/^(?!latest$)[\w][\w.-]*$/) });
     }
     expect(service('mysql').image).toMatch(/^mysql:8\.4(\.\d+)?$/);
-    expect(service('temporal').image).toBe('temporalio/server:1.30.1');
-    expect(service('temporal-schema').image).toBe('temporalio/admin-tools:1.30.1');
-    expect(service('temporal-setup').image).toBe('temporalio/admin-tools:1.30.1');
-    expect(service('temporal-ui').image).toBe('temporalio/ui:2.34.0');
+    expect(service('temporal').image).toBe('temporalio/server:1.32.0');
+    expect(service('temporal-schema').image).toBe('temporalio/admin-tools:1.32.0');
+    expect(service('temporal-setup').image).toBe('temporalio/admin-tools:1.32.0');
+    expect(service('temporal-ui').image).toBe('temporalio/ui:2.54.1');
   });
 
   it('builds the emulator, migrate and worker from the Dockerfile with the expected commands', () => {
@@ -288,21 +288,33 @@ describe('docker-compose.yml', () => {
   });
 });
 
-describe('Dockerfile', () => {
-  const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
-  const instructions = dockerfile.split('\n').filter((line) => line.trim() && !line.trim().startsWith('#'));
-
-  it('builds on node:20 and runs the worker as the node user', () => {
-    const from = instructions.filter((line) => /^FROM\s/i.test(line));
-    expect(from.length).toBeGreaterThan(0);
-    for (const line of from) expect(line).toMatch(/^FROM\s+node:20-[\w.-]+(\s|$)/);
-    expect(instructions).toContain('RUN npm ci --no-audit --no-fund && npm cache clean --force');
-    expect(instructions.filter((line) => /^USER\s/.test(line)).pop()).toBe('USER node');
-    expect(instructions.filter((line) => /^CMD\s/.test(line)).pop()).toBe('CMD ["npm", "run", "worker"]');
+describe('a stack that runs by itself', () => {
+  it('has a cli service for one-off commands (`docker compose run --rm cli enable`) that `up` does not start', () => {
+    const cli = service('cli');
+    expect(cli.profiles).toEqual(['tools']);
+    expect(cli.entrypoint).toEqual(['bin/mcsync']);
+    expect(fs.statSync(path.join(ROOT, 'bin/mcsync')).mode & 0o111).not.toBe(0);
+    expect(environment(cli)).toEqual(environment(service('worker')));
+    expect(dependsOn(cli).migrate?.condition).toBe('service_completed_successfully');
+    expect(dependsOn(cli)['temporal-setup']?.condition).toBe('service_completed_successfully');
   });
 
-  it('keeps local state and secrets out of the build context', () => {
-    const ignored = fs.readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
-    expect(ignored).toEqual(expect.arrayContaining(['node_modules', '.data', '.venv', 'dist', '.git', '.env']));
+  it('seeds demo data with the demo profile, before the worker ensures its schedules', () => {
+    const seed = service('seed');
+    expect(seed.profiles).toEqual(['demo']);
+    expect(commandText(seed)).toBe('npm run seed');
+    expect(dependsOn(seed).migrate?.condition).toBe('service_completed_successfully');
+    expect(dependsOn(service('worker')).seed).toEqual({ condition: 'service_completed_successfully', required: false });
+    expect(environment(seed).DATABASE_URL).toBe(environment(service('worker')).DATABASE_URL);
+  });
+
+  it('starts every other service with a plain `up` (no profile)', () => {
+    const always = serviceNames.filter((name) => !services[name]?.profiles);
+    expect(always.sort()).toEqual([...EXPECTED_SERVICES].sort());
+  });
+
+  it("checks the worker's health on /healthz (its Temporal connection), not on /metrics", () => {
+    const test = service('worker').healthcheck?.test;
+    expect(Array.isArray(test) ? test.join(' ') : test).toContain("/healthz')");
   });
 });
