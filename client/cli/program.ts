@@ -87,14 +87,19 @@ export async function runCli(argv: string[], options: CliOptions = {}): Promise<
       return reconcileCommand(c, o.type, { fix: Boolean(o.fix), timeoutMs: parsePositiveInt(o.timeout, '--timeout') * 1000 });
     },
     `
-Compares the store, products and variants, customers (email, names), orders (totals, statuses, customer, lines,
-promos), promo rules and codes, computed with the sync's own mappers. Mailchimp items the shop says must not exist
-(deleted products no order references, pending orders) are "extra". Money compares within 0.005.
-Not compared: opt-in/audience status, fields the shop leaves empty, timestamps Mailchimp sets.
---fix syncs every drifted entity again with force, waits, then reconciles again and reports what remains.
+Mailchimp should hold what a fresh full sync of the shop into an empty store would write (computed with the sync's
+own mappers). Every field of the store, products and variants, customers, orders (lines, promos), promo rules and
+codes is compared: a field the shop leaves empty must be empty in Mailchimp. Extra products, variants, customers,
+orders, order lines, promo rules and codes are drift ("extra"), as are items the shop says must not exist (deleted
+products no order references, pending orders). Money compares within 0.005, dates as instants.
+Not compared: what Mailchimp computes (created_at/updated_at, orders_count, total_spent, line titles, is_syncing),
+customer opt_in_status (the audience's), and an order's customer (it keeps the one it was sent with).
+Rows the mapping refuses and entities recorded as failed are listed as "not sent" with the reason (not drift).
+--fix syncs each drifted or missing entity again with force, deletes the extras from Mailchimp, updates the store's
+fields, then reconciles again and reports what remains (exit 1 if anything does).
 `)
     .option('--type <type>', TYPES_HELP)
-    .option('--fix', 'sync the drifted entities again (force) and re-check')
+    .option('--fix', 'repair the drift (resync with force, delete extras) and re-check')
     .option('--timeout <seconds>', 'give up waiting for one entity after this long', '120');
 
   try {
