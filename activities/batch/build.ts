@@ -12,8 +12,9 @@ import {
 import type { MemberStatus } from '../../mapping/consent';
 import { customerPayload } from '../../mapping/customer';
 import { ENTITY_TYPES, customerIdForEmail, type EntityType } from '../../mapping/ids';
-import { mapProduct } from '../../mapping/product';
+import { mapProduct, planProduct, productRemoteId, stocklessVariant } from '../../mapping/product';
 import { mapPromoCode, mapPromoRule } from '../../mapping/promo';
+import { ok } from '../../mapping/result';
 import type { CustomerRecord } from '../../source/shop-source';
 import type { OrderWithContext, ProductWithVariants, PromoCodeRow, PromotionRow, ShopSettings } from '../../source/types';
 import { contentHash } from '../context';
@@ -98,7 +99,8 @@ export interface ProductRowInput {
 
 /**
  * New products: one POST each with all their variants (a placeholder for an inactive one that orders reference); an
- * inactive one no order references: a DELETE. Updates and anything unusual go direct.
+ * inactive one no order references: a DELETE. Updates, products with a refused variant (its reason is recorded on
+ * the product), a product sent under another code before, and anything unusual go direct.
  */
 export function buildProductOperations(storeId: string, settings: ShopSettings, rows: readonly ProductRowInput[]): BuiltPage {
   const page = emptyPage();
@@ -107,10 +109,14 @@ export function buildProductOperations(storeId: string, settings: ShopSettings, 
       page.direct.push(row.id);
       continue;
     }
-    const mapped = mapProduct(row.found, settings);
+    const mapped = planProduct(row.found, settings);
+    const remoteId = productRemoteId(row.found.product.code);
+    if (row.previous?.remote_id && row.previous.remote_id !== remoteId) {
+      page.direct.push(row.id);
+      continue;
+    }
     if (mapped.kind === 'skip' && !row.referenced) {
       // Inactive or deleted and no order needs it: removed from Mailchimp by its code, as the direct path does.
-      const remoteId = row.found.product.code;
       page.operations.push({
         type: 'product', entityId: row.id, entity: `product ${remoteId}`, contentHash: '', remoteId, deletes: true,
         operation: { method: 'DELETE', path: apiPath`/ecommerce/stores/${storeId}/products/${remoteId}`, operation_id: operationId('product', row.id) },
@@ -118,8 +124,8 @@ export function buildProductOperations(storeId: string, settings: ShopSettings, 
       continue;
     }
     // Inactive or deleted but referenced by orders: a placeholder with nothing in stock, as the direct path sends it.
-    const sent = mapped.kind === 'skip' ? placeholderOf(row.found, settings) : mapped;
-    if (sent.kind !== 'ok') {
+    const sent = mapped.kind === 'skip' ? placeholderOf(row.found, settings) : mapped.kind === 'ok' && mapped.payload.refused.length === 0 ? ok(mapped.payload.payload) : null;
+    if (sent?.kind !== 'ok') {
       page.direct.push(row.id);
       continue;
     }
@@ -341,7 +347,7 @@ export function buildLineVariantOperations(
       const key = JSON.stringify([productCode, variantId]);
       let entry = byKey.get(key);
       if (!entry) {
-        const body = validatePayload(variantSchema, { id: variantId, title: mapped.payload.title, inventory_quantity: 0 }, `variant ${variantId} of product ${productCode}`);
+        const body = validatePayload(variantSchema, stocklessVariant(variantId, mapped.payload.title), `variant ${variantId} of product ${productCode}`);
         if (!body.ok) continue;
         entry = {
           operation: {
