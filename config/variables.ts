@@ -40,6 +40,7 @@ export const VARIABLES = [
   { name: 'MAILCHIMP_MAX_CONNECTIONS', default: '10', description: 'Requests in flight per API key in one process (Mailchimp allows 10 per key in total: divide it between workers).', check: wholeNumber(1) },
   { name: 'MAILCHIMP_TIMEOUT_MS', default: '30000', description: 'Timeout of one Mailchimp request.', check: wholeNumber(1) },
   { name: 'SYNC_INTERVAL', default: '1m', description: 'How often the schedules look for changed rows.', check: duration(1000) },
+  { name: 'CHANGE_LOOKBACK', default: '5m', description: 'How long after its updated_at a row may still commit and be synced: each change scan re-reads this much before its watermark (rows already dispatched are not dispatched again).', check: duration(0) },
   { name: 'BACKFILL_MODE', default: 'direct', description: 'How a full resync sends rows: `direct` (one API call per write, at most MAILCHIMP_MAX_CONNECTIONS at a time) or `batch` (Mailchimp batch operations, POST /batches: much faster on the emulator, but a real account processes batches at its own pace, sometimes slowly).', check: oneOf('direct', 'batch') },
   { name: 'OPT_IN_TIMEOUT', default: '7 days', description: 'How long a customer workflow waits for a double opt-in confirmation.', check: duration(1000) },
   { name: 'PROMO_REDEMPTION_URL', default: 'https://{domain}/cart?promo={code}', description: 'Template of a promo code\'s redemption URL.', check: redemptionTemplate },

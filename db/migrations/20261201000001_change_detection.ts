@@ -110,7 +110,19 @@ export async function up(knex: Knex): Promise<void> {
 
   for (const trigger of TRIGGERS) {
     await knex.raw(`DROP TRIGGER IF EXISTS ${trigger.name}`);
-    if (await isBaseTable(knex, trigger.table)) await knex.raw(triggerSql(trigger));
+    if (await isBaseTable(knex, trigger.table)) await createTrigger(knex, trigger);
+  }
+}
+
+async function createTrigger(knex: Knex, trigger: Trigger): Promise<void> {
+  try {
+    await knex.raw(triggerSql(trigger));
+  } catch (err) {
+    if ((err as { errno?: number }).errno !== 1419) throw err;
+    throw new Error(
+      `Cannot create the trigger ${trigger.name}: binary logging is on and the database user lacks SUPER. ` +
+        'Start the server with --log-bin-trust-function-creators=1 (docker-compose.yml does), or run the migration as a user with SUPER.',
+    );
   }
 }
 
