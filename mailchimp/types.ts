@@ -1,6 +1,7 @@
 import type {
   CustomerPayload,
   ListWebhookPayload,
+  OrderLinePayload,
   OrderPayload,
   ProductPayload,
   PromoCodePayload,
@@ -17,6 +18,7 @@ export type ProductResource = Resource<ProductPayload & { currency_code?: string
 export type VariantResource = Resource<VariantPayload>;
 export type CustomerResource = Resource<CustomerPayload & { orders_count?: number; total_spent?: number }>;
 export type OrderResource = Resource<OrderPayload>;
+export type OrderLineResource = Resource<OrderLinePayload>;
 export type PromoRuleResource = Resource<PromoRulePayload>;
 export type PromoCodeResource = Resource<PromoCodePayload>;
 

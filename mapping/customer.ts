@@ -92,9 +92,13 @@ export function customerFromOrder(ctx: OrderWithContext): Mapped<MappedCustomer>
   return mapCustomer(buyer.input, subject);
 }
 
-/** The customer body to PUT, with the opt_in_status the consent policy decided (decideConsent().customerOptIn). */
+/**
+ * The customer body to PUT, with the opt_in_status the consent policy decided (decideConsent().customerOptIn). A name
+ * the person no longer has is sent as "" (a registered user who is a guest again has no last name): an update changes
+ * only what it is sent (docs/emulator.md, "Clearing a field").
+ */
 export function customerPayload(customer: MappedCustomer, optInStatus: boolean): CustomerPayload {
-  return { ...customer, opt_in_status: optInStatus };
+  return { first_name: '', last_name: '', ...customer, opt_in_status: optInStatus };
 }
 
 /**

@@ -135,11 +135,69 @@ export function mapOrderLine(line: OrderWithContext['lines'][number]): OrderLine
 }
 
 /**
- * The PATCH body that updates an order already in Mailchimp: everything but `id` and `customer` (a PATCH customer
- * has no id or e-mail, and the buyer of an order does not change). `promos` is always present, [] when the order
- * has none, because a PATCH replaces the promos entirely: this removes a promo taken off the order.
+ * The optional text fields of an order the sync manages, with the value that empties each in Mailchimp: a PATCH only
+ * changes what it sends, so a field the shop emptied is sent as "" (docs/emulator.md, "Clearing a field").
+ */
+const CLEARED_ORDER_FIELDS = { campaign_id: '', landing_site: '', fulfillment_status: '' } as const;
+
+/**
+ * The PATCH body that updates an order already in Mailchimp: everything but `id`, `customer` (a PATCH customer has no
+ * id or e-mail, and an order keeps the customer it was sent with) and `lines` (changed through the line routes, see
+ * orderLineChanges). Text fields the order no longer has are sent as "": leaving `shipped` sends fulfillment_status "".
+ * `promos` is always present, [] when the order has none, because a PATCH replaces the promos entirely: this removes
+ * a promo taken off the order. A date cannot be emptied by a PATCH: see needsOrderPut.
  */
 export function orderPatchFrom(payload: OrderPayload): OrderPatchPayload {
-  const { id: _id, customer: _customer, ...rest } = payload;
-  return { ...rest, promos: rest.promos ?? [] };
+  const { id: _id, customer: _customer, lines: _lines, ...rest } = payload;
+  return { ...CLEARED_ORDER_FIELDS, ...rest, promos: rest.promos ?? [] };
+}
+
+/**
+ * Whether Mailchimp's order (as its PATCH answered) keeps a cancellation the order no longer has (a cancelled order
+ * reinstated). cancelled_at_foreign is a date-time, so "" is refused, and sending any date cancels the order: only
+ * the full replacement (PUT /orders/{id}, orderPutFrom) empties it.
+ */
+export function needsOrderPut(remote: { cancelled_at_foreign?: unknown }, payload: OrderPayload): boolean {
+  return payload.cancelled_at_foreign === undefined && typeof remote.cancelled_at_foreign === 'string' && remote.cancelled_at_foreign !== '';
+}
+
+/** The PUT body that replaces an order: the whole order, under the customer Mailchimp has it with (it cannot move). */
+export function orderPutFrom(payload: OrderPayload, remoteCustomerId: string): OrderPayload {
+  return { ...payload, customer: { id: remoteCustomerId } };
+}
+
+/** A line as Mailchimp holds it (its answer carries more fields, which are ignored). */
+export type RemoteOrderLine = Pick<OrderLinePayload, 'id'> & Partial<Omit<OrderLinePayload, 'id'>>;
+
+export interface OrderLineChanges {
+  /** Lines Mailchimp lacks: POST /orders/{id}/lines. */
+  create: OrderLinePayload[];
+  /** Lines that differ: PATCH /orders/{id}/lines/{line_id} with every field (a new product or variant id included). */
+  update: Array<{ id: string; patch: Omit<OrderLinePayload, 'id'> }>;
+  /** Lines the shop no longer has: DELETE /orders/{id}/lines/{line_id}. */
+  remove: string[];
+}
+
+const LINE_FIELDS = ['product_id', 'product_variant_id', 'quantity', 'price', 'discount'] as const;
+
+function lineDiffers(existing: RemoteOrderLine, line: OrderLinePayload): boolean {
+  return LINE_FIELDS.some((field) => (field === 'discount' ? (existing.discount ?? 0) !== (line.discount ?? 0) : existing[field] !== line[field]));
+}
+
+/**
+ * What turns the lines Mailchimp has into the lines the order has, matched by line id. A missing `discount` is
+ * Mailchimp's 0.
+ */
+export function orderLineChanges(wanted: readonly OrderLinePayload[], current: readonly RemoteOrderLine[]): OrderLineChanges {
+  const have = new Map(current.map((line) => [String(line.id), line]));
+  const changes: OrderLineChanges = { create: [], update: [], remove: [] };
+  for (const line of wanted) {
+    const existing = have.get(line.id);
+    const { id, ...patch } = line;
+    if (!existing) changes.create.push(line);
+    else if (lineDiffers(existing, line)) changes.update.push({ id, patch });
+  }
+  const keep = new Set(wanted.map((line) => line.id));
+  for (const id of have.keys()) if (!keep.has(id)) changes.remove.push(id);
+  return changes;
 }

@@ -2,7 +2,7 @@
  * Promotions → Mailchimp promo rules; promo codes → promo codes under their rule.
  * The rule id is the promotion id, the code id the promo_codes id.
  */
-import type { PromoCodePayload, PromoRulePayload } from '../mailchimp/schemas';
+import type { PromoCodePayload, PromoRulePatchPayload, PromoRulePayload } from '../mailchimp/schemas';
 import type { PromoCodeRow, PromotionRow, ShopSettings } from '../source/types';
 import { isoUtc } from './dates';
 import { nonNegativeMoney, parseDecimal, percentToFraction } from './money';
@@ -79,6 +79,25 @@ export function mapPromoRule(promotion: PromotionRow): Mapped<PromoRulePayload> 
   if (startsAt !== undefined) payload.starts_at = startsAt;
   if (endsAt !== undefined) payload.ends_at = endsAt;
   return ok(payload);
+}
+
+/**
+ * The PATCH body that updates a promo rule Mailchimp has: everything but `id`; a title emptied in the shop is sent as
+ * "" (a PATCH only changes what it sends). Dates cannot be emptied this way: see ruleKeepsRemovedDate.
+ */
+export function promoRulePatchFrom(payload: PromoRulePayload): PromoRulePatchPayload {
+  const { id: _id, ...rest } = payload;
+  return { title: '', ...rest };
+}
+
+/**
+ * Whether Mailchimp's rule (as its PATCH answered) keeps a start or end date the promotion no longer has. Both are
+ * date-times, so "" is refused, and there is no PUT for promo rules: the rule is deleted and created again with its
+ * codes (safe: orders name their promos by code text, not by rule).
+ */
+export function ruleKeepsRemovedDate(remote: { starts_at?: unknown; ends_at?: unknown }, payload: PromoRulePayload): boolean {
+  const kept = (value: unknown) => typeof value === 'string' && value !== '';
+  return (payload.starts_at === undefined && kept(remote.starts_at)) || (payload.ends_at === undefined && kept(remote.ends_at));
 }
 
 /**

@@ -47,6 +47,8 @@ export interface ShopSource {
   orderIdsNamingProduct?(productId: string): Promise<string[]>;
   promotion(id: string): Promise<PromotionRow | null>;
   promoCode(id: string): Promise<PromoCodeRow | null>;
+  /** The ids of a promotion's codes (a source without promotions may leave it out). */
+  promoCodeIdsOf?(promotionId: string): Promise<string[]>;
   customer(emailHash: string): Promise<CustomerRecord | null>;
   order(id: string): Promise<OrderWithContext | null>;
   /** Rows of a type changed after the cursor, oldest first. Customers page over users. */

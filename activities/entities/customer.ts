@@ -1,6 +1,7 @@
 import { decideConsent, type ConsentDecision, type MemberStatus } from '../../mapping/consent';
 import { customerPayload, mapCustomer, pendingMemberPut, type MappedCustomer } from '../../mapping/customer';
 import type { Mapped } from '../../mapping/result';
+import type { SyncStateRow } from '../../db/sync-state';
 import type { CustomerRecord } from '../../source/shop-source';
 import type { ShopSettings } from '../../source/types';
 import { MailchimpError } from '../../mailchimp/mailchimp-error';
@@ -29,12 +30,12 @@ export function syncCustomer(ctx: SyncContext, emailHash: string, options: { for
   return guarded(ctx, 'customer', emailHash, async (): Promise<CustomerOutcome> => {
     const { source, state, mailchimp, audience, config } = ctx.deps;
     const record = await source.customer(emailHash);
-    if (!record) return { status: 'skipped', entityId: emailHash, reason: 'No user or guest order has this email any more' };
+    const previous = await state.get('customer', emailHash);
+    if (!record) return removeCustomer(ctx, emailHash, previous);
     const planned = planCustomer(ctx, record);
     if (planned.kind !== 'ok') return recordFailure(ctx, 'customer', emailHash, planned.reason);
     const { payload, hash } = planned.payload;
 
-    const previous = await state.get('customer', emailHash);
     if (isUnchanged(previous, hash, options.force)) return { status: 'unchanged', entityId: emailHash };
 
     const decision = await customerConsent(ctx, record, await memberStatus(ctx, payload.email_address));
@@ -51,6 +52,27 @@ export function syncCustomer(ctx: SyncContext, emailHash: string, options: { for
     await state.record('customer', emailHash, { status: 'synced', contentHash: hash, remoteId: payload.id });
     return { status: 'synced', entityId: emailHash, awaitConfirmation: decision.awaitConfirmation };
   });
+}
+
+/**
+ * No user and no guest order of the shop has this email any more (the user row deleted, or its email changed): the
+ * Mailchimp customer is deleted, unless an order already sent to Mailchimp names it (Mailchimp cannot move an order to
+ * another customer, so the customer stays with it; the order's deletion syncs the customer again). The audience
+ * member is never touched: consent is not the store's to take away.
+ */
+async function removeCustomer(ctx: SyncContext, emailHash: string, previous: SyncStateRow | null): Promise<CustomerOutcome> {
+  const { mailchimp, state, config } = ctx.deps;
+  const gone = 'No user or guest order has this email any more';
+  if (!previous || previous.status === 'deleted' || (previous.status !== 'synced' && previous.remote_id == null)) {
+    return { status: 'skipped', entityId: emailHash, reason: gone };
+  }
+  const remoteId = previous.remote_id ?? emailHash;
+  if ((await mailchimp.countCustomerOrders(config.storeId, remoteId)) > 0) {
+    return { status: 'skipped', entityId: emailHash, reason: `${gone}; kept in Mailchimp for the orders sent with it` };
+  }
+  await mailchimp.deleteCustomer(config.storeId, remoteId);
+  await state.record('customer', emailHash, { status: 'deleted', remoteId });
+  return { status: 'deleted', entityId: emailHash };
 }
 
 /** The customer body (without opt_in_status) and the hash the sync state compares, or why it cannot be sent. */

@@ -1,12 +1,13 @@
 import { MailchimpError } from '../../mailchimp/mailchimp-error';
 import { customerIdForEmail } from '../../mapping/ids';
-import { mapOrder, orderPatchFrom } from '../../mapping/order';
-import type { OrderPayload } from '../../mailchimp/schemas';
+import { mapOrder, needsOrderPut, orderLineChanges, orderPatchFrom, orderPutFrom } from '../../mapping/order';
+import { apiPath } from '../../mailchimp/api-path';
+import type { OrderLinePayload, OrderPayload } from '../../mailchimp/schemas';
 import type { SyncStateRow } from '../../db/sync-state';
 import type { Mapped } from '../../mapping/result';
 import type { OrderWithContext, ShopSettings } from '../../source/types';
 import { contentHash, type EntityOutcome, type SyncContext } from '../context';
-import { ensureCustomer, type CustomerOutcome } from './customer';
+import { ensureCustomer, syncCustomer, type CustomerOutcome } from './customer';
 import { syncProduct } from './product';
 import { guarded, isUnchanged, recordFailure } from './record';
 import { upsert } from './upsert';
@@ -21,12 +22,16 @@ export function syncOrder(ctx: SyncContext, orderId: string, options: { force?: 
   return guarded(ctx, 'order', orderId, async (): Promise<OrderOutcome> => {
     const { source, state } = ctx.deps;
     const found = await source.order(orderId);
-    if (!found) return { status: 'skipped', entityId: orderId, reason: 'The order is not in the shop database' };
+    const previous = await state.get('order', orderId);
+    if (!found) return removeOrder(ctx, orderId, previous, 'The order is not in the shop database');
     const planned = planOrder(found, ctx.settings);
-    if (planned.kind === 'skip') return recordOrderSkipped(ctx, orderId, planned.reason);
+    if (planned.kind === 'skip') {
+      // An order sent before that went back to pending: a fresh sync would not send it, so it leaves Mailchimp.
+      if (orderSentBefore(previous) && previous?.status !== 'deleted') await removeOrder(ctx, orderId, previous, planned.reason);
+      return recordOrderSkipped(ctx, orderId, planned.reason);
+    }
     if (planned.kind !== 'ok') return recordFailure(ctx, 'order', orderId, planned.reason);
     const { payload, hash, buyerEmail } = planned.payload;
-    const previous = await state.get('order', orderId);
     if (isUnchanged(previous, hash, options.force)) return { status: 'unchanged', entityId: orderId };
 
     const customer = await ensureBuyer(ctx, buyerEmail);
@@ -36,7 +41,9 @@ export function syncOrder(ctx: SyncContext, orderId: string, options: { force?: 
     const blocked = await ensureProducts(ctx, found);
     if (blocked) return recordFailure(ctx, 'order', orderId, `Order ${found.order.order_number} waits for a product: ${blocked}`);
 
-    const sentBefore = orderSentBefore(previous);
+    // A changed order number is a new Mailchimp order; the one under the old number is deleted once it is written.
+    const renamedFrom = previous?.remote_id != null && previous.remote_id !== payload.id ? previous.remote_id : undefined;
+    const sentBefore = orderSentBefore(previous) && renamedFrom === undefined;
     try {
       await writeOrder(ctx, payload, sentBefore);
     } catch (err) {
@@ -57,6 +64,7 @@ export function syncOrder(ctx: SyncContext, orderId: string, options: { force?: 
         return recordFailure(ctx, 'order', orderId, again.message, { detail: again.detail });
       }
     }
+    if (renamedFrom !== undefined && previous?.status !== 'deleted') await ctx.deps.mailchimp.deleteOrder(ctx.deps.config.storeId, renamedFrom);
     await state.record('order', orderId, { status: 'synced', contentHash: hash, remoteId: payload.id });
     return {
       status: 'synced',
@@ -113,11 +121,45 @@ function isMissingDependency(err: unknown): err is MailchimpError {
 
 function writeOrder(ctx: SyncContext, payload: OrderPayload, sentBefore: boolean): Promise<void> {
   const { mailchimp, config } = ctx.deps;
-  return upsert(
-    sentBefore,
-    () => mailchimp.createOrder(config.storeId, payload),
-    () => mailchimp.updateOrder(config.storeId, payload.id, orderPatchFrom(payload)),
-  );
+  return upsert(sentBefore, () => mailchimp.createOrder(config.storeId, payload), () => updateOrder(ctx, payload));
+}
+
+/**
+ * PATCHes the order's fields, then its lines through the line routes (Mailchimp documents no line ids in an order
+ * PATCH): a changed line (a new product or variant id included) is PATCHed in place, a new one POSTed, and a line the
+ * shop no longer has DELETEd, after the others so the order never has no line. A cancellation the order no longer has
+ * is emptied by replacing the order (PUT), under the customer it was sent with.
+ */
+async function updateOrder(ctx: SyncContext, payload: OrderPayload): Promise<void> {
+  const { mailchimp, config } = ctx.deps;
+  const updated = await mailchimp.updateOrder(config.storeId, payload.id, orderPatchFrom(payload));
+  if (needsOrderPut(updated, payload)) {
+    await mailchimp.replaceOrder(config.storeId, payload.id, orderPutFrom(payload, updated.customer?.id ?? payload.customer.id));
+    return;
+  }
+  const current = Array.isArray(updated.lines)
+    ? updated.lines
+    : (await mailchimp.list<OrderLinePayload>(apiPath`/ecommerce/stores/${config.storeId}/orders/${payload.id}/lines`, { count: 1000 })).items;
+  const changes = orderLineChanges(payload.lines, current);
+  for (const { id, patch } of changes.update) await mailchimp.updateOrderLine(config.storeId, payload.id, id, patch);
+  for (const line of changes.create) await mailchimp.createOrderLine(config.storeId, payload.id, line);
+  for (const id of changes.remove) await mailchimp.deleteOrderLine(config.storeId, payload.id, id);
+}
+
+/**
+ * An order the shop no longer has (or no longer sends) is deleted from Mailchimp, then its customer is synced again:
+ * a customer nothing in the shop names any more is deleted once no order in Mailchimp names it (syncCustomer).
+ */
+async function removeOrder(ctx: SyncContext, orderId: string, previous: SyncStateRow | null, reason: string): Promise<OrderOutcome> {
+  const { mailchimp, state, config } = ctx.deps;
+  if (!orderSentBefore(previous) || previous?.status === 'deleted') return { status: 'skipped', entityId: orderId, reason };
+  const remoteId = previous?.remote_id ?? orderId;
+  const sent = await mailchimp.getOrder(config.storeId, remoteId);
+  if (sent) await mailchimp.deleteOrder(config.storeId, remoteId);
+  await state.record('order', orderId, { status: 'deleted', remoteId });
+  const customerId = sent?.customer?.id;
+  if (customerId) await syncCustomer(ctx, customerId);
+  return { status: 'deleted', entityId: orderId };
 }
 
 async function ensureBuyer(ctx: SyncContext, email: string | undefined): Promise<CustomerOutcome> {

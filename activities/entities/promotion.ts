@@ -1,5 +1,5 @@
-import { mapPromoCode, mapPromoRule } from '../../mapping/promo';
-import type { PromoCodePayload } from '../../mailchimp/schemas';
+import { mapPromoCode, mapPromoRule, promoRulePatchFrom, ruleKeepsRemovedDate } from '../../mapping/promo';
+import type { PromoCodePayload, PromoRulePayload } from '../../mailchimp/schemas';
 import { contentHash, type EntityOutcome, type SyncContext } from '../context';
 import { guarded, isUnchanged, recordFailure } from './record';
 import { upsert } from './upsert';
@@ -22,16 +22,42 @@ export function syncPromoRule(ctx: SyncContext, promotionId: string, options: { 
     const hash = contentHash(payload);
     if (isUnchanged(previous, hash, options.force)) return { status: 'unchanged', entityId: promotionId };
 
-    const { id, ...patch } = payload;
+    const { id } = payload;
+    // `pending` with a remote id: an earlier run was recreating the rule (recreateRule) and stopped before its codes.
+    const interrupted = previous?.status === 'pending' && previous.remote_id != null;
+    let keepsRemovedDate = false;
     const create = () => mailchimp.createPromoRule(config.storeId, payload);
-    const update = () => mailchimp.updatePromoRule(config.storeId, id, patch);
-    await upsert(previous?.status === 'synced', create, update);
+    const update = async () => {
+      keepsRemovedDate = ruleKeepsRemovedDate(await mailchimp.updatePromoRule(config.storeId, id, promoRulePatchFrom(payload)), payload);
+    };
+    await upsert(previous?.status === 'synced' || interrupted, create, update);
+    if (keepsRemovedDate) await recreateRule(ctx, promotionId, payload);
+    else if (interrupted) await resendCodes(ctx, promotionId);
     await state.record('promo_rule', promotionId, { status: 'synced', contentHash: hash, remoteId: id });
     return { status: 'synced', entityId: promotionId };
   });
 }
 
-export function syncPromoCode(ctx: SyncContext, codeId: string, options: { force?: boolean } = {}): Promise<EntityOutcome> {
+/**
+ * A start or end date the promotion lost cannot be emptied by a PATCH (promoRulePatchFrom): the rule is deleted and
+ * created again, then every code the shop has for it is written under it. The rule's state says `pending` meanwhile,
+ * so a run that stops half-way is finished by the next one (its codes are written again).
+ */
+async function recreateRule(ctx: SyncContext, promotionId: string, payload: PromoRulePayload): Promise<void> {
+  const { mailchimp, state, config } = ctx.deps;
+  await state.record('promo_rule', promotionId, { status: 'pending', remoteId: payload.id });
+  await mailchimp.deletePromoRule(config.storeId, payload.id);
+  await mailchimp.createPromoRule(config.storeId, payload);
+  await resendCodes(ctx, promotionId);
+}
+
+async function resendCodes(ctx: SyncContext, promotionId: string): Promise<void> {
+  const codeIds = (await ctx.deps.source.promoCodeIdsOf?.(promotionId)) ?? [];
+  for (const codeId of codeIds) await syncPromoCode(ctx, codeId, { force: true, ruleWritten: true });
+}
+
+/** `ruleWritten`: the caller has just written the code's rule (recreateRule), so it is not synced first. */
+export function syncPromoCode(ctx: SyncContext, codeId: string, options: { force?: boolean; ruleWritten?: boolean } = {}): Promise<EntityOutcome> {
   return guarded(ctx, 'promo_code', codeId, async () => {
     const { source, state, mailchimp, config } = ctx.deps;
     const previous = await state.get('promo_code', codeId);
@@ -45,7 +71,7 @@ export function syncPromoCode(ctx: SyncContext, codeId: string, options: { force
       await state.record('promo_code', codeId, { status: 'deleted', remoteId: previous?.remote_id ?? null });
       return { status: 'deleted', entityId: codeId };
     }
-    const rule = await ensurePromoRule(ctx, promotion.id);
+    const rule = options.ruleWritten ? { status: 'synced' as const, entityId: promotion.id } : await ensurePromoRule(ctx, promotion.id);
     if (rule.status === 'failed') return recordFailure(ctx, 'promo_code', codeId, `Promo code ${row.code} waits for its promotion: ${rule.reason}`);
 
     const mapped = mapPromoCode(row, promotion, ctx.settings, config.redemptionUrlTemplate);

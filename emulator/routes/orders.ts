@@ -121,6 +121,29 @@ const postOrder: Handler = ({ params, body, services }) => {
   return ok(orderView(store, order));
 };
 
+/**
+ * PUT (v3.0.91's "Add or update order"): creates the order, or replaces it whole: fields it leaves out are gone (a
+ * reinstated order loses cancelled_at_foreign), its lines are exactly the ones sent. The order keeps its customer:
+ * Mailchimp cannot move an order to another customer, so a different `customer.id` is refused.
+ */
+const putOrder: Handler = (ctx) => {
+  const { params, body, services } = ctx;
+  const store = findStore(services, params.store_id);
+  const input = validateBody(orderSchema, body, 'order');
+  if (input.id !== params.order_id) throw invalidResource([{ field: 'id', message: 'must match the order id in the path' }]);
+  const existing = store.orders.get(params.order_id);
+  if (!existing) return postOrder(ctx);
+  if (input.customer.id !== existing.customerId) throw badRequest('The customer of an existing order cannot be changed.');
+  const lines = input.lines.map((line) => resolveLine(store, line));
+  const { customer: _customer, lines: _lines, ...fields } = input;
+  const data: Json = { ...fields };
+  applyCancellation(data);
+  existing.data = data;
+  existing.lines = new Map(lines.map((l) => [String(l.id), l]));
+  existing.updated_at = mailchimpTime();
+  return ok(orderView(store, existing));
+};
+
 const getOrder: Handler = ({ params, services }) => {
   const store = findStore(services, params.store_id);
   return ok(orderView(store, findOrder(store, params.order_id)));
@@ -205,6 +228,7 @@ export function registerOrderRoutes(router: Router<Handler>): void {
   router.add('GET', ORDERS, listOrders);
   router.add('POST', ORDERS, postOrder);
   router.add('GET', `${ORDERS}/{order_id}`, getOrder);
+  router.add('PUT', `${ORDERS}/{order_id}`, putOrder);
   router.add('PATCH', `${ORDERS}/{order_id}`, patchOrder);
   router.add('DELETE', `${ORDERS}/{order_id}`, deleteOrder);
   router.add('GET', LINES, listLines);

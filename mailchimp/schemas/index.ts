@@ -15,7 +15,10 @@ export {
   type VariantPayload,
   type VariantPatchPayload,
 } from './product';
-export { orderSchema, orderPatchSchema, orderLineSchema, type OrderPayload, type OrderPatchPayload, type OrderLinePayload } from './order';
+export {
+  orderSchema, orderPatchSchema, orderLineSchema, orderLinePatchSchema, type OrderPayload, type OrderPatchPayload, type OrderLinePayload,
+  type OrderLinePatchPayload,
+} from './order';
 export {
   PROMO_TARGETS,
   promoRuleSchema,

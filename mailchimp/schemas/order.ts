@@ -13,6 +13,9 @@ const lineFields = {
 /** POST /orders/{order_id}/lines; also each entry of an order's `lines`. */
 export const orderLineSchema = z.object({ id: resourceId, ...lineFields }).strip();
 
+/** PATCH /orders/{order_id}/lines/{line_id}: the documented way to change a line in place (product, variant, amounts). */
+export const orderLinePatchSchema = z.object(lineFields).partial().strip();
+
 const orderPromoSchema = z
   .object({ code: z.string().min(1, 'must not be empty'), amount_discounted: z.number(), type: z.enum(PROMO_TYPES) })
   .strip();
@@ -74,3 +77,4 @@ export const orderPatchSchema = z
 export type OrderLinePayload = z.infer<typeof orderLineSchema>;
 export type OrderPayload = z.infer<typeof orderSchema>;
 export type OrderPatchPayload = z.infer<typeof orderPatchSchema>;
+export type OrderLinePatchPayload = z.infer<typeof orderLinePatchSchema>;

@@ -71,6 +71,14 @@ describe('customerPayload / pendingMemberPut', () => {
     expect(customerPayload(c, d.customerOptIn)).toEqual({ ...c, opt_in_status: true });
   });
 
+  it('sends a name the person does not have as "" (a registered user who is a guest again loses the last name)', () => {
+    const guest = payloadOf(mapCustomer({ email: 'new@example.com', firstName: 'New', lastName: 'Person', isGuest: true }));
+    expect(customerPayload(guest, false)).toEqual({ ...guest, last_name: '', opt_in_status: false });
+    const nameless = payloadOf(mapCustomer({ email: 'new@example.com', firstName: null, lastName: null, isGuest: false }));
+    expect(customerPayload(nameless, false)).toMatchObject({ first_name: '', last_name: '' });
+    expectSchemaAccepts(customerSchema, customerPayload(nameless, false), 'customer');
+  });
+
   it('the pending member PUT carries status_if_new pending only (never a status that would change a member)', () => {
     const body = pendingMemberPut(c);
     expect(body).toEqual({ email_address: 'new@example.com', status_if_new: 'pending' });

@@ -1,6 +1,6 @@
 import { orderPatchSchema, orderSchema } from '../../../mailchimp/schemas';
 import { md5 } from '../../../mapping/ids';
-import { mapOrder, mapOrderLine, orderPatchFrom } from '../../../mapping/order';
+import { mapOrder, mapOrderLine, needsOrderPut, orderLineChanges, orderPatchFrom, orderPutFrom } from '../../../mapping/order';
 import { expectSchemaAccepts, guestOrderCtx, lineRow, orderCtx, payloadOf, promotionRow, settings } from './fixtures';
 
 describe('mapOrder: fields', () => {
@@ -199,12 +199,13 @@ describe('mapOrder: not sent', () => {
 });
 
 describe('orderPatchFrom', () => {
-  it('drops id and customer and keeps everything else', () => {
-    const o = payloadOf(mapOrder(orderCtx({ status: 'shipped', promo_code: 'SPRING10' }, { promotion: promotionRow() }), settings));
+  it('drops id, customer and lines and keeps everything else', () => {
+    const o = payloadOf(mapOrder(orderCtx({ status: 'shipped', promo_code: 'SPRING10', campaign_id: 'c1', landing_site: 'https://x.example/' }, { promotion: promotionRow() }), settings));
     const patch = orderPatchFrom(o);
     expect(patch).not.toHaveProperty('id');
     expect(patch).not.toHaveProperty('customer');
-    const { id: _id, customer: _c, ...rest } = o;
+    expect(patch).not.toHaveProperty('lines');
+    const { id: _id, customer: _c, lines: _l, ...rest } = o;
     expect(patch).toEqual(rest);
     expectSchemaAccepts(orderPatchSchema, patch, 'order patch');
   });
@@ -215,8 +216,84 @@ describe('orderPatchFrom', () => {
     expectSchemaAccepts(orderPatchSchema, patch, 'order patch');
   });
 
-  it('carries the cancellation of a cancelled order', () => {
+  it('carries the cancellation of a cancelled order, and no fulfillment_status (shipped → cancelled)', () => {
     const patch = orderPatchFrom(payloadOf(mapOrder(orderCtx({ status: 'cancelled' }), settings)));
-    expect(patch).toMatchObject({ financial_status: 'cancelled', cancelled_at_foreign: '2026-03-06T07:00:00.000Z' });
+    expect(patch).toMatchObject({ financial_status: 'cancelled', cancelled_at_foreign: '2026-03-06T07:00:00.000Z', fulfillment_status: '' });
+    expectSchemaAccepts(orderPatchSchema, patch, 'order patch');
+  });
+
+  it('never sends cancelled_at_foreign for an order that is not cancelled (any date would cancel it)', () => {
+    const patch = orderPatchFrom(payloadOf(mapOrder(orderCtx({ status: 'paid' }), settings)));
+    expect(patch).toMatchObject({ financial_status: 'paid', fulfillment_status: '' });
+    expect(patch).not.toHaveProperty('cancelled_at_foreign');
+    expectSchemaAccepts(orderPatchSchema, patch, 'order patch');
+  });
+
+  it.each([
+    ['campaign_id', { campaign_id: null }],
+    ['campaign_id', { campaign_id: '  ' }],
+    ['landing_site', { landing_site: null }],
+  ] as const)('sends %s as "" when the shop emptied it', (field, row) => {
+    const patch = orderPatchFrom(payloadOf(mapOrder(orderCtx({ campaign_id: 'c1', landing_site: 'https://x.example/', ...row }), settings)));
+    expect(patch[field]).toBe('');
+  });
+
+  it('sends zero totals as 0, not left out', () => {
+    const patch = orderPatchFrom(payloadOf(mapOrder(orderCtx({ discount_total: '0.00', tax_total: '0', shipping_total: '0.00' }), settings)));
+    expect(patch).toMatchObject({ discount_total: 0, tax_total: 0, shipping_total: 0 });
+  });
+});
+
+describe('needsOrderPut / orderPutFrom', () => {
+  const paid = payloadOf(mapOrder(orderCtx({ status: 'paid' }), settings));
+  const cancelled = payloadOf(mapOrder(orderCtx({ status: 'cancelled' }), settings));
+
+  it('a reinstated order whose Mailchimp copy keeps its cancellation needs the PUT', () => {
+    expect(needsOrderPut({ cancelled_at_foreign: '2026-03-06T07:00:00+00:00' }, paid)).toBe(true);
+  });
+
+  it.each([
+    ['Mailchimp has no cancellation', { cancelled_at_foreign: '' }, paid],
+    ['the answer has no such field', {}, paid],
+    ['the order is still cancelled', { cancelled_at_foreign: '2026-03-06T07:00:00+00:00' }, cancelled],
+  ])('no PUT when %s', (_what, remote, payload) => {
+    expect(needsOrderPut(remote, payload)).toBe(false);
+  });
+
+  it('the PUT body is the whole order under the customer Mailchimp has it with', () => {
+    const body = orderPutFrom(paid, 'old-customer');
+    expect(body).toEqual({ ...paid, customer: { id: 'old-customer' } });
+    expect(body).not.toHaveProperty('cancelled_at_foreign');
+    expectSchemaAccepts(orderSchema, body, 'order');
+  });
+});
+
+describe('orderLineChanges', () => {
+  const line = (id: string, over: Record<string, unknown> = {}) => ({ id, product_id: 'P', product_variant_id: 'P-1', quantity: 1, price: 10, discount: 0, ...over });
+
+  it('nothing to do when Mailchimp has the same lines (extra answer fields ignored, a missing discount is 0)', () => {
+    const current = [{ ...line('1'), product_title: 'P', image_url: '' }, { ...line('2', { discount: undefined }) }];
+    expect(orderLineChanges([line('1'), line('2')], current)).toEqual({ create: [], update: [], remove: [] });
+  });
+
+  it('a line the shop added is created, a line it removed is deleted', () => {
+    expect(orderLineChanges([line('1'), line('3')], [line('1'), line('2')])).toEqual({ create: [line('3')], update: [], remove: ['2'] });
+  });
+
+  it.each([
+    ['product_id', { product_id: 'NEW' }],
+    ['product_variant_id', { product_variant_id: 'P-2' }],
+    ['quantity', { quantity: 3 }],
+    ['price', { price: 9.99 }],
+    ['discount cleared', { discount: 0 }],
+  ])('a changed %s is PATCHed in place with every field', (_what, over) => {
+    const before = line('1', { discount: 1.5 });
+    const wanted = line('1', { discount: 1.5, ...over });
+    const { id: _id, ...patch } = wanted;
+    expect(orderLineChanges([wanted], [before])).toEqual({ create: [], update: [{ id: '1', patch }], remove: [] });
+  });
+
+  it('matches lines by id as strings', () => {
+    expect(orderLineChanges([line('7')], [{ ...line('7'), id: '7' }]).update).toEqual([]);
   });
 });

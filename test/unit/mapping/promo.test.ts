@@ -1,5 +1,5 @@
-import { promoCodeSchema, promoRuleSchema } from '../../../mailchimp/schemas';
-import { DEFAULT_REDEMPTION_URL_TEMPLATE, mapPromoCode, mapPromoRule, redemptionUrl } from '../../../mapping/promo';
+import { promoCodeSchema, promoRulePatchSchema, promoRuleSchema } from '../../../mailchimp/schemas';
+import { DEFAULT_REDEMPTION_URL_TEMPLATE, mapPromoCode, mapPromoRule, promoRulePatchFrom, redemptionUrl, ruleKeepsRemovedDate } from '../../../mapping/promo';
 import { utf8ByteLength } from '../../../mapping/text';
 import { expectSchemaAccepts, payloadOf, promoCodeRow, promotionRow, settings } from './fixtures';
 
@@ -143,6 +143,41 @@ describe('mapPromoRule', () => {
 
   it('an id of exactly 50 characters is fine', () => {
     expect(mapPromoRule(promotionRow({ id: '9'.repeat(50) })).kind).toBe('ok');
+  });
+});
+
+describe('promoRulePatchFrom', () => {
+  it('drops the id and keeps every field the rule has', () => {
+    const r = payloadOf(mapPromoRule(promotionRow()));
+    const { id: _id, ...rest } = r;
+    expect(promoRulePatchFrom(r)).toEqual(rest);
+    expectSchemaAccepts(promoRulePatchSchema, promoRulePatchFrom(r), 'promo rule patch');
+  });
+
+  it('sends an emptied title as "", and no date the promotion does not have (a date-time cannot be "")', () => {
+    const patch = promoRulePatchFrom(payloadOf(mapPromoRule(promotionRow({ title: '', starts_at: null, ends_at: null }))));
+    expect(patch.title).toBe('');
+    expect(patch).not.toHaveProperty('starts_at');
+    expect(patch).not.toHaveProperty('ends_at');
+    expectSchemaAccepts(promoRulePatchSchema, patch, 'promo rule patch');
+  });
+});
+
+describe('ruleKeepsRemovedDate', () => {
+  const withDates = payloadOf(mapPromoRule(promotionRow()));
+  const noEnd = payloadOf(mapPromoRule(promotionRow({ ends_at: null })));
+  const noStart = payloadOf(mapPromoRule(promotionRow({ starts_at: null })));
+  const remote = { starts_at: '2026-03-20T00:00:00+00:00', ends_at: '2026-06-21T00:00:00+00:00' };
+
+  it('a removed end date or start date that Mailchimp still has means the rule is recreated', () => {
+    expect(ruleKeepsRemovedDate(remote, noEnd)).toBe(true);
+    expect(ruleKeepsRemovedDate(remote, noStart)).toBe(true);
+  });
+
+  it('no recreate when the dates agree or Mailchimp has none', () => {
+    expect(ruleKeepsRemovedDate(remote, withDates)).toBe(false);
+    expect(ruleKeepsRemovedDate({ starts_at: '2026-03-20T00:00:00+00:00', ends_at: '' }, noEnd)).toBe(false);
+    expect(ruleKeepsRemovedDate({}, noEnd)).toBe(false);
   });
 });
 
