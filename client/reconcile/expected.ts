@@ -4,6 +4,8 @@
  */
 import type { CustomerRecord } from '../../source/shop-source';
 import type { OrderWithContext, ProductWithVariants, PromoCodeRow, PromotionRow, ShopSettings } from '../../source/types';
+import { consentFor } from '../../activities/entities/customer';
+import type { MemberStatus } from '../../mapping/consent';
 import { mapCustomer } from '../../mapping/customer';
 import { mapOrder } from '../../mapping/order';
 import { mapPromoCode, mapPromoRule } from '../../mapping/promo';
@@ -26,6 +28,14 @@ export interface ShopSnapshot {
   customers: CustomerRecord[];
   promotions: PromotionRow[];
   promoCodes: PromoCodeRow[];
+  /** The audience as it is now (load.ts loadAudience), which the consent policy reads: customers only. */
+  audience?: Audience;
+}
+
+export interface Audience {
+  /** Subscriber hash (= customer id) → the member's status. */
+  statuses: ReadonlyMap<string, MemberStatus>;
+  doubleOptIn: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -74,8 +84,16 @@ export function expectedCustomers(s: ShopSnapshot): ExpectedSet {
   const set = emptySet('customer');
   for (const record of s.customers) {
     const mapped = mapCustomer({ email: record.email, firstName: record.firstName, lastName: record.lastName, isGuest: record.isGuest });
-    if (mapped.kind === 'ok') set.present.push({ id: mapped.payload.id, entityId: record.emailHash, payload: mapped.payload as unknown as Json });
-    else set.unsendable.push({ id: record.emailHash, entityId: record.emailHash, reason: mapped.reason });
+    if (mapped.kind !== 'ok') {
+      set.unsendable.push({ id: record.emailHash, entityId: record.emailHash, reason: mapped.reason });
+      continue;
+    }
+    const payload: Json = { ...mapped.payload };
+    // What the consent policy would send now, given the member's status in the audience (a fresh sync reads the same).
+    if (s.audience) {
+      payload.opt_in_status = consentFor(record, s.audience.statuses.get(mapped.payload.id) ?? null, s.settings, s.audience.doubleOptIn).customerOptIn;
+    }
+    set.present.push({ id: mapped.payload.id, entityId: record.emailHash, payload });
   }
   return set;
 }

@@ -82,7 +82,7 @@ export const FIELD_KINDS: Record<ResourceKind, FieldSpec> = {
     title: 'text', description: 'text', type: 'text', vendor: 'text', url: 'text', handle: 'text', image_url: 'text', published_at_foreign: 'date',
   },
   variant: { title: 'text', sku: 'text', price: 'money', inventory_quantity: 'number', image_url: 'text', url: 'text', backorders: 'text', visibility: 'text' },
-  customer: { email_address: 'email', first_name: 'text', last_name: 'text', company: 'text' },
+  customer: { email_address: 'email', opt_in_status: 'bool', first_name: 'text', last_name: 'text', company: 'text' },
   order: {
     currency_code: 'text', order_total: 'money', discount_total: 'money', tax_total: 'money', shipping_total: 'money',
     financial_status: 'text', fulfillment_status: 'text', processed_at_foreign: 'date', cancelled_at_foreign: 'date',
@@ -110,9 +110,8 @@ export const SERVER_FIELDS: Record<ResourceKind, readonly string[]> = {
   // The store's currency, repeated by Mailchimp on each product.
   product: ['currency_code', 'variants'],
   variant: [],
-  // orders_count, total_spent: Mailchimp's sums over the orders. opt_in_status: consent lives in the audience, where
-  // Mailchimp moves a member on its own (confirmations, unsubscribes); the consent policy decides it at write time.
-  customer: ['orders_count', 'total_spent', 'opt_in_status'],
+  // Mailchimp's sums over the orders.
+  customer: ['orders_count', 'total_spent'],
   // store_id: the path's. An order keeps the customer it was sent with (Mailchimp cannot move it).
   order: ['store_id', 'customer', 'lines', 'promos'],
   // Copied by Mailchimp from the product and variant when the line is written.

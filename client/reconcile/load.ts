@@ -2,11 +2,12 @@
 import type { Knex } from 'knex';
 import { forEachConcurrent } from '../../activities/pool';
 import type { MailchimpClient } from '../../mailchimp';
+import type { MemberStatus } from '../../mapping/consent';
 import { apiPath } from '../../mailchimp/api-path';
 import type { EntityType } from '../../mapping/ids';
 import type { Cursor, CustomerRecord, ShopSource } from '../../source/shop-source';
 import type { OrderWithContext, ProductWithVariants, PromoCodeRow, PromotionRow } from '../../source/types';
-import { buyerIds, type ShopSnapshot } from './expected';
+import { buyerIds, type Audience, type ShopSnapshot } from './expected';
 
 const SHOP_PAGE = 1000;
 const READ_CONCURRENCY = 16;
@@ -130,4 +131,18 @@ export async function loadFailures(db: Knex, storeId: string): Promise<Map<strin
     entity_type: string; entity_id: string; error_reason: string | null;
   }>;
   return new Map(rows.filter((r) => r.error_reason?.trim()).map((r) => [`${r.entity_type}:${r.entity_id}`, String(r.error_reason)]));
+}
+
+/** The audience's members (subscriber hash → status) and whether it asks new subscribers to confirm. */
+export async function loadAudience(mailchimp: MailchimpClient, listId: string, tick: Tick): Promise<Audience> {
+  const statuses = new Map<string, MemberStatus>();
+  for (let offset = 0; ; ) {
+    const page = await mailchimp.listMembers(listId, { count: MAILCHIMP_PAGE, offset });
+    for (const m of page.items) statuses.set(String(m.id), m.status);
+    offset += page.items.length;
+    tick('audience members', statuses.size, Math.max(page.total_items, statuses.size));
+    if (page.items.length === 0 || offset >= page.total_items) break;
+  }
+  const list = await mailchimp.getList(listId);
+  return { statuses, doubleOptIn: Boolean(list.double_optin) };
 }

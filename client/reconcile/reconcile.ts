@@ -6,7 +6,7 @@ import { compareCollection, type Drift, type ExpectedSet, type TypeSummary, type
 import {
   expectedCustomers, expectedOrders, expectedProducts, expectedPromoCodes, expectedPromoRules, expectedStore, keptCustomers, type ShopSnapshot,
 } from './expected';
-import { loadRemote, loadShop, type Tick } from './load';
+import { loadAudience, loadRemote, loadShop, type Tick } from './load';
 
 type Json = Record<string, unknown>;
 
@@ -44,6 +44,7 @@ const ORDER: EntityType[] = ['product', 'promo_rule', 'promo_code', 'customer', 
 export async function reconcile(io: ReconcileIo, types: readonly EntityType[], tick: Tick = () => undefined): Promise<ReconcileReport> {
   const selected = new Set(types);
   const snapshot = await loadShop(io.source, selected, io, tick);
+  if (selected.has('customer')) snapshot.audience = await loadAudience(io.mailchimp, io.listId, tick);
   const storeItems = await loadRemote(io.mailchimp, io.storeId, 'store', tick);
   const storeExists = storeItems.length > 0;
   const summaries: TypeSummary[] = [];

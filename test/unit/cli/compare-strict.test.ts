@@ -1,6 +1,8 @@
 import { compareCollection, compareEntity, type ExpectedSet } from '../../../client/reconcile/compare';
 import { expectedCustomers, expectedOrders, expectedPromoCodes, expectedPromoRules, keptCustomers, type ShopSnapshot } from '../../../client/reconcile/expected';
 import { isEmpty } from '../../../client/reconcile/fields';
+import type { MemberStatus } from '../../../mapping/consent';
+import { customerIdForEmail } from '../../../mapping/ids';
 import { mapOrder } from '../../../mapping/order';
 import { mapProduct } from '../../../mapping/product';
 import { mapPromoRule } from '../../../mapping/promo';
@@ -95,17 +97,42 @@ describe('strict comparison: a field the expected state leaves empty must be emp
       .toEqual(['last_name', 'company', 'address']);
   });
 
-  it('ignores only Mailchimp\'s own fields: timestamps, links, sums, the store\'s currency, line titles, store flags, consent', () => {
+  it('ignores only Mailchimp\'s own fields: timestamps, links, sums, the store\'s currency, line titles, store flags', () => {
     expect(compareEntity('store', { id: 's', list_id: 'l', name: 'Shop', platform: 'P', currency_code: 'EUR' }, {
       id: 's', list_id: 'l', name: 'Shop', platform: 'P', currency_code: 'EUR', domain: '', is_syncing: true, list_is_active: true,
       automations: { abandoned_cart: { is_supported: true } }, connected_site: { site_foreign_id: 'x' }, ...server,
     })).toEqual([]);
-    const customer = { id: 'h', email_address: 'a@b.co' };
-    expect(compareEntity('customer', customer, { ...customer, opt_in_status: true, orders_count: 4, total_spent: 120, ...server })).toEqual([]);
+    const customer = { id: 'h', email_address: 'a@b.co', opt_in_status: true };
+    expect(compareEntity('customer', customer, { ...customer, orders_count: 4, total_spent: 120, ...server })).toEqual([]);
     // An order keeps the customer it was sent with: another customer id there is not drift.
     expect(compareEntity('order', order, orderView({ ...order, customer: { id: 'another' } }))).toEqual([]);
     // Anything else Mailchimp holds is compared.
     expect(compareEntity('order', order, { ...orderView(order), shipping_address: { city: 'Paris' } }).map((d) => d.field)).toEqual(['shipping_address']);
+  });
+});
+
+describe('opt_in_status: what the consent policy decides from the audience as it is now', () => {
+  const record = (email: string, shopOptIn: boolean) => ({ emailHash: customerIdForEmail(email), email, firstName: 'A', lastName: 'B', isGuest: false, shopOptIn });
+  const snapshot = (statuses: Array<[string, MemberStatus]>, doubleOptIn = false, alwaysOptIn = true): ShopSnapshot => ({
+    settings: { ...settings, alwaysOptIn }, storeId: 's', listId: 'l', redemptionUrlTemplate: '', products: [], referencedProductIds: new Set(),
+    orderedWithoutVariant: new Set(), orderedSkus: new Map(), orders: [], promotions: [], promoCodes: [],
+    customers: [record('sub@example.com', true), record('tx@example.com', true), record('new@example.com', true), record('no@example.com', false)],
+    audience: { statuses: new Map(statuses.map(([email, status]) => [customerIdForEmail(email), status])), doubleOptIn },
+  });
+  const optIns = (s: ShopSnapshot) => expectedCustomers(s).present.map((c) => [c.payload.email_address, c.payload.opt_in_status]);
+
+  it('true for a subscribed member or a new consenting contact of an "always opt-in" shop without double opt-in; false otherwise', () => {
+    const members: Array<[string, MemberStatus]> = [['sub@example.com', 'subscribed'], ['tx@example.com', 'transactional']];
+    expect(optIns(snapshot(members))).toEqual([['sub@example.com', true], ['tx@example.com', false], ['new@example.com', true], ['no@example.com', false]]);
+    expect(optIns(snapshot(members, true))).toEqual([['sub@example.com', true], ['tx@example.com', false], ['new@example.com', false], ['no@example.com', false]]);
+    expect(optIns(snapshot(members, false, false))).toEqual([['sub@example.com', true], ['tx@example.com', false], ['new@example.com', false], ['no@example.com', false]]);
+  });
+
+  it('a subscribed member whose customer still says false (a confirmed double opt-in) is drift', () => {
+    const expected = expectedCustomers(snapshot([['sub@example.com', 'subscribed']]));
+    const sub = expected.present[0];
+    const { drifts } = compareCollection({ ...expected, present: [sub] }, [{ ...sub.payload, opt_in_status: false }]);
+    expect(drifts).toEqual([{ type: 'customer', kind: 'field', id: sub.id, entityId: sub.entityId, field: 'opt_in_status', expected: true, actual: false }]);
   });
 });
 
