@@ -99,6 +99,13 @@ export function createSyncState(db: Knex, storeId: string) {
       return (await q) as SyncStateRow[];
     },
 
+    /** Entities sent without some of their parts (a product without its refused variants): synced, with a reason. */
+    async partlySent(type: EntityType | undefined, limit: number): Promise<SyncStateRow[]> {
+      const q = db('mc_sync_state').where({ store_id: storeId, status: 'synced' }).whereNotNull('error_reason').orderBy('updated_at', 'desc').limit(limit);
+      if (type) q.andWhere({ entity_type: type });
+      return (await q) as SyncStateRow[];
+    },
+
     async watermark(type: EntityType | 'full_sync'): Promise<Cursor | null> {
       const row = (await db('mc_watermarks').where({ store_id: storeId, entity_type: type }).first()) as { updated_at: Date; last_id: string } | undefined;
       return row ? { updatedAt: row.updated_at.toISOString(), id: row.last_id } : null;

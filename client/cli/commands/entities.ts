@@ -1,3 +1,4 @@
+import type { SyncStateRow } from '../../../db/sync-state';
 import { customerIdForEmail, ENTITY_TYPES, type EntityType } from '../../../mapping/ids';
 import { customerIdArg, parseScope } from '../args';
 import type { CliContext } from '../context';
@@ -41,22 +42,35 @@ export async function syncCommand(ctx: CliContext, type: EntityType, rawId: stri
   return OK_STATUSES.has(result.status) ? EXIT.ok : EXIT.failure;
 }
 
+/**
+ * Failed entities, then entities sent without some of their parts (a product whose refused variants were left out:
+ * synced, with the reason); both are data to fix, so either makes the exit code 1.
+ */
 export async function errorsCommand(ctx: CliContext, rawType: string | undefined, limit: number): Promise<number> {
   const { types } = parseScope(rawType);
   const all = types.length === ENTITY_TYPES.length;
-  const rows = all ? await ctx.state().failures(undefined, limit) : (await Promise.all(types.map((t) => ctx.state().failures(t, limit)))).flat();
-  rows.sort((a, b) => b.updated_at.getTime() - a.updated_at.getTime());
-  const shown = rows.slice(0, limit);
-  ctx.emit(shown.map((r) => ({
-    type: r.entity_type, entityId: r.entity_id, attempts: r.attempts, failedAt: r.updated_at.toISOString(), reason: r.error_reason, detail: r.error_detail,
-  })));
-  if (shown.length === 0) {
-    ctx.say('No failed entities.');
-    return EXIT.ok;
+  const read = async (query: (t: EntityType | undefined) => Promise<SyncStateRow[]>) => {
+    const rows = all ? await query(undefined) : (await Promise.all(types.map((t) => query(t)))).flat();
+    return rows.sort((a, b) => b.updated_at.getTime() - a.updated_at.getTime()).slice(0, limit);
+  };
+  const shown = await read((t) => ctx.state().failures(t, limit));
+  const partly = await read((t) => ctx.state().partlySent(t, limit));
+  ctx.emit([
+    ...shown.map((r) => ({
+      type: r.entity_type, entityId: r.entity_id, status: 'failed', attempts: r.attempts, failedAt: r.updated_at.toISOString(), reason: r.error_reason, detail: r.error_detail,
+    })),
+    ...partly.map((r) => ({ type: r.entity_type, entityId: r.entity_id, status: 'synced', syncedAt: r.updated_at.toISOString(), reason: r.error_reason })),
+  ]);
+  if (shown.length === 0) ctx.say('No failed entities.');
+  else {
+    ctx.say(table(['type', 'id', 'attempts', 'failed at', 'reason'], shown.map((r) => [r.entity_type, r.entity_id, r.attempts, when(r.updated_at), r.error_reason])));
+    ctx.say(`\n${shown.length} failed entit${shown.length === 1 ? 'y' : 'ies'}${shown.length === limit ? ` (first ${limit}; --limit for more)` : ''}. Fix the data, then \`mcsync retry-failed\`.`);
   }
-  ctx.say(table(['type', 'id', 'attempts', 'failed at', 'reason'], shown.map((r) => [r.entity_type, r.entity_id, r.attempts, when(r.updated_at), r.error_reason])));
-  ctx.say(`\n${shown.length} failed entit${shown.length === 1 ? 'y' : 'ies'}${shown.length === limit ? ` (first ${limit}; --limit for more)` : ''}. Fix the data, then \`mcsync retry-failed\`.`);
-  return EXIT.failure;
+  if (partly.length > 0) {
+    ctx.say(`\nSent without some of their parts (${partly.length}):`);
+    ctx.say(table(['type', 'id', 'synced at', 'left out'], partly.map((r) => [r.entity_type, r.entity_id, when(r.updated_at), r.error_reason])));
+  }
+  return shown.length > 0 || partly.length > 0 ? EXIT.failure : EXIT.ok;
 }
 
 export async function retryFailedCommand(ctx: CliContext, rawType: string | undefined, timeoutMs: number): Promise<number> {

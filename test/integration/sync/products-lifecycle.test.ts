@@ -3,6 +3,7 @@ import { env } from '../../../config/env';
 import { createSyncDeps } from '../../../workers/deps';
 import { createSyncWorker } from '../../../workers/worker';
 import { fullResyncWorkflow } from '../../../workflows/full-resync';
+import { cli } from '../cli/support';
 import * as shop from '../../support/shop';
 import { remote, startSyncHarness, type SyncHarness } from '../../support/sync-harness';
 import { resync, syncNow, syncState } from '../../support/sync-steps';
@@ -181,6 +182,10 @@ describe('product lifecycle: incremental syncs end where a fresh full sync ends'
     const state = await syncState(h, 'product', p.id);
     expect(state).toMatchObject({ status: 'synced', remote_id: 'MIX-1' });
     expect(state!.error_reason).toContain("variant MIX-EUR (it is priced in EUR but the store's currency is USD)");
+    const errors = await cli(h, ['errors', '--type', 'products', '--json']);
+    expect(errors.code).toBe(1);
+    expect(errors.json()).toEqual([expect.objectContaining({ type: 'product', entityId: String(p.id), status: 'synced', reason: state!.error_reason })]);
+    expect((await cli(h, ['errors'])).out).toMatch(new RegExp(`Sent without some of their parts[\\s\\S]*product +${p.id} .*MIX-EUR`));
     const product = await productIn(h.config.storeId, 'MIX-1');
     expect(product!.variants.map((v) => v.id)).toEqual(['MIX-USD']);
     expect(await orderIn(h.config.storeId, good.number)).not.toBeNull();
