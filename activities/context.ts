@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { MailchimpClient } from '../mailchimp/client';
 import { stableStringify } from '../mapping/hash';
+import type { ScanState } from '../db/scan-state';
 import type { AudienceKnowledge, SyncState } from '../db/sync-state';
-import type { ShopSource } from '../source/shop-source';
+import type { EntityLocks } from '../db/entity-lock';
+import type { EntityType, ShopSource } from '../source/shop-source';
 import type { ShopSettings } from '../source/types';
 
 export interface SyncConfig {
@@ -14,6 +16,8 @@ export interface SyncConfig {
   optInTimeout: string;
   /** How a full resync sends rows (BACKFILL_MODE): one call per write, or Mailchimp batch operations. */
   backfillMode: BackfillMode;
+  /** CHANGE_LOOKBACK: how long after its updated_at a row may commit and still be found by the change scan (default 5m). */
+  changeLookback?: string;
 }
 
 export type BackfillMode = 'direct' | 'batch';
@@ -33,6 +37,21 @@ export interface SyncDeps {
   config: SyncConfig;
   /** Starts and signals entity workflows (the change scanner and the immediate path). */
   temporal: () => Promise<Client>;
+  /** The change scan's cursors and the rows it dispatched inside the look-back (db/scan-state.ts). */
+  scan: ScanState;
+  /** One writer per entity at a time, from its read to its record (db/entity-lock.ts). */
+  locks: EntityLocks;
+  /** Test builds only: production wiring leaves it undefined. */
+  hooks?: SyncHooks;
+}
+
+/**
+ * Where tests pause a sync to force an interleaving. `afterRead` runs after the shop read of an entity (single or
+ * bulk), before anything is written for it; `lockWait` when the entity's lock is held by another writer.
+ */
+export interface SyncHooks {
+  afterRead?: (type: EntityType, id: string) => Promise<void>;
+  lockWait?: (type: EntityType, id: string) => void;
 }
 
 /** Per-call view of the shop and audience settings, read once per activity run instead of once per entity. */
@@ -42,7 +61,9 @@ export interface SyncContext {
   doubleOptIn: () => Promise<boolean>;
 }
 
-export async function createContext(deps: SyncDeps): Promise<SyncContext> {
+export async function createContext(base: SyncDeps): Promise<SyncContext> {
+  const afterRead = base.hooks?.afterRead;
+  const deps = afterRead ? { ...base, source: pausingAfterReads(base.source, afterRead) } : base;
   const settings = await deps.source.settings();
   let doubleOptIn: Promise<boolean> | undefined;
   return {
@@ -64,3 +85,28 @@ export type EntityOutcome =
   | { status: 'synced' | 'unchanged' | 'deleted' | 'paused'; entityId: string }
   | { status: 'skipped'; entityId: string; reason: string }
   | { status: 'failed'; entityId: string; reason: string; detail?: string };
+
+/** The source with the test hook after each entity read (the reads the entity syncs and the batch pages make). */
+function pausingAfterReads(source: ShopSource, afterRead: (type: EntityType, id: string) => Promise<void>): ShopSource {
+  const single = <T>(type: EntityType, read: (id: string) => Promise<T>) => async (id: string) => {
+    const found = await read(id);
+    await afterRead(type, id);
+    return found;
+  };
+  const bulk = <T>(type: EntityType, read: (ids: string[]) => Promise<Map<string, T>>) => async (ids: string[]) => {
+    const found = await read(ids);
+    for (const id of ids) await afterRead(type, id);
+    return found;
+  };
+  const { products, customers, orders } = source;
+  return Object.assign(Object.create(source) as ShopSource, {
+    product: single('product', (id) => source.product(id)),
+    customer: single('customer', (id) => source.customer(id)),
+    order: single('order', (id) => source.order(id)),
+    promotion: single('promo_rule', (id) => source.promotion(id)),
+    promoCode: single('promo_code', (id) => source.promoCode(id)),
+    ...(products ? { products: bulk('product', (ids) => products.call(source, ids)) } : {}),
+    ...(customers ? { customers: bulk('customer', (ids) => customers.call(source, ids)) } : {}),
+    ...(orders ? { orders: bulk('order', (ids) => orders.call(source, ids)) } : {}),
+  });
+}

@@ -4,8 +4,11 @@ import { env } from '../config/env';
 
 export const MIGRATIONS_DIR = path.join(__dirname, 'migrations');
 
-/** One knex instance for a database URL; ids and money come back as strings, dates as UTC Date objects. */
-export function createDb(url: string = env('DATABASE_URL'), pool: Knex.PoolConfig = { min: 0, max: 10 }): Knex {
+/**
+ * One knex instance for a database URL; ids and money come back as strings, dates as UTC Date objects. Half the pool
+ * at most holds entity locks during syncs (db/entity-lock.ts), so 20 lets ten entities sync at once.
+ */
+export function createDb(url: string = env('DATABASE_URL'), pool: Knex.PoolConfig = { min: 0, max: 20 }): Knex {
   return knexFactory({
     client: 'mysql2',
     connection: { uri: url, timezone: 'Z', dateStrings: false, supportBigNumbers: true, bigNumberStrings: true, decimalNumbers: false } as unknown as Knex.StaticConnectionConfig,

@@ -27,7 +27,71 @@ export interface SyncOutcome {
   errorDetail?: string | null;
 }
 
-export function createSyncState(db: Knex, storeId: string) {
+/** A row as record() writes it; the rest (attempts, synced_at, write_seq) follows from the status and the writer. */
+interface RecordedRow {
+  entity_id: string;
+  status: SyncStatus;
+  content_hash: string | null;
+  remote_id: string | null;
+  error_reason: string | null;
+  error_detail: string | null;
+}
+
+/** A record refused because a later writer of the entity recorded first (see createSyncState's `tokenOf`). */
+export class StaleRecordError extends Error {
+  constructor(type: string, ids: readonly string[]) {
+    super(`A later sync of ${type} ${ids.join(', ')} recorded first; this write is redone`);
+    this.name = 'StaleRecordError';
+  }
+}
+
+/**
+ * `tokenOf` gives the write token of the entity lock the caller holds (db/entity-lock.ts). A record with a token
+ * never replaces one with a later token: a writer that lost its lock mid-sync cannot put back its older hash. Such a
+ * record clears the entity's hash instead (Mailchimp may hold either write, so the next sync writes again) and
+ * throws StaleRecordError, which is retryable. A record without a token (the store, a caller holding no lock) is
+ * written as before.
+ */
+export function createSyncState(db: Knex, storeId: string, tokenOf: (type: EntityType | 'store', id: string) => number | undefined = () => undefined) {
+  // In ON DUPLICATE KEY UPDATE, assignments run left to right: write_seq goes last, so every condition sees the
+  // stored token, and VALUES(write_seq) is the token of the writer (NULL: none).
+  const fresh = 'VALUES(write_seq) IS NULL OR write_seq IS NULL OR write_seq <= VALUES(write_seq)';
+  const ifFresh = (value: string, column: string) => db.raw(`IF(${fresh}, ${value}, ${column})`);
+  const merge = {
+    status: ifFresh('VALUES(status)', 'status'),
+    content_hash: ifFresh("IF(VALUES(status) = 'failed', content_hash, VALUES(content_hash))", 'content_hash'),
+    remote_id: ifFresh('COALESCE(VALUES(remote_id), remote_id)', 'remote_id'),
+    attempts: ifFresh("IF(VALUES(status) = 'failed', attempts + 1, 0)", 'attempts'),
+    error_reason: ifFresh('VALUES(error_reason)', 'error_reason'),
+    error_detail: ifFresh('VALUES(error_detail)', 'error_detail'),
+    synced_at: ifFresh("IF(VALUES(status) = 'failed', synced_at, VALUES(synced_at))", 'synced_at'),
+    write_seq: ifFresh('COALESCE(VALUES(write_seq), write_seq)', 'write_seq'),
+  };
+
+  async function recordRows(type: EntityType | 'store', rows: readonly RecordedRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const now = new Date();
+    const tokens = new Map<string, number>();
+    const inserted = rows.map((r) => {
+      const token = tokenOf(type, r.entity_id);
+      if (token !== undefined) tokens.set(r.entity_id, token);
+      const failed = r.status === 'failed';
+      return {
+        store_id: storeId, entity_type: type, ...r, attempts: failed ? 1 : 0, synced_at: failed ? null : now, write_seq: token ?? null,
+      };
+    });
+    await db('mc_sync_state').insert(inserted).onConflict(['store_id', 'entity_type', 'entity_id']).merge(merge);
+    if (tokens.size === 0) return;
+    const stored = (await db('mc_sync_state')
+      .where({ store_id: storeId, entity_type: type })
+      .whereIn('entity_id', [...tokens.keys()])
+      .select('entity_id', 'write_seq')) as Array<{ entity_id: string; write_seq: string | number | null }>;
+    const stale = stored.filter((r) => Number(r.write_seq) > (tokens.get(r.entity_id) ?? Infinity)).map((r) => r.entity_id);
+    if (stale.length === 0) return;
+    await db('mc_sync_state').where({ store_id: storeId, entity_type: type }).whereIn('entity_id', stale).update({ content_hash: null });
+    throw new StaleRecordError(type, stale);
+  }
+
   return {
     async get(type: EntityType | 'store', id: string): Promise<SyncStateRow | null> {
       const row = (await db('mc_sync_state').where({ store_id: storeId, entity_type: type, entity_id: id }).first()) as SyncStateRow | undefined;
@@ -41,46 +105,22 @@ export function createSyncState(db: Knex, storeId: string) {
     },
 
     async record(type: EntityType | 'store', id: string, outcome: SyncOutcome): Promise<void> {
-      const now = new Date();
       const failed = outcome.status === 'failed';
-      const row = {
-        store_id: storeId,
-        entity_type: type,
+      await recordRows(type, [{
         entity_id: id,
         status: outcome.status,
         content_hash: outcome.contentHash ?? null,
         remote_id: outcome.remoteId ?? null,
-        attempts: 1,
         error_reason: failed ? (outcome.errorReason ?? 'unknown error').slice(0, 4000) : (outcome.errorReason ?? null),
         error_detail: failed ? (outcome.errorDetail ?? null) : null,
-        synced_at: failed ? null : now,
-      };
-      await db('mc_sync_state')
-        .insert(row)
-        .onConflict(['store_id', 'entity_type', 'entity_id'])
-        .merge({
-          status: row.status,
-          content_hash: failed ? db.raw('content_hash') : row.content_hash,
-          remote_id: row.remote_id ?? db.raw('remote_id'),
-          attempts: failed ? db.raw('attempts + 1') : 0,
-          error_reason: row.error_reason,
-          error_detail: row.error_detail,
-          synced_at: failed ? db.raw('synced_at') : now,
-        });
+      }]);
     },
 
-    /** Records many successful writes in one statement (the batch backfill); the same row as record() with status synced. */
+    /** Records many successful writes in one statement (the batch backfill); the same rows as record() with status synced. */
     async recordSyncedMany(type: EntityType, entries: ReadonlyArray<{ id: string; contentHash: string; remoteId: string }>): Promise<void> {
-      if (entries.length === 0) return;
-      const now = new Date();
-      const rows = entries.map((e) => ({
-        store_id: storeId, entity_type: type, entity_id: e.id, status: 'synced', content_hash: e.contentHash, remote_id: e.remoteId,
-        attempts: 0, error_reason: null, error_detail: null, synced_at: now,
-      }));
-      await db('mc_sync_state')
-        .insert(rows)
-        .onConflict(['store_id', 'entity_type', 'entity_id'])
-        .merge(['status', 'content_hash', 'remote_id', 'attempts', 'error_reason', 'error_detail', 'synced_at']);
+      await recordRows(type, entries.map((e) => ({
+        entity_id: e.id, status: 'synced', content_hash: e.contentHash, remote_id: e.remoteId, error_reason: null, error_detail: null,
+      })));
     },
 
     async idsWithStatus(type: EntityType, status: SyncStatus): Promise<string[]> {

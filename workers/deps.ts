@@ -4,6 +4,7 @@ import { parseBackfillMode, type SyncConfig, type SyncDeps, type SyncHooks } fro
 import { env, envInt } from '../config/env';
 import { connectTemporalClient, temporalTarget, type TemporalTarget } from '../config/temporal';
 import { createEntityLocks } from '../db/entity-lock';
+import { createScanState } from '../db/scan-state';
 import { createAudienceKnowledge, createSyncState } from '../db/sync-state';
 import { createMailchimpClient, type MailchimpClient, type RequestEvent } from '../mailchimp';
 import { createShopDbSource } from '../source/shop-db';
@@ -18,6 +19,7 @@ export function syncConfigFromEnv(): SyncConfig {
     taskQueue: env('TEMPORAL_TASK_QUEUE'),
     optInTimeout: env('OPT_IN_TIMEOUT'),
     backfillMode: parseBackfillMode(env('BACKFILL_MODE')),
+    changeLookback: env('CHANGE_LOOKBACK'),
   };
 }
 
@@ -63,6 +65,7 @@ export function createSyncDeps(
     mailchimp,
     state: createSyncState(db, config.storeId, locks.tokenOf),
     audience: createAudienceKnowledge(db, config.listId),
+    scan: createScanState(db, config.storeId),
     config,
     temporal,
     locks,

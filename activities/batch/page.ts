@@ -16,7 +16,7 @@ import { applyResults, resultsById } from './apply';
 import type { AudienceSnapshots } from './audience';
 import {
   buildCustomerOperations, buildLineVariantOperations, buildOrderOperations, buildProductOperations, buildPromoCodeOperations, buildPromoRuleOperations,
-  type AudienceView, type BuiltPage, type CustomerRowInput, type PlannedOperation,
+  type AudienceView, type BuiltPage, type CustomerRowInput, type OrderDependencies, type PlannedOperation,
 } from './build';
 import { runBatch, type BatchWaitOptions } from './submit';
 
@@ -92,49 +92,70 @@ async function submitAndApply(ctx: SyncContext, env: BatchPageEnv, operations: P
   return { outcomes: applied.outcomes, handedOn: applied.direct.map((d) => d.entityId) };
 }
 
-/** A built page of one type: the batch, then the direct syncs, plus the unchanged and skipped. */
-async function finishPage(ctx: SyncContext, env: BatchPageEnv, type: EntityType, page: BuiltPage): Promise<SyncOutcome[]> {
+/** What a chunk did under its locks, and the entities left to their direct syncs (run after the locks are released). */
+interface ChunkResult {
+  outcomes: SyncOutcome[];
+  direct: string[];
+}
+
+/** A built page of one type: the batch, the unchanged, and what goes direct. */
+async function submitPage(ctx: SyncContext, env: BatchPageEnv, page: BuiltPage): Promise<ChunkResult> {
   const { outcomes, handedOn } = await submitAndApply(ctx, env, page.operations);
-  outcomes.push(...(await runDirect(env, type, [...page.direct, ...handedOn])));
   for (const id of page.unchanged) outcomes.push({ status: 'unchanged', entityId: id });
-  return outcomes;
+  return { outcomes, direct: [...page.direct, ...handedOn] };
 }
 
-async function productChunk(ctx: SyncContext, env: BatchPageEnv, ids: string[]): Promise<SyncOutcome[]> {
-  const { source, state, config } = ctx.deps;
-  const [found, previous, withoutVariant, referenced] = await Promise.all([
-    readMany(ids, source.products?.bind(source), (id) => source.product(id)),
-    state.getMany('product', ids),
-    source.productIdsOrderedWithoutVariant(ids),
-    source.productIdsReferencedByOrders(ids),
-  ]);
-  const page = buildProductOperations(config.storeId, ctx.settings, ids.map((id) => ({
-    id, found: found.get(id) ?? null, previous: previous.get(id) ?? null, orderedWithoutVariant: withoutVariant.has(id), referenced: referenced.has(id),
-  })));
-  return finishPage(ctx, env, 'product', page);
+/**
+ * Holds the chunk's entity locks from its reads to its records (like one entity's direct sync, db/entity-lock.ts),
+ * then runs the direct syncs, each with its own lock: a chain holding locks starts no concurrent syncs.
+ */
+async function lockedChunk(ctx: SyncContext, env: BatchPageEnv, type: EntityType, ids: readonly string[], work: () => Promise<ChunkResult>): Promise<SyncOutcome[]> {
+  const result = await ctx.deps.locks.withLocks(ids.map((id) => ({ type, id })), work);
+  result.outcomes.push(...(await runDirect(env, type, result.direct)));
+  return result.outcomes;
 }
 
-async function promoRuleChunk(ctx: SyncContext, env: BatchPageEnv, ids: string[]): Promise<SyncOutcome[]> {
-  const { source, state, config } = ctx.deps;
-  const [rows, previous] = await Promise.all([readMany(ids, undefined, (id) => source.promotion(id)), state.getMany('promo_rule', ids)]);
-  const page = buildPromoRuleOperations(config.storeId, ids.map((id) => ({ id, row: rows.get(id) ?? null, previous: previous.get(id) ?? null })));
-  return finishPage(ctx, env, 'promo_rule', page);
+function productChunk(ctx: SyncContext, env: BatchPageEnv, ids: string[]): Promise<SyncOutcome[]> {
+  return lockedChunk(ctx, env, 'product', ids, async () => {
+    const { source, state, config } = ctx.deps;
+    const [found, previous, withoutVariant, referenced] = await Promise.all([
+      readMany(ids, source.products?.bind(source), (id) => source.product(id)),
+      state.getMany('product', ids),
+      source.productIdsOrderedWithoutVariant(ids),
+      source.productIdsReferencedByOrders(ids),
+    ]);
+    const page = buildProductOperations(config.storeId, ctx.settings, ids.map((id) => ({
+      id, found: found.get(id) ?? null, previous: previous.get(id) ?? null, orderedWithoutVariant: withoutVariant.has(id), referenced: referenced.has(id),
+    })));
+    return submitPage(ctx, env, page);
+  });
 }
 
-async function promoCodeChunk(ctx: SyncContext, env: BatchPageEnv, ids: string[]): Promise<SyncOutcome[]> {
-  const { source, state, config } = ctx.deps;
-  const [codes, previous] = await Promise.all([readMany(ids, undefined, (id) => source.promoCode(id)), state.getMany('promo_code', ids)]);
-  const ruleIds = [...new Set([...codes.values()].map((c) => c.promotion_id))];
-  const [promotions, rules] = await Promise.all([readMany(ruleIds, undefined, (id) => source.promotion(id)), state.getMany('promo_rule', ruleIds)]);
-  const page = buildPromoCodeOperations(config.storeId, ctx.settings, config.redemptionUrlTemplate, ids.map((id) => {
-    const code = codes.get(id) ?? null;
-    return {
-      id, code, previous: previous.get(id) ?? null,
-      promotion: code ? (promotions.get(code.promotion_id) ?? null) : null,
-      ruleSynced: code ? rules.get(code.promotion_id)?.status === 'synced' : false,
-    };
-  }));
-  return finishPage(ctx, env, 'promo_code', page);
+function promoRuleChunk(ctx: SyncContext, env: BatchPageEnv, ids: string[]): Promise<SyncOutcome[]> {
+  return lockedChunk(ctx, env, 'promo_rule', ids, async () => {
+    const { source, state, config } = ctx.deps;
+    const [rows, previous] = await Promise.all([readMany(ids, undefined, (id) => source.promotion(id)), state.getMany('promo_rule', ids)]);
+    const page = buildPromoRuleOperations(config.storeId, ids.map((id) => ({ id, row: rows.get(id) ?? null, previous: previous.get(id) ?? null })));
+    return submitPage(ctx, env, page);
+  });
+}
+
+function promoCodeChunk(ctx: SyncContext, env: BatchPageEnv, ids: string[]): Promise<SyncOutcome[]> {
+  return lockedChunk(ctx, env, 'promo_code', ids, async () => {
+    const { source, state, config } = ctx.deps;
+    const [codes, previous] = await Promise.all([readMany(ids, undefined, (id) => source.promoCode(id)), state.getMany('promo_code', ids)]);
+    const ruleIds = [...new Set([...codes.values()].map((c) => c.promotion_id))];
+    const [promotions, rules] = await Promise.all([readMany(ruleIds, undefined, (id) => source.promotion(id)), state.getMany('promo_rule', ruleIds)]);
+    const page = buildPromoCodeOperations(config.storeId, ctx.settings, config.redemptionUrlTemplate, ids.map((id) => {
+      const code = codes.get(id) ?? null;
+      return {
+        id, code, previous: previous.get(id) ?? null,
+        promotion: code ? (promotions.get(code.promotion_id) ?? null) : null,
+        ruleSynced: code ? rules.get(code.promotion_id)?.status === 'synced' : false,
+      };
+    }));
+    return submitPage(ctx, env, page);
+  });
 }
 
 /** Customer rows with what consent needs: the audience is listed (once per phase) only when some contact is decided. */
@@ -157,75 +178,95 @@ async function customerRows(ctx: SyncContext, env: BatchPageEnv, ids: string[], 
   return { rows, audience: { status, doubleOptIn: asks ? await ctx.doubleOptIn() : false } };
 }
 
-async function customerChunk(ctx: SyncContext, env: BatchPageEnv, ids: string[], phaseKey: string): Promise<SyncOutcome[]> {
-  const { rows, audience } = await customerRows(ctx, env, ids, phaseKey);
-  const page = buildCustomerOperations(ctx.deps.config.storeId, ctx.settings, audience, rows);
-  return finishPage(ctx, env, 'customer', page);
+function customerChunk(ctx: SyncContext, env: BatchPageEnv, ids: string[], phaseKey: string): Promise<SyncOutcome[]> {
+  return lockedChunk(ctx, env, 'customer', ids, async () => {
+    const { rows, audience } = await customerRows(ctx, env, ids, phaseKey);
+    const page = buildCustomerOperations(ctx.deps.config.storeId, ctx.settings, audience, rows);
+    return submitPage(ctx, env, page);
+  });
 }
 
 /**
  * Orders: what they reference first, then a batch of order creates. Products were sent by the products phase; any
- * other (the placeholder of a deleted product) goes through the direct path. Then one batch, finished before the
- * orders are submitted, with the buyers not yet in Mailchimp (registered users were done by the customers phase;
- * guests are PUT here) and the variants lines name that the shop no longer sells. An order whose buyer, product or
- * variant cannot be made ready goes direct, which records why.
+ * other (the placeholder of a deleted product) goes through the direct path, before the orders' locks are taken.
+ * Then, under the locks of the orders and of the buyers the chunk creates, one batch, finished before the orders are
+ * submitted, with the buyers not yet in Mailchimp (registered users were done by the customers phase; guests are PUT
+ * here) and the variants lines name that the shop no longer sells. An order whose buyer, product or variant cannot
+ * be made ready goes direct, which records why.
  */
 async function orderChunk(ctx: SyncContext, env: BatchPageEnv, ids: string[], phaseKey: string): Promise<SyncOutcome[]> {
+  const failedProducts = await ensureProducts(ctx, env, (await buildOrders(ctx, ids)).dependencies);
+  return lockedChunk(ctx, env, 'order', ids, () => lockedOrders(ctx, env, ids, phaseKey, failedProducts));
+}
+
+async function buildOrders(ctx: SyncContext, ids: string[]) {
   const { source, state, config } = ctx.deps;
   const [found, previous] = await Promise.all([
     readMany(ids, source.orders?.bind(source), (id) => source.order(id)),
     state.getMany('order', ids),
   ]);
-  const page = buildOrderOperations(config.storeId, ctx.settings, ids.map((id) => ({ id, found: found.get(id) ?? null, previous: previous.get(id) ?? null })));
+  return buildOrderOperations(config.storeId, ctx.settings, ids.map((id) => ({ id, found: found.get(id) ?? null, previous: previous.get(id) ?? null })));
+}
+
+/** Products the orders name that are not yet in Mailchimp (deleted or never sent), by their direct sync; returns the ones that failed. */
+async function ensureProducts(ctx: SyncContext, env: BatchPageEnv, dependencies: ReadonlyMap<string, OrderDependencies>): Promise<Set<string>> {
+  const productIds = [...new Set([...dependencies.values()].flatMap((d) => d.productIds))];
+  const productStates = await ctx.deps.state.getMany('product', productIds);
+  const failed = new Set<string>();
+  await forEachConcurrent(productIds.filter((id) => productStates.get(id)?.status !== 'synced'), DIRECT_CONCURRENCY, async (id) => {
+    if ((await env.direct('product', id)).status === 'failed') failed.add(id);
+  });
+  return failed;
+}
+
+async function lockedOrders(ctx: SyncContext, env: BatchPageEnv, ids: string[], phaseKey: string, failedProducts: ReadonlySet<string>): Promise<ChunkResult> {
+  const { source, state, config } = ctx.deps;
+  const page = await buildOrders(ctx, ids);
   const outcomes: SyncOutcome[] = [];
   for (const s of page.skipped) outcomes.push(await recordOrderSkipped(ctx, s.id, s.reason));
   const notReady = new Set<string>();
 
-  // Products not yet in Mailchimp (deleted or never sent): the direct path creates them or their placeholders.
+  // A product still missing (it failed, or an order changed since the products were made ready): the order goes direct.
   const productIds = [...new Set([...page.dependencies.values()].flatMap((d) => d.productIds))];
   const productStates = await state.getMany('product', productIds);
-  const missingProducts = productIds.filter((id) => productStates.get(id)?.status !== 'synced');
-  if (missingProducts.length > 0) {
-    const failed = new Set<string>();
-    await forEachConcurrent(missingProducts, DIRECT_CONCURRENCY, async (id) => {
-      if ((await env.direct('product', id)).status === 'failed') failed.add(id);
-    });
-    for (const [orderId, deps] of page.dependencies) if (deps.productIds.some((p) => failed.has(p))) notReady.add(orderId);
+  for (const [orderId, deps] of page.dependencies) {
+    if (deps.productIds.some((p) => failedProducts.has(p) || productStates.get(p)?.status !== 'synced')) notReady.add(orderId);
   }
 
   // Buyers not yet in Mailchimp, and variants the lines need: one batch, finished before the orders go.
   const customerIds = [...new Set([...page.dependencies.values()].map((d) => d.customerId))];
   const customerStates = await state.getMany('customer', customerIds);
   const missing = new Set(customerIds.filter((id) => customerStates.get(id)?.status !== 'synced'));
-  let customers: PlannedOperation[] = [];
-  if (missing.size > 0) {
-    const { rows, audience } = await customerRows(ctx, env, [...missing], phaseKey);
-    customers = buildCustomerOperations(config.storeId, ctx.settings, audience, rows).operations;
-  }
-  const [products, withoutVariant] = await Promise.all([
-    readMany(productIds, source.products?.bind(source), (id) => source.product(id)),
-    source.productIdsOrderedWithoutVariant(productIds),
-  ]);
-  const byCode = new Map([...products].map(([id, p]) => [p.product.code.trim(), { found: p, orderedWithoutVariant: withoutVariant.has(id) }]));
-  const variants = buildLineVariantOperations(config.storeId, ctx.settings, page.dependencies, byCode);
-  if (customers.length > 0 || variants.length > 0) {
-    const results = await runBatch(ctx.deps.mailchimp, [...customers.map((c) => c.operation), ...variants.map((v) => v.operation)], env.wait);
-    const applied = await applyResults(ctx, customers, results);
-    const ready = new Set(applied.outcomes.filter((o) => o.status === 'synced').map((o) => o.entityId));
-    for (const [orderId, deps] of page.dependencies) {
-      if (missing.has(deps.customerId) && !ready.has(deps.customerId)) notReady.add(orderId);
+  const ready = await ctx.deps.locks.withLocks([...missing].map((id) => ({ type: 'customer' as const, id })), async () => {
+    let customers: PlannedOperation[] = [];
+    if (missing.size > 0) {
+      const { rows, audience } = await customerRows(ctx, env, [...missing], phaseKey);
+      customers = buildCustomerOperations(config.storeId, ctx.settings, audience, rows).operations;
     }
-    const byId = resultsById(results);
-    for (const v of variants) {
-      const code = byId.get(v.operation.operation_id)?.status_code ?? 0;
-      if (code < 200 || code >= 300) for (const orderId of v.orderIds) notReady.add(orderId);
+    const [products, withoutVariant] = await Promise.all([
+      readMany(productIds, source.products?.bind(source), (id) => source.product(id)),
+      source.productIdsOrderedWithoutVariant(productIds),
+    ]);
+    const byCode = new Map([...products].map(([id, p]) => [p.product.code.trim(), { found: p, orderedWithoutVariant: withoutVariant.has(id) }]));
+    const variants = buildLineVariantOperations(config.storeId, ctx.settings, page.dependencies, byCode);
+    if (customers.length > 0 || variants.length > 0) {
+      const results = await runBatch(ctx.deps.mailchimp, [...customers.map((c) => c.operation), ...variants.map((v) => v.operation)], env.wait);
+      const applied = await applyResults(ctx, customers, results);
+      const synced = new Set(applied.outcomes.filter((o) => o.status === 'synced').map((o) => o.entityId));
+      for (const [orderId, deps] of page.dependencies) {
+        if (missing.has(deps.customerId) && !synced.has(deps.customerId)) notReady.add(orderId);
+      }
+      const byId = resultsById(results);
+      for (const v of variants) {
+        const code = byId.get(v.operation.operation_id)?.status_code ?? 0;
+        if (code < 200 || code >= 300) for (const orderId of v.orderIds) notReady.add(orderId);
+      }
     }
-  }
+    return page.operations.filter((op) => !notReady.has(op.entityId));
+  });
 
-  const ready = page.operations.filter((op) => !notReady.has(op.entityId));
   const { outcomes: sent, handedOn } = await submitAndApply(ctx, env, ready);
   outcomes.push(...sent);
-  outcomes.push(...(await runDirect(env, 'order', [...page.direct, ...notReady, ...handedOn])));
   for (const id of page.unchanged) outcomes.push({ status: 'unchanged', entityId: id });
-  return outcomes;
+  return { outcomes, direct: [...page.direct, ...notReady, ...handedOn] };
 }

@@ -29,16 +29,20 @@ export async function recordFailure(ctx: SyncContext, type: EntityType, id: stri
 }
 
 /**
- * Runs one entity's sync. A permanent Mailchimp refusal is recorded on the entity and returned as `failed`;
- * anything transient (5xx, 429, timeouts, database hiccups) is thrown so that Temporal retries the activity.
+ * Runs one entity's sync, holding the entity's lock from its read to its record (db/entity-lock.ts), nested syncs
+ * (an order's customer and products) included. A permanent Mailchimp refusal is recorded on the entity and
+ * returned as `failed`; anything transient (5xx, 429, timeouts, database hiccups) is thrown so that Temporal
+ * retries the activity.
  */
-export async function guarded(ctx: SyncContext, type: EntityType, id: string, run: () => Promise<EntityOutcome>): Promise<EntityOutcome> {
-  try {
-    return await run();
-  } catch (err) {
-    if (isPermanent(err)) return recordMailchimpFailure(ctx, type, id, err);
-    throw err;
-  }
+export function guarded(ctx: SyncContext, type: EntityType, id: string, run: () => Promise<EntityOutcome>): Promise<EntityOutcome> {
+  return ctx.deps.locks.withLocks([{ type, id }], async () => {
+    try {
+      return await run();
+    } catch (err) {
+      if (isPermanent(err)) return recordMailchimpFailure(ctx, type, id, err);
+      throw err;
+    }
+  });
 }
 
 /** Records Mailchimp's refusal of an entity: its message, with the title, detail and field errors as the detail. */

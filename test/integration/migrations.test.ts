@@ -2,7 +2,7 @@ import { md5 } from '../../mapping/ids';
 import { createTestDatabase, TestDatabase } from '../support/db';
 
 const CONTRACT_TABLES = ['shop_settings', 'products', 'product_variants', 'users', 'orders', 'order_lines', 'promotions', 'promo_codes'];
-const SYNC_TABLES = ['mc_sync_state', 'mc_watermarks', 'mc_audience_members', 'mc_webhook_events', 'mc_change_queue', 'mc_scan_seen'];
+const SYNC_TABLES = ['mc_sync_state', 'mc_watermarks', 'mc_audience_members', 'mc_webhook_events', 'mc_change_queue', 'mc_scan_seen', 'mc_write_sequence'];
 
 describe('migrations', () => {
   let t: TestDatabase;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import axios, { AxiosInstance } from 'axios';
-import type { SyncConfig } from '../../activities/context';
+import type { SyncConfig, SyncHooks } from '../../activities/context';
 import { env } from '../../config/env';
 import { startEmulator } from '../../emulator';
 import { createMailchimpClient, type MailchimpClient } from '../../mailchimp';
@@ -27,7 +27,7 @@ export interface SyncHarness {
 }
 
 /** Real Temporal, a fresh MariaDB database and a fresh emulator, with a sync worker on its own task queue. */
-export async function startSyncHarness(options: { optInTimeout?: string; backfillMode?: SyncConfig['backfillMode'] } = {}): Promise<SyncHarness> {
+export async function startSyncHarness(options: { optInTimeout?: string; backfillMode?: SyncConfig['backfillMode']; hooks?: SyncHooks } = {}): Promise<SyncHarness> {
   const suffix = randomBytes(4).toString('hex');
   const t = await createTestDatabase();
   await shop.settings(t.db);
@@ -47,7 +47,7 @@ export async function startSyncHarness(options: { optInTimeout?: string; backfil
   const native = await NativeConnection.connect({ address });
   const worker = await createSyncWorker({
     connection: native, namespace, taskQueue: config.taskQueue,
-    deps: createSyncDeps(t.db, mailchimp, config, async () => client),
+    deps: createSyncDeps(t.db, mailchimp, config, async () => client, undefined, options.hooks),
   });
   const running = worker.run();
   const http = axios.create({ baseURL: emulator.url, auth: { username: 'test', password: TEST_API_KEY }, validateStatus: () => true });

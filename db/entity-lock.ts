@@ -1,0 +1,189 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Knex } from 'knex';
+import type { EntityType } from '../mapping/ids';
+
+/**
+ * One writer per entity at a time. Every path that reads an entity from the shop and writes it to Mailchimp (an
+ * entity workflow, a full resync's page, an order syncing its customer and products on the way, a batch page) holds
+ * the entity's lock from its read to its record, so whoever writes last has read the shop after the previous writer
+ * finished, and no older version lands after a newer one.
+ *
+ * The locks are MariaDB/MySQL named locks (GET_LOCK), held on one pooled connection per async chain (a "session"):
+ * an order's nested customer and product locks are taken on its session, a lock held is re-entered, and every lock
+ * dies with its connection (a killed worker leaves nothing behind). Deadlock-free by one order: a chain that holds
+ * locks only takes locks later in LOCK_ORDER (an order, then its customer, then its products); several locks at once
+ * are taken sorted. The server reports any cycle anyway (ER_LOCK_DEADLOCK), and a wait longer than the timeout fails
+ * retryably; Temporal then retries the activity.
+ *
+ * Each acquisition draws a write token from mc_write_sequence (strictly increasing); the sync state records it, so a
+ * writer that lost its lock (its connection dropped mid-sync) can never record over a later writer (db/sync-state.ts).
+ */
+
+export interface EntityKey {
+  type: EntityType;
+  id: string;
+}
+
+export interface EntityLocks {
+  /** Runs `work` holding the locks of `keys` (the ones this chain holds already are re-entered). */
+  withLocks<T>(keys: readonly EntityKey[], work: () => Promise<T>): Promise<T>;
+  /** The write token of a lock the calling async chain holds, if it holds it. */
+  tokenOf(type: EntityType | 'store', id: string): number | undefined;
+}
+
+export interface EntityLockOptions {
+  /** How long to wait for a lock another writer holds before failing retryably. */
+  timeoutSeconds?: number;
+  /** Sessions (pooled connections held for a sync's duration) at once; default half the pool, so queries never starve. */
+  sessions?: number;
+  /** Called when a lock is held by another writer, before waiting for it. */
+  onWait?: (key: EntityKey) => void;
+}
+
+/** Types by rank: a chain holding a lock only waits for locks of a later rank (or later in the sorted order). */
+const LOCK_ORDER: readonly EntityType[] = ['order', 'promo_code', 'customer', 'promo_rule', 'product'];
+
+export function compareKeys(a: EntityKey, b: EntityKey): number {
+  const rank = LOCK_ORDER.indexOf(a.type) - LOCK_ORDER.indexOf(b.type);
+  if (rank !== 0) return rank;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** The lock order of a set of keys, each once. */
+export function lockOrder(keys: readonly EntityKey[]): EntityKey[] {
+  const unique = new Map(keys.map((k) => [keyOf(k.type, k.id), k]));
+  return [...unique.values()].sort(compareKeys);
+}
+
+/** A lock that did not come within the timeout: retryable (the other writer is slow, not wrong). */
+export class EntityLockTimeout extends Error {
+  constructor(key: EntityKey, seconds: number) {
+    super(`Another sync of ${key.type} ${key.id} held it for more than ${seconds} s; retrying later`);
+    this.name = 'EntityLockTimeout';
+  }
+}
+
+interface RawConnection {
+  query(sql: string, values: unknown[], callback: (err: Error | null, result: unknown) => void): void;
+  destroy(): void;
+}
+
+interface Session {
+  conn: RawConnection;
+  held: Map<string, { count: number; token: number }>;
+}
+
+function keyOf(type: string, id: string): string {
+  return `${type}\u0000${id}`;
+}
+
+function run<T>(conn: RawConnection, sql: string, values: unknown[]): Promise<T> {
+  return new Promise((resolve, reject) => conn.query(sql, values, (err, result) => (err ? reject(err) : resolve(result as T))));
+}
+
+/** The server-wide lock name: per database, store and entity, hashed to fit GET_LOCK's 64 characters. */
+const LOCK_NAME = "CONCAT('mcsync:', LEFT(SHA2(CONCAT_WS(CHAR(0), DATABASE(), ?, ?, ?), 256), 40))";
+
+export function createEntityLocks(db: Knex, storeId: string, options: EntityLockOptions = {}): EntityLocks {
+  const timeout = options.timeoutSeconds ?? 60;
+  const poolMax = (db.client.config as { pool?: { max?: number } }).pool?.max ?? 10;
+  const slots = semaphore(options.sessions ?? Math.max(1, Math.floor(poolMax / 2)));
+  const chain = new AsyncLocalStorage<Session>();
+
+  async function acquire(session: Session, key: EntityKey): Promise<void> {
+    const name = [storeId, key.type, key.id];
+    const [now] = await run<Array<{ got: number | null }>>(session.conn, `SELECT GET_LOCK(${LOCK_NAME}, 0) AS got`, name);
+    if (now.got === 1) return;
+    options.onWait?.(key);
+    const [later] = await run<Array<{ got: number | null }>>(session.conn, `SELECT GET_LOCK(${LOCK_NAME}, ?) AS got`, [...name, timeout]);
+    if (later.got !== 1) throw new EntityLockTimeout(key, timeout);
+  }
+
+  async function release(session: Session, key: EntityKey): Promise<void> {
+    await run(session.conn, `SELECT RELEASE_LOCK(${LOCK_NAME})`, [storeId, key.type, key.id]);
+  }
+
+  async function nextToken(session: Session): Promise<number> {
+    const result = await run<{ insertId: number | string; affectedRows: number }>(
+      session.conn, 'UPDATE mc_write_sequence SET value = LAST_INSERT_ID(value + 1) WHERE id = 1', [],
+    );
+    if (result.affectedRows !== 1) throw new Error('mc_write_sequence has no row: run the migrations (npm run migrate)');
+    return Number(result.insertId);
+  }
+
+  async function holding<T>(session: Session, keys: readonly EntityKey[], work: () => Promise<T>): Promise<T> {
+    const ordered = lockOrder(keys);
+    const reentered = ordered.filter((k) => session.held.has(keyOf(k.type, k.id)));
+    const fresh = ordered.filter((k) => !session.held.has(keyOf(k.type, k.id)));
+    const acquired: EntityKey[] = [];
+    try {
+      for (const key of fresh) {
+        await acquire(session, key);
+        acquired.push(key);
+      }
+      const token = fresh.length > 0 ? await nextToken(session) : 0;
+      for (const key of fresh) session.held.set(keyOf(key.type, key.id), { count: 1, token });
+      for (const key of reentered) session.held.get(keyOf(key.type, key.id))!.count += 1;
+      try {
+        return await work();
+      } finally {
+        for (const key of reentered) session.held.get(keyOf(key.type, key.id))!.count -= 1;
+      }
+    } finally {
+      for (const key of acquired.reverse()) {
+        session.held.delete(keyOf(key.type, key.id));
+        await release(session, key);
+      }
+    }
+  }
+
+  /** A session's connection goes back to the pool holding no lock; one that cannot say so is closed instead. */
+  async function giveBack(conn: RawConnection): Promise<void> {
+    try {
+      await run(conn, 'SELECT RELEASE_ALL_LOCKS()', []);
+    } catch (_err) {
+      conn.destroy();
+    }
+    await db.client.releaseConnection(conn);
+  }
+
+  return {
+    async withLocks(keys, work) {
+      const current = chain.getStore();
+      if (current) return holding(current, keys, work);
+      await slots.take();
+      let conn: RawConnection | undefined;
+      try {
+        conn = (await db.client.acquireConnection()) as RawConnection;
+        const session: Session = { conn, held: new Map() };
+        return await chain.run(session, () => holding(session, keys, work));
+      } finally {
+        if (conn) await giveBack(conn);
+        slots.give();
+      }
+    },
+
+    tokenOf(type, id) {
+      return chain.getStore()?.held.get(keyOf(type, id))?.token;
+    },
+  };
+}
+
+function semaphore(size: number) {
+  let free = size;
+  const waiting: Array<() => void> = [];
+  return {
+    take(): Promise<void> {
+      if (free > 0) {
+        free -= 1;
+        return Promise.resolve();
+      }
+      return new Promise((resolve) => waiting.push(resolve));
+    },
+    give(): void {
+      const next = waiting.shift();
+      if (next) next();
+      else free += 1;
+    },
+  };
+}
