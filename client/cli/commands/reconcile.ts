@@ -23,9 +23,9 @@ async function check(ctx: CliContext, types: EntityType[]): Promise<ReconcileRep
   return report;
 }
 
-/** Shop ids of Mailchimp items the comparison could not name (gone from the shop), from the sync state's remote ids. */
+/** Shop ids of drifted items the comparison could not name, from the sync state's remote ids (extras need none). */
 async function lookupBySyncState(ctx: CliContext, drifts: Drift[]): Promise<Map<string, string>> {
-  const wanted = drifts.filter((d) => !d.entityId && d.type !== 'store');
+  const wanted = drifts.filter((d) => !d.entityId && d.type !== 'store' && d.kind !== 'extra');
   const out = new Map<string, string>();
   if (wanted.length === 0) return out;
   const rows = (await ctx.db()('mc_sync_state')
