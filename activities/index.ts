@@ -9,12 +9,12 @@ import { memberStatus } from './entities/customer';
 import { syncEntity, type SyncOutcome } from './entities';
 import { forEachConcurrent } from './pool';
 import { retryTransient } from './retry';
+import { createScanner } from './scan';
 import { setStoreSyncing, setupStore } from './store';
 
-/** Rows committed up to this long after their updated_at are still seen by the change scan. */
+/** Watermarks a full resync leaves start this long before it began (late commits beyond it: CHANGE_LOOKBACK). */
 export const CHANGE_LAG_MS = 2000;
 const PAGE_CONCURRENCY = 12;
-const DISPATCH_PAGE = 500;
 
 export interface PageCounts {
   synced: number;
@@ -153,14 +153,15 @@ export function createActivities(deps: SyncDeps) {
     },
 
     /**
-     * The scheduled change scan of one entity type: hands every row changed since the watermark to its entity
-     * workflow, then moves the watermark. Before the first full sync it starts that instead.
+     * The scheduled change scan of some entity types (activities/scan.ts): hands every entity a changed or deleted
+     * row feeds to its entity workflow, then moves the cursors. Before the first full sync it starts that instead.
      */
     async dispatchChanges(input: { entityTypes: EntityType[] }): Promise<{ dispatched: number; state: 'paused' | 'started-full-sync' | 'scanned' }> {
       const settings = await deps.source.settings();
       if (!settings.mailchimpSyncEnabled) return { dispatched: 0, state: 'paused' };
       const client = await deps.temporal();
-      if (!(await deps.state.watermark('full_sync'))) {
+      const fullSync = await deps.state.watermark('full_sync');
+      if (!fullSync) {
         await client.workflow.start(WORKFLOW_TYPES.fullResync, {
           workflowId: fullResyncWorkflowId(deps.config.storeId),
           taskQueue: deps.config.taskQueue,
@@ -171,36 +172,9 @@ export function createActivities(deps: SyncDeps) {
         });
         return { dispatched: 0, state: 'started-full-sync' };
       }
-      // Rows up to now are dispatched at once; the watermark only passes rows older than the lag, so a row
-      // committed late with an earlier updated_at is still found (a second dispatch of a row is harmless).
-      const settledUntil = minus(await deps.source.now(), CHANGE_LAG_MS);
-      let dispatched = 0;
-      for (const type of input.entityTypes) {
-        let cursor = await deps.state.watermark(type);
-        for (;;) {
-          const rows = await deps.source.changedAfter(type, cursor, DISPATCH_PAGE);
-          await forEachConcurrent(rows, 8, (row) => notifyEntityChanged(client, target, type, row.entityId, { coalesceMs: 0 }).then(() => undefined));
-          dispatched += rows.length;
-          if (rows.length === 0) break;
-          const last = rows[rows.length - 1];
-          cursor = { updatedAt: last.updatedAt, id: last.id };
-          const settled = rows.filter((r) => r.updatedAt <= settledUntil);
-          if (settled.length > 0) {
-            const mark = settled[settled.length - 1];
-            await deps.state.setWatermark(type, { updatedAt: mark.updatedAt, id: mark.id });
-          }
-          heartbeat({ type, dispatched });
-          if (rows.length < DISPATCH_PAGE || settled.length < rows.length) break;
-        }
-        if (type === 'promo_rule' || type === 'promo_code') dispatched += await dispatchDeleted(type);
-      }
+      // A table without a cursor yet (new in the contract, or never changed) starts where the last full sync began.
+      const dispatched = await createScanner(deps, client, target).scanTypes(input.entityTypes, fullSync);
       return { dispatched, state: 'scanned' };
-
-      async function dispatchDeleted(type: EntityType): Promise<number> {
-        const gone = await goneFromShop(type);
-        for (const id of gone) await notifyEntityChanged(client, target, type, id);
-        return gone.length;
-      }
     },
   };
 

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { refusedVariantReasons } from '../mapping/product';
+import { afterCursor, createShopDbChanges, iso, sqlTime } from './shop-db-changes';
 import type { ChangedRow, Cursor, CustomerRecord, EntityType, ShopSource } from './shop-source';
 import type {
   OrderLineRow, OrderRow, OrderWithContext, ProductRow, ProductWithVariants, PromoCodeRow, PromotionRow, ShopSettings, UserRow, VariantRow,
@@ -24,15 +25,6 @@ function bool(value: unknown): boolean {
 /** How the database compares promo codes (a case-insensitive collation that ignores trailing spaces). */
 function codeKey(code: string): string {
   return code.toLowerCase().trimEnd();
-}
-
-function iso(value: Date | string): string {
-  return (value instanceof Date ? value : new Date(value)).toISOString();
-}
-
-/** MySQL DATETIME(3) literal in UTC for a cursor (the connection runs in UTC). */
-function sqlTime(isoString: string): string {
-  return isoString.replace('T', ' ').replace('Z', '');
 }
 
 export function createShopDbSource(db: Knex): ShopSource {
@@ -168,6 +160,7 @@ export function createShopDbSource(db: Knex): ShopSource {
 
   return {
     settings,
+    ...createShopDbChanges(db),
 
     async setSyncEnabled(enabled) {
       await db('shop_settings')
@@ -261,11 +254,7 @@ export function createShopDbSource(db: Knex): ShopSource {
     async changedAfter(type, after: Cursor | null, limit, until) {
       const table = TABLE_OF[type];
       const columns = type === 'customer' ? ['id', 'updated_at', db.raw(`${EMAIL_HASH_SQL} as entity_id`, ['email'])] : ['id', 'updated_at'];
-      const q = db(table).select(columns).orderBy([{ column: 'updated_at' }, { column: 'id' }]).limit(limit);
-      if (after) {
-        q.where((w) => w.where('updated_at', '>', sqlTime(after.updatedAt))
-          .orWhere((w2) => w2.where('updated_at', '=', sqlTime(after.updatedAt)).andWhere('id', '>', after.id)));
-      }
+      const q = afterCursor(db(table).select(columns), after).limit(limit);
       if (until) q.andWhere('updated_at', '<=', sqlTime(until));
       const rows = (await q) as Array<{ id: string; updated_at: Date; entity_id?: string }>;
       return rows.map((r): ChangedRow => ({ id: String(r.id), updatedAt: iso(r.updated_at), entityId: r.entity_id ?? String(r.id) }));

@@ -3,6 +3,7 @@ import type {
 } from './types';
 
 import type { EntityType } from '../mapping/ids';
+import type { QueuedChange, TableChange, WatchedTable } from './watched-tables';
 
 export type { EntityType };
 
@@ -61,6 +62,16 @@ export interface ShopSource {
   /** The source's clock (the database's), so watermarks never depend on the worker's clock. */
   now(): Promise<string>;
   userByEmailHash(emailHash: string): Promise<UserRow | null>;
+  /**
+   * Optional change detection per table (the shop database; docs/shop-database.md): rows of a watched table changed
+   * after the cursor, oldest first by (updated_at, id); shop_settings rows have their name as id. Without it the
+   * change scan reads changedAfter of each type's main table.
+   */
+  tableChangesAfter?(table: WatchedTable, after: Cursor | null, limit: number): Promise<TableChange[]>;
+  /** Optional: rows deleted (and previous e-mails) the triggers queued for these tables, oldest first. */
+  queuedChanges?(tables: readonly WatchedTable[], limit: number): Promise<QueuedChange[]>;
+  /** Optional: removes queued changes once they were dispatched. */
+  forgetQueued?(queueIds: readonly string[]): Promise<void>;
   /**
    * Optional bulk reads for the batch backfill (one query per table for a page instead of a few per row); each
    * answers exactly what the single read answers for every id it finds. activities/batch/read.ts falls back to the

@@ -1,0 +1,135 @@
+import { heartbeat } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import { notifyEntityChanged, type EntityTarget } from '../client/entity-workflows';
+import { toMs } from '../config/duration';
+import { seenKey } from '../db/scan-state';
+import type { Cursor, EntityType } from '../source/shop-source';
+import {
+  CATALOGUE_SETTINGS, distinctEntities, entitiesOf, MAIN_TABLE, STORE_SETTINGS, TABLES_FEEDING,
+  type EntityRef, type TableChange, type WatchedTable,
+} from '../source/watched-tables';
+import { createContext, type SyncDeps } from './context';
+import { forEachConcurrent } from './pool';
+import { setupStore } from './store';
+
+/**
+ * The change scan of some entity types (docs/shop-database.md, "How changes are noticed"): for every table that
+ * feeds them, the rows whose (updated_at, id) passed the table's cursor, re-read from CHANGE_LOOKBACK before it
+ * so a late commit is still found (versions already dispatched are skipped), then what the delete triggers queued.
+ */
+
+export const DEFAULT_CHANGE_LOOKBACK = '5m';
+const PAGE = 500;
+const DISPATCH_CONCURRENCY = 8;
+/** Where a restarted scan begins: before any row. */
+const BEGINNING: Cursor = { updatedAt: '1970-01-01T00:00:00.000Z', id: '0' };
+
+/** The cursor of a table: its entity type's watermark for a main table (the full resync moves those), else its name. */
+export function feedKey(table: WatchedTable): string {
+  return MAIN_TABLE[table] ?? table;
+}
+
+/** Where a scan re-reads from: the look-back before the cursor, from the smallest id. */
+export function rereadFrom(cursor: Cursor, lookbackMs: number): Cursor {
+  return { updatedAt: new Date(new Date(cursor.updatedAt).getTime() - lookbackMs).toISOString(), id: '0' };
+}
+
+/** The later of two keyset positions. */
+export function laterOf(a: Cursor, b: Cursor): Cursor {
+  if (a.updatedAt !== b.updatedAt) return a.updatedAt > b.updatedAt ? a : b;
+  return compareIds(a.id, b.id) >= 0 ? a : b;
+}
+
+/** Ids compare as the database does: numerically when both are whole numbers. */
+function compareIds(a: string, b: string): number {
+  if (/^\d+$/.test(a) && /^\d+$/.test(b)) return a.length !== b.length ? a.length - b.length : a.localeCompare(b);
+  return a.localeCompare(b);
+}
+
+export function createScanner(deps: SyncDeps, client: Client, target: EntityTarget) {
+  const { source, scan } = deps;
+  const lookbackMs = toMs(deps.config.changeLookback ?? DEFAULT_CHANGE_LOOKBACK);
+  let dispatched = 0;
+
+  async function dispatch(refs: EntityRef[]): Promise<void> {
+    const distinct = distinctEntities(refs);
+    await forEachConcurrent(distinct, DISPATCH_CONCURRENCY, (r) => notifyEntityChanged(client, target, r.type, r.id, { coalesceMs: 0 }).then(() => undefined));
+    dispatched += distinct.length;
+  }
+
+  /** A table's rows changed since its cursor (and inside the look-back before it) that were not dispatched yet. */
+  async function scanTable(table: WatchedTable, start: Cursor, onFresh: (rows: TableChange[]) => Promise<void>): Promise<void> {
+    const key = feedKey(table);
+    // Settings are single-row writes, not long checkouts: no look-back, so a full sync's own settings never look new.
+    const lookback = table === 'shop_settings' ? 0 : lookbackMs;
+    const mark = (await scan.cursor(key)) ?? start;
+    let newest = mark;
+    let cursor: Cursor | null = rereadFrom(mark, lookback);
+    while (cursor) {
+      const rows = await readTable(table, cursor);
+      const seen = await scan.seen(key, rows);
+      const fresh = rows.filter((r) => !seen.has(seenKey(r.id, r.updatedAt)));
+      await onFresh(fresh);
+      await scan.remember(key, fresh);
+      const last = rows[rows.length - 1];
+      if (last) {
+        newest = laterOf(newest, { updatedAt: last.updatedAt, id: last.id });
+        await scan.setCursor(key, newest);
+        // Versions before the next scan's re-read start are never compared again.
+        await scan.forget(key, rereadFrom(newest, lookback).updatedAt);
+      }
+      heartbeat({ table, dispatched });
+      cursor = rows.length === PAGE ? { updatedAt: last.updatedAt, id: last.id } : null;
+    }
+  }
+
+  async function readTable(table: WatchedTable, after: Cursor): Promise<TableChange[]> {
+    if (source.tableChangesAfter) return source.tableChangesAfter(table, after, PAGE);
+    // A source without per-table reads (Stripe): only the main table, by its entity type's own read.
+    const type = MAIN_TABLE[table];
+    if (!type) return [];
+    const rows = await source.changedAfter(type, after, PAGE);
+    return rows.map((r) => ({ id: r.id, updatedAt: r.updatedAt, parentId: null, emailHash: type === 'customer' ? r.entityId : null }));
+  }
+
+  /** Rows the delete and e-mail triggers queued: each dispatched, then removed from the queue. */
+  async function drainQueue(tables: readonly WatchedTable[]): Promise<void> {
+    if (!source.queuedChanges || !source.forgetQueued) return;
+    for (;;) {
+      const queued = await source.queuedChanges(tables, PAGE);
+      await dispatch(queued.flatMap((q) => entitiesOf(q.table, q, q.event)));
+      await source.forgetQueued(queued.map((q) => q.queueId));
+      heartbeat({ queue: tables, dispatched });
+      if (queued.length < PAGE) return;
+    }
+  }
+
+  /**
+   * The store is built from store_name, store_domain and store_currency; product and variant URLs and promo
+   * redemption URLs from the domain too (and prices are checked against the currency): a change of either restarts
+   * the product and promo-code scans from the beginning, which re-dispatches every product and code once.
+   */
+  async function settingsChanged(rows: TableChange[]): Promise<void> {
+    const names = new Set(rows.map((r) => r.id));
+    if (![...names].some((n) => STORE_SETTINGS.has(n))) return;
+    await setupStore(await createContext(deps));
+    if (![...names].some((n) => CATALOGUE_SETTINGS.has(n))) return;
+    for (const table of ['products', 'promo_codes'] as const) {
+      await scan.forget(feedKey(table));
+      await scan.setCursor(feedKey(table), BEGINNING);
+    }
+  }
+
+  return {
+    /** Scans every table feeding these types; `start` is where a table without a cursor yet begins (the last full sync). */
+    async scanTypes(types: readonly EntityType[], start: Cursor): Promise<number> {
+      for (const type of types) {
+        for (const table of TABLES_FEEDING[type]) {
+          await scanTable(table, start, (rows) => (table === 'shop_settings' ? settingsChanged(rows) : dispatch(rows.flatMap((r) => entitiesOf(table, r)))));
+        }
+        await drainQueue(TABLES_FEEDING[type]);
+      }
+      return dispatched;
+    },
+  };
+}

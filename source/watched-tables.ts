@@ -1,0 +1,89 @@
+import type { EntityType } from '../mapping/ids';
+
+/**
+ * Which shop tables feed which synced entities: the one rule the change scan follows for rows changed (by
+ * updated_at) and rows deleted (the trigger-fed queue). Pure.
+ */
+
+export type WatchedTable =
+  | 'shop_settings' | 'products' | 'product_variants' | 'promotions' | 'promo_codes' | 'users' | 'orders' | 'order_lines';
+
+/** The tables each entity type's scan watches, in scan order (settings first: they may restart the product scan). */
+export const TABLES_FEEDING: Record<EntityType, readonly WatchedTable[]> = {
+  product: ['shop_settings', 'products', 'product_variants'],
+  promo_rule: ['promotions'],
+  promo_code: ['promo_codes'],
+  customer: ['users'],
+  order: ['orders', 'order_lines'],
+};
+
+/** The entity type a table's rows are (for the table scanned by a source without per-table reads). */
+export const MAIN_TABLE: Partial<Record<WatchedTable, EntityType>> = {
+  products: 'product', promotions: 'promo_rule', promo_codes: 'promo_code', users: 'customer', orders: 'order',
+};
+
+/** A row of a watched table as the scan sees it: its key and what it points at. */
+export interface RowRef {
+  id: string;
+  /** products.id of a variant, orders.id of a line, promotions.id of a code. */
+  parentId: string | null;
+  /** MD5 of the trimmed, lowercased e-mail of a user, or of a guest order's buyer. */
+  emailHash: string | null;
+}
+
+/** A row changed after a cursor (its updated_at moved). */
+export interface TableChange extends RowRef {
+  updatedAt: string;
+}
+
+/** What a trigger queued: a row deleted, or the previous e-mail of a user or guest order. */
+export interface QueuedChange extends RowRef {
+  queueId: string;
+  table: WatchedTable;
+  event: 'delete' | 'email_changed';
+}
+
+export interface EntityRef {
+  type: EntityType;
+  id: string;
+}
+
+/** The entities to sync again because this row of `table` changed or was deleted. */
+export function entitiesOf(table: WatchedTable, row: RowRef, event: 'changed' | QueuedChange['event'] = 'changed'): EntityRef[] {
+  const customer: EntityRef[] = row.emailHash ? [{ type: 'customer', id: row.emailHash }] : [];
+  // The row itself was only renamed: its own change is scanned by updated_at; the previous address needs a look.
+  if (event === 'email_changed') return customer;
+  switch (table) {
+    case 'shop_settings':
+      return [];
+    case 'products':
+      return [{ type: 'product', id: row.id }];
+    case 'product_variants':
+      return row.parentId ? [{ type: 'product', id: row.parentId }] : [];
+    case 'promotions':
+      return [{ type: 'promo_rule', id: row.id }];
+    case 'promo_codes':
+      return [{ type: 'promo_code', id: row.id }];
+    case 'users':
+      return customer;
+    case 'orders':
+      return [{ type: 'order', id: row.id }, ...customer];
+    case 'order_lines':
+      return row.parentId ? [{ type: 'order', id: row.parentId }] : [];
+  }
+}
+
+/** Each entity once, in first-seen order. */
+export function distinctEntities(refs: readonly EntityRef[]): EntityRef[] {
+  const seen = new Set<string>();
+  return refs.filter((r) => {
+    const key = `${r.type}:${r.id}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The shop_settings rows the Mailchimp store is built from, and those that products and promo codes are built from too. */
+export const STORE_SETTINGS: ReadonlySet<string> = new Set(['store_name', 'store_domain', 'store_currency']);
+export const CATALOGUE_SETTINGS: ReadonlySet<string> = new Set(['store_domain', 'store_currency']);

@@ -1,0 +1,42 @@
+import { distinctEntities, entitiesOf, MAIN_TABLE, TABLES_FEEDING, type RowRef } from '../../../source/watched-tables';
+
+const row = (r: Partial<RowRef> = {}): RowRef => ({ id: '7', parentId: null, emailHash: null, ...r });
+
+describe('which entities a changed or deleted row feeds', () => {
+  it('a variant or a line re-syncs its parent; products, promotions and codes themselves', () => {
+    expect(entitiesOf('product_variants', row({ parentId: '3' }))).toEqual([{ type: 'product', id: '3' }]);
+    expect(entitiesOf('order_lines', row({ parentId: '9' }))).toEqual([{ type: 'order', id: '9' }]);
+    expect(entitiesOf('products', row())).toEqual([{ type: 'product', id: '7' }]);
+    expect(entitiesOf('promotions', row())).toEqual([{ type: 'promo_rule', id: '7' }]);
+    expect(entitiesOf('promo_codes', row({ parentId: '2' }))).toEqual([{ type: 'promo_code', id: '7' }]);
+  });
+
+  it('a user is its customer; a guest order also reaches its guest customer', () => {
+    expect(entitiesOf('users', row({ emailHash: 'h1' }))).toEqual([{ type: 'customer', id: 'h1' }]);
+    expect(entitiesOf('orders', row({ emailHash: 'h2' }))).toEqual([{ type: 'order', id: '7' }, { type: 'customer', id: 'h2' }]);
+    expect(entitiesOf('orders', row())).toEqual([{ type: 'order', id: '7' }]);
+  });
+
+  it('an e-mail change reaches only the customer of the previous address', () => {
+    expect(entitiesOf('users', row({ emailHash: 'old' }), 'email_changed')).toEqual([{ type: 'customer', id: 'old' }]);
+    expect(entitiesOf('orders', row({ emailHash: 'old' }), 'email_changed')).toEqual([{ type: 'customer', id: 'old' }]);
+  });
+
+  it('a row without its parent or address names nothing, and settings rows name no entity', () => {
+    expect(entitiesOf('product_variants', row())).toEqual([]);
+    expect(entitiesOf('users', row())).toEqual([]);
+    expect(entitiesOf('shop_settings', row({ id: 'store_domain' }))).toEqual([]);
+  });
+
+  it('every watched table is scanned for some entity type, and each main table is its type\'s', () => {
+    const scanned = Object.values(TABLES_FEEDING).flat().sort();
+    expect(scanned).toEqual(['order_lines', 'orders', 'product_variants', 'products', 'promo_codes', 'promotions', 'shop_settings', 'users']);
+    for (const [table, type] of Object.entries(MAIN_TABLE)) expect(TABLES_FEEDING[type]).toContain(table);
+  });
+
+  it('dispatches each entity once', () => {
+    expect(distinctEntities([
+      { type: 'product', id: '1' }, { type: 'order', id: '1' }, { type: 'product', id: '1' }, { type: 'product', id: '2' },
+    ])).toEqual([{ type: 'product', id: '1' }, { type: 'order', id: '1' }, { type: 'product', id: '2' }]);
+  });
+});
