@@ -10,10 +10,12 @@ import type { EntityType } from '../mapping/ids';
  *
  * The locks are MariaDB/MySQL named locks (GET_LOCK), held on one pooled connection per async chain (a "session"):
  * an order's nested customer and product locks are taken on its session, a lock held is re-entered, and every lock
- * dies with its connection (a killed worker leaves nothing behind). Deadlock-free by one order: a chain that holds
- * locks only takes locks later in LOCK_ORDER (an order, then its customer, then its products); several locks at once
- * are taken sorted. The server reports any cycle anyway (ER_LOCK_DEADLOCK), and a wait longer than the timeout fails
- * retryably; Temporal then retries the activity.
+ * dies with its connection (a killed worker leaves nothing behind). Several locks at once are taken in LOCK_ORDER,
+ * which is also the common nesting (an order, then its customer, then its products; a code, then its rule). The rarer
+ * reverse nestings (a renamed product re-sending the orders that name it, a recreated promo rule re-sending its codes)
+ * can close a cycle with them: the server detects it at once (ER_LOCK_DEADLOCK), and the chain it picks releases
+ * every lock and runs its sync again (DEADLOCK_ATTEMPTS times, then the error is Temporal's to retry). A wait longer
+ * than the timeout fails retryably too.
  *
  * Each acquisition draws a write token from mc_write_sequence (strictly increasing); the sync state records it, so a
  * writer that lost its lock (its connection dropped mid-sync) can never record over a later writer (db/sync-state.ts).
@@ -53,6 +55,17 @@ export function compareKeys(a: EntityKey, b: EntityKey): number {
 export function lockOrder(keys: readonly EntityKey[]): EntityKey[] {
   const unique = new Map(keys.map((k) => [keyOf(k.type, k.id), k]));
   return [...unique.values()].sort(compareKeys);
+}
+
+/** The server's answer when waiting would close a cycle of lock holders (MariaDB: 1213, MySQL: 3058). */
+const DEADLOCK_ERRNOS = new Set([1213, 3058]);
+const DEADLOCK_ATTEMPTS = 3;
+
+export class EntityLockDeadlock extends Error {
+  constructor(key: EntityKey) {
+    super(`Waiting for ${key.type} ${key.id} would deadlock with another sync; retrying`);
+    this.name = 'EntityLockDeadlock';
+  }
 }
 
 /** A lock that did not come within the timeout: retryable (the other writer is slow, not wrong). */
@@ -95,7 +108,9 @@ export function createEntityLocks(db: Knex, storeId: string, options: EntityLock
     const [now] = await run<Array<{ got: number | null }>>(session.conn, `SELECT GET_LOCK(${LOCK_NAME}, 0) AS got`, name);
     if (now.got === 1) return;
     options.onWait?.(key);
-    const [later] = await run<Array<{ got: number | null }>>(session.conn, `SELECT GET_LOCK(${LOCK_NAME}, ?) AS got`, [...name, timeout]);
+    const [later] = await run<Array<{ got: number | null }>>(session.conn, `SELECT GET_LOCK(${LOCK_NAME}, ?) AS got`, [...name, timeout]).catch((err: unknown) => {
+      throw DEADLOCK_ERRNOS.has((err as { errno?: number }).errno ?? 0) ? new EntityLockDeadlock(key) : err;
+    });
     if (later.got !== 1) throw new EntityLockTimeout(key, timeout);
   }
 
@@ -156,7 +171,13 @@ export function createEntityLocks(db: Knex, storeId: string, options: EntityLock
       try {
         conn = (await db.client.acquireConnection()) as RawConnection;
         const session: Session = { conn, held: new Map() };
-        return await chain.run(session, () => holding(session, keys, work));
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await chain.run(session, () => holding(session, keys, work));
+          } catch (err) {
+            if (!(err instanceof EntityLockDeadlock) || attempt >= DEADLOCK_ATTEMPTS) throw err;
+          }
+        }
       } finally {
         if (conn) await giveBack(conn);
         slots.give();

@@ -76,6 +76,29 @@ describe('entity locks', () => {
     expect(again).toBeGreaterThan(customer ?? Infinity);
   });
 
+  it('runs a sync again when its nested lock would close a cycle (a renamed product re-sending an order that waits for it)', async () => {
+    const locks = createEntityLocks(t.db, 'shop-c');
+    const orderHeld = deferred();
+    const productHeld = deferred();
+    let runs = 0;
+    const order = locks.withLocks([{ type: 'order', id: '1' }], async () => {
+      runs += 1;
+      orderHeld.resolve();
+      await productHeld.promise;
+      await locks.withLocks([{ type: 'product', id: '1' }], async () => undefined);
+      return 'order done';
+    });
+    const product = locks.withLocks([{ type: 'product', id: '1' }], async () => {
+      runs += 1;
+      productHeld.resolve();
+      await orderHeld.promise;
+      await locks.withLocks([{ type: 'order', id: '1' }], async () => undefined);
+      return 'product done';
+    });
+    expect(await Promise.all([order, product])).toEqual(['order done', 'product done']);
+    expect(runs).toBe(3);
+  });
+
   it('fails retryably when the lock stays held past the timeout', async () => {
     const holder = createEntityLocks(t.db, 'shop-a');
     const impatient = createEntityLocks(t.db, 'shop-a', { timeoutSeconds: 1 });
