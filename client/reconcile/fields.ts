@@ -112,8 +112,9 @@ export const SERVER_FIELDS: Record<ResourceKind, readonly string[]> = {
   variant: [],
   // Mailchimp's sums over the orders.
   customer: ['orders_count', 'total_spent'],
-  // store_id: the path's. An order keeps the customer it was sent with (Mailchimp cannot move it).
-  order: ['store_id', 'customer', 'lines', 'promos'],
+  // store_id: the path's; outreach: Mailchimp's attribution to a campaign. An order keeps the customer it was sent
+  // with (Mailchimp cannot move it).
+  order: ['store_id', 'outreach', 'customer', 'lines', 'promos'],
   // Copied by Mailchimp from the product and variant when the line is written.
   line: ['product_title', 'product_variant_title', 'image_url'],
   order_promo: [],

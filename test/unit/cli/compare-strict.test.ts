@@ -106,6 +106,7 @@ describe('strict comparison: a field the expected state leaves empty must be emp
     expect(compareEntity('customer', customer, { ...customer, orders_count: 4, total_spent: 120, ...server })).toEqual([]);
     // An order keeps the customer it was sent with: another customer id there is not drift.
     expect(compareEntity('order', order, orderView({ ...order, customer: { id: 'another' } }))).toEqual([]);
+    expect(compareEntity('order', order, { ...orderView(order), outreach: { id: 'c1', name: 'Spring', type: 'regular' } })).toEqual([]);
     // Anything else Mailchimp holds is compared.
     expect(compareEntity('order', order, { ...orderView(order), shipping_address: { city: 'Paris' } }).map((d) => d.field)).toEqual(['shipping_address']);
   });
