@@ -57,8 +57,13 @@ const quietLogger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, er
 
 type Json = Record<string, unknown>;
 
-/** Mailchimp's timestamps and links, its copies of product fields on lines, and counters it computes. */
-const SERVER_FIELDS = new Set(['created_at', 'updated_at', '_links', 'store_id', 'total_items', 'product_title', 'product_variant_title', 'image_url']);
+/**
+ * Mailchimp's timestamps and links, its copies of product fields on lines, and the counters it computes from the
+ * store's orders (they differ where an order kept the customer it was sent with).
+ */
+const SERVER_FIELDS = new Set([
+  'created_at', 'updated_at', '_links', 'store_id', 'total_items', 'product_title', 'product_variant_title', 'image_url', 'orders_count', 'total_spent',
+]);
 
 function normalise(value: unknown, key = ''): unknown {
   if (Array.isArray(value)) {
