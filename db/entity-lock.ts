@@ -36,11 +36,14 @@ export interface EntityLocks {
 export interface EntityLockOptions {
   /** How long to wait for a lock another writer holds before failing retryably. */
   timeoutSeconds?: number;
-  /** Sessions (pooled connections held for a sync's duration) at once; default half the pool, so queries never starve. */
+  /** Sessions (pooled connections held for a sync's duration) at once, per knex instance; default: all the pool but QUERY_CONNECTIONS. */
   sessions?: number;
   /** Called when a lock is held by another writer, before waiting for it. */
   onWait?: (key: EntityKey) => void;
 }
+
+/** Pool connections never held as lock sessions, so the syncs holding them can always run their queries. */
+const QUERY_CONNECTIONS = 4;
 
 /** Types by rank: a chain holding a lock only waits for locks of a later rank (or later in the sorted order). */
 const LOCK_ORDER: readonly EntityType[] = ['order', 'promo_code', 'customer', 'promo_rule', 'product'];
@@ -83,7 +86,10 @@ interface RawConnection {
 
 interface Session {
   conn: RawConnection;
-  held: Map<string, { count: number; token: number }>;
+  /** The locks held, with the write token drawn when each was taken. */
+  held: Map<string, number>;
+  /** A lock query failed: the connection may still hold a lock. */
+  unclean: boolean;
 }
 
 function keyOf(type: string, id: string): string {
@@ -100,7 +106,7 @@ const LOCK_NAME = "CONCAT('mcsync:', LEFT(SHA2(CONCAT_WS(CHAR(0), DATABASE(), ?,
 export function createEntityLocks(db: Knex, storeId: string, options: EntityLockOptions = {}): EntityLocks {
   const timeout = options.timeoutSeconds ?? 60;
   const poolMax = (db.client.config as { pool?: { max?: number } }).pool?.max ?? 10;
-  const slots = semaphore(options.sessions ?? Math.max(1, Math.floor(poolMax / 2)));
+  const slots = sessionSlots(db, options.sessions ?? Math.max(1, poolMax - QUERY_CONNECTIONS));
   const chain = new AsyncLocalStorage<Session>();
 
   async function acquire(session: Session, key: EntityKey): Promise<void> {
@@ -115,7 +121,9 @@ export function createEntityLocks(db: Knex, storeId: string, options: EntityLock
   }
 
   async function release(session: Session, key: EntityKey): Promise<void> {
-    await run(session.conn, `SELECT RELEASE_LOCK(${LOCK_NAME})`, [storeId, key.type, key.id]);
+    await run(session.conn, `SELECT RELEASE_LOCK(${LOCK_NAME})`, [storeId, key.type, key.id]).catch(() => {
+      session.unclean = true;
+    });
   }
 
   async function nextToken(session: Session): Promise<number> {
@@ -127,23 +135,22 @@ export function createEntityLocks(db: Knex, storeId: string, options: EntityLock
   }
 
   async function holding<T>(session: Session, keys: readonly EntityKey[], work: () => Promise<T>): Promise<T> {
-    const ordered = lockOrder(keys);
-    const reentered = ordered.filter((k) => session.held.has(keyOf(k.type, k.id)));
-    const fresh = ordered.filter((k) => !session.held.has(keyOf(k.type, k.id)));
+    // Locks this chain holds already are re-entered: the frame that took them releases them.
+    const fresh = lockOrder(keys).filter((k) => !session.held.has(keyOf(k.type, k.id)));
     const acquired: EntityKey[] = [];
     try {
-      for (const key of fresh) {
-        await acquire(session, key);
-        acquired.push(key);
-      }
-      const token = fresh.length > 0 ? await nextToken(session) : 0;
-      for (const key of fresh) session.held.set(keyOf(key.type, key.id), { count: 1, token });
-      for (const key of reentered) session.held.get(keyOf(key.type, key.id))!.count += 1;
       try {
-        return await work();
-      } finally {
-        for (const key of reentered) session.held.get(keyOf(key.type, key.id))!.count -= 1;
+        for (const key of fresh) {
+          await acquire(session, key);
+          acquired.push(key);
+        }
+        const token = fresh.length > 0 ? await nextToken(session) : 0;
+        for (const key of fresh) session.held.set(keyOf(key.type, key.id), token);
+      } catch (err) {
+        if (!(err instanceof EntityLockTimeout)) session.unclean = true;
+        throw err;
       }
+      return await work();
     } finally {
       for (const key of acquired.reverse()) {
         session.held.delete(keyOf(key.type, key.id));
@@ -153,13 +160,15 @@ export function createEntityLocks(db: Knex, storeId: string, options: EntityLock
   }
 
   /** A session's connection goes back to the pool holding no lock; one that cannot say so is closed instead. */
-  async function giveBack(conn: RawConnection): Promise<void> {
-    try {
-      await run(conn, 'SELECT RELEASE_ALL_LOCKS()', []);
-    } catch (_err) {
-      conn.destroy();
+  async function giveBack(session: Session): Promise<void> {
+    if (session.unclean) {
+      try {
+        await run(session.conn, 'SELECT RELEASE_ALL_LOCKS()', []);
+      } catch (_err) {
+        session.conn.destroy();
+      }
     }
-    await db.client.releaseConnection(conn);
+    await db.client.releaseConnection(session.conn);
   }
 
   return {
@@ -167,27 +176,37 @@ export function createEntityLocks(db: Knex, storeId: string, options: EntityLock
       const current = chain.getStore();
       if (current) return holding(current, keys, work);
       await slots.take();
-      let conn: RawConnection | undefined;
+      let session: Session | undefined;
       try {
-        conn = (await db.client.acquireConnection()) as RawConnection;
-        const session: Session = { conn, held: new Map() };
+        session = { conn: (await db.client.acquireConnection()) as RawConnection, held: new Map(), unclean: false };
         for (let attempt = 1; ; attempt++) {
           try {
-            return await chain.run(session, () => holding(session, keys, work));
+            return await chain.run(session, () => holding(session!, keys, work));
           } catch (err) {
             if (!(err instanceof EntityLockDeadlock) || attempt >= DEADLOCK_ATTEMPTS) throw err;
           }
         }
       } finally {
-        if (conn) await giveBack(conn);
+        if (session) await giveBack(session);
         slots.give();
       }
     },
 
     tokenOf(type, id) {
-      return chain.getStore()?.held.get(keyOf(type, id))?.token;
+      return chain.getStore()?.held.get(keyOf(type, id));
     },
   };
+}
+
+const slotsByDb = new WeakMap<Knex, ReturnType<typeof semaphore>>();
+
+/** One limit per knex instance (its pool), however many lock instances share it. */
+function sessionSlots(db: Knex, size: number): ReturnType<typeof semaphore> {
+  const existing = slotsByDb.get(db);
+  if (existing) return existing;
+  const created = semaphore(size);
+  slotsByDb.set(db, created);
+  return created;
 }
 
 function semaphore(size: number) {

@@ -5,8 +5,8 @@ import { env } from '../config/env';
 export const MIGRATIONS_DIR = path.join(__dirname, 'migrations');
 
 /**
- * One knex instance for a database URL; ids and money come back as strings, dates as UTC Date objects. Half the pool
- * at most holds entity locks during syncs (db/entity-lock.ts), so 20 lets ten entities sync at once.
+ * One knex instance for a database URL; ids and money come back as strings, dates as UTC Date objects. All but four
+ * connections may be held by entity locks during syncs (db/entity-lock.ts): 20 lets 16 entities sync at once.
  */
 export function createDb(url: string = env('DATABASE_URL'), pool: Knex.PoolConfig = { min: 0, max: 20 }): Knex {
   return knexFactory({
