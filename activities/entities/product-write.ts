@@ -21,6 +21,7 @@ const VARIANTS_IN_PRODUCT = 50;
  */
 export async function writeProduct(
   ctx: SyncContext, productId: string, payload: ProductPayload, found: ProductWithVariants | null, exists: boolean,
+  beforeVariantsGo?: () => Promise<unknown>,
 ): Promise<void> {
   const { mailchimp, config } = ctx.deps;
   const wanted = [...payload.variants, ...(await neededByOrders(ctx, productId, payload, found))];
@@ -42,6 +43,8 @@ export async function writeProduct(
     }
   }
   const stale = staleVariantIds(remoteVariants.map((v) => v.id), wanted);
+  // Orders whose line named a variant row now deleted point at the code variant instead: re-sent before it goes.
+  if (stale.length > 0 && beforeVariantsGo) await beforeVariantsGo();
   for (const id of stale) await mailchimp.deleteVariant(config.storeId, payload.id, id);
 }
 

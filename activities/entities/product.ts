@@ -6,7 +6,7 @@ import type { ProductPayload, VariantPayload } from '../../mailchimp/schemas';
 import type { SyncStateRow } from '../../db/sync-state';
 import type { ProductWithVariants, ShopSettings } from '../../source/types';
 import { contentHash, type EntityOutcome, type SyncContext } from '../context';
-import { retireRenamedProduct } from './product-rename';
+import { resendOrdersNaming, retireRenamedProduct } from './product-rename';
 import { clearStock, writeProduct } from './product-write';
 import { guarded, isUnchanged, recordFailure } from './record';
 
@@ -52,7 +52,9 @@ async function upsertProduct(
   const hash = productHash(payload, refused);
   if (isUnchanged(previous, hash, options.force)) return { status: 'unchanged', entityId: productId };
   const renamedFrom = followRename ? renamedFromId(previous, payload.id) : undefined;
-  await writeProduct(ctx, productId, payload, found, !isNewProduct(previous) && renamedFrom === undefined);
+  // Only a product already recorded as synced re-sends its orders: an order syncs a product it does not see synced.
+  const resend = previous?.status === 'synced' ? () => resendOrdersNaming(ctx, productId) : undefined;
+  await writeProduct(ctx, productId, payload, found, !isNewProduct(previous) && renamedFrom === undefined, resend);
   if (renamedFrom !== undefined) await retireRenamedProduct(ctx, productId, renamedFrom);
   await ctx.deps.state.record('product', productId, {
     status: 'synced', contentHash: hash, remoteId: payload.id, errorReason: refusedVariantsReason(payload.id, refused) ?? null,

@@ -118,6 +118,28 @@ describe('product lifecycle: incremental syncs end where a fresh full sync ends'
     expect(comparable(await productIn(h.config.storeId, 'HDV-1'))).toEqual(comparable(await productIn(fresh, 'HDV-1')));
   });
 
+  it('re-sends an order whose line named a variant row deleted from the shop: it then names the code variant', async () => {
+    const p = await shop.product(h.t.db, { code: 'HDO-1', title: 'Hard delete, ordered' }, [
+      { sku: 'HDO-1-S', title: 'S', price: '7.00' }, { sku: 'HDO-1-M', title: 'M', price: '7.00' },
+    ]);
+    const variantM = (await h.t.db('product_variants').where({ sku: 'HDO-1-M' }).first('id') as { id: number }).id;
+    const o = await shop.order(h.t.db, { guest_email: 'hdo-buyer@example.org', order_total: '7.00' }, [{ product_id: p.id, variant_id: variantM, unit_price: '7.00' }]);
+    await syncNow(h, 'order', o.id);
+    expect((await orderIn(h.config.storeId, o.number))!.lines[0]).toMatchObject({ product_variant_id: 'HDO-1-M' });
+
+    await h.t.db('product_variants').where({ id: variantM }).delete();
+    await touch(p.id);
+    await expect(syncNow(h, 'product', p.id)).resolves.toMatchObject({ status: 'synced' });
+
+    const order = await orderIn(h.config.storeId, o.number);
+    expect(order!.lines[0]).toMatchObject({ product_id: 'HDO-1', product_variant_id: 'HDO-1' });
+    expect(await remote(h, `/ecommerce/stores/${h.config.storeId}/products/HDO-1/variants/HDO-1-M`)).toBeNull();
+    const fresh = await freshFullSync(h);
+    expect(comparable(await productIn(h.config.storeId, 'HDO-1'))).toEqual(comparable(await productIn(fresh, 'HDO-1')));
+    const withoutCustomer = (x: Json | null) => x && { ...x, customer: undefined };
+    expect(withoutCustomer(comparableOrder(order))).toEqual(withoutCustomer(comparableOrder(await orderIn(fresh, o.number))));
+  });
+
   it('follows a code change: the orders name the new ids, the old product is gone (a code with spaces too)', async () => {
     const p = await shop.product(h.t.db, { code: ' REN-OLD ', title: 'Renamed' }, [{ sku: 'REN-A', title: 'A', price: '12.00', inventory_quantity: 3 }]);
     const variantId = (await h.t.db('product_variants').where({ sku: 'REN-A' }).first('id') as { id: number }).id;
