@@ -229,11 +229,6 @@ export function createShopDbSource(db: Knex): ShopSource {
       return rows.map((r) => String(r.id));
     },
 
-    async promoCodeIdsOf(promotionId) {
-      const rows = (await db('promo_codes').where({ promotion_id: promotionId }).orderBy('id').select('id')) as Array<{ id: string }>;
-      return rows.map((r) => String(r.id));
-    },
-
     async userByEmailHash(emailHash) {
       const row = (await db('users').whereRaw(`${EMAIL_HASH_SQL} = ?`, ['email', emailHash]).orderBy('updated_at', 'desc').first()) as UserRow | undefined;
       return row ? user(row) : null;
