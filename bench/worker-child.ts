@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const target = temporalTarget();
   const namespace = target.namespace;
   const config = syncConfigFromEnv();
-  const db = createDb(env('DATABASE_URL'), { min: 0, max: Number(process.env.BENCH_DB_POOL ?? 10) });
+  const db = createDb(env('DATABASE_URL'), { min: 0, max: Number(process.env.BENCH_DB_POOL ?? 20) });
   const queryStarts = new Map<string, number>();
   db.on('query', (q: { __knexQueryUid: string }) => queryStarts.set(q.__knexQueryUid, performance.now()));
   const queryDone = (_r: unknown, q: { __knexQueryUid: string }) => {
