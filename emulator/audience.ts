@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { customerAudienceAction } from './consent';
-import { notFound } from './problem';
+import { ApiError, notFound } from './problem';
 import type { EmulatorState, Json, ListRecord, MemberOrigin, MemberRecord, MemberStatus, WebhookEvent, WebhookSource } from './state';
 import { mailchimpTime, subscriberHash } from './util';
 
@@ -57,7 +57,27 @@ export class Audience {
     return member;
   }
 
+  /** Refuses what Mailchimp refuses: re-adding a forgotten address, or the API subscribing a member in compliance state. */
+  assertMayAdd(list: ListRecord, email: string): void {
+    if (list.forgotten.has(subscriberHash(email))) {
+      throw new ApiError(400, 'Forgotten Email Not Subscribed', `${email} was permanently deleted and cannot be re-imported. The contact must re-subscribe to get back on the list.`);
+    }
+  }
+
+  assertMaySubscribe(member: MemberRecord, status: MemberStatus, source: WebhookSource): void {
+    if (source === 'api' && member.compliance && (status === 'subscribed' || status === 'pending')) {
+      throw new ApiError(400, 'Member In Compliance State', `${member.email_address} is in a compliance state due to unsubscribe, bounce, or compliance review and cannot be subscribed.`);
+    }
+  }
+
+  /** Permanent deletion ("forget"): the member is gone and its address can never be added again by the API. */
+  forget(list: ListRecord, member: MemberRecord): void {
+    list.members.delete(member.id);
+    list.forgotten.add(member.id);
+  }
+
   create(list: ListRecord, input: NewMember, origin: MemberOrigin, source: WebhookSource): MemberRecord {
+    this.assertMayAdd(list, input.email_address);
     const now = mailchimpTime();
     const hash = subscriberHash(input.email_address);
     const optedIn = input.status === 'subscribed';
@@ -90,6 +110,7 @@ export class Audience {
   setStatus(list: ListRecord, member: MemberRecord, status: MemberStatus, source: WebhookSource, reason?: string): void {
     const previous = member.status;
     if (previous === status) return;
+    this.assertMaySubscribe(member, status, source);
     member.status = status;
     member.last_changed = mailchimpTime();
     if (status === 'subscribed') {
@@ -142,6 +163,18 @@ export class Audience {
     return member;
   }
 
+  /** Throws, before anything is written, what the audience side of a customer write would refuse. */
+  assertCustomerAllowed(list: ListRecord, email: string, optIn: boolean, previousOptIn: boolean | undefined): void {
+    const hash = subscriberHash(email);
+    const existing = list.members.get(hash);
+    if (!existing) {
+      if (optIn) this.assertMayAdd(list, email);
+      return;
+    }
+    const action = customerAudienceAction({ member: existing, optIn, previousOptIn, doubleOptIn: list.double_optin });
+    if (action.kind === 'set-status') this.assertMaySubscribe(existing, action.status, 'api');
+  }
+
   /** The e-commerce side of a customer write (see consent.ts). */
   applyCustomer(
     list: ListRecord,
@@ -150,6 +183,11 @@ export class Audience {
     previousOptIn: boolean | undefined,
   ): void {
     const existing = list.members.get(subscriberHash(customer.email_address));
+    if (!existing && list.forgotten.has(subscriberHash(customer.email_address))) {
+      // A forgotten address is never re-added: opting it in is refused, a transactional customer adds no member.
+      if (optIn) this.assertMayAdd(list, customer.email_address);
+      return;
+    }
     const action = customerAudienceAction({ member: existing, optIn, previousOptIn, doubleOptIn: list.double_optin });
     if (action.kind === 'create') {
       const merge: Record<string, unknown> = {};

@@ -54,9 +54,10 @@ export class BatchRunner {
     }
     const ordered = [...operations];
     if (config().batches.shuffle) random().shuffle(ordered);
+    const preprocessMs = config().batches.preprocessMs;
     const batch: BatchRecord = {
       id: randomBytes(5).toString('hex'),
-      status: 'pending',
+      status: preprocessMs > 0 ? 'preprocessing' : 'pending',
       total_operations: ordered.length,
       finished_operations: 0,
       errored_operations: 0,
@@ -67,6 +68,7 @@ export class BatchRunner {
       next: 0,
       results: [],
     };
+    if (preprocessMs > 0) batch.preprocessed_at = new Date(Date.now() + preprocessMs).toISOString();
     state.batches.set(batch.id, batch);
     this.kick();
     return batch;
@@ -105,10 +107,18 @@ export class BatchRunner {
   /** Batches that still have operations to run. */
   private active(): BatchRecord[] {
     const out: BatchRecord[] = [];
+    const now = Date.now();
     for (const batch of this.deps.state.batches.values()) {
+      if (batch.status === 'preprocessing' && batch.preprocessed_at && Date.parse(batch.preprocessed_at) <= now) batch.status = 'pending';
       if ((batch.status === 'pending' || batch.status === 'started') && batch.next < batch.total_operations) out.push(batch);
     }
     return out;
+  }
+
+  /** Batches still being split before they start. */
+  private preprocessing(): boolean {
+    for (const batch of this.deps.state.batches.values()) if (batch.status === 'preprocessing') return true;
+    return false;
   }
 
   private kick(): void {
@@ -147,7 +157,7 @@ export class BatchRunner {
     } finally {
       this.running = false;
     }
-    if (!this.stopped && this.active().length > 0) this.schedule();
+    if (!this.stopped && (this.active().length > 0 || this.preprocessing())) this.schedule();
     else this.tokens = 0;
   }
 

@@ -25,12 +25,19 @@ export interface EmulatorConfig {
     outage: boolean;
     /** Every /3.0 call answers 503 until this time (ISO 8601), if set. */
     outageUntil: string | null;
+    /** Throttling at very high volume: a 429 or a 403 with no body at all (no JSON, no Retry-After). */
+    bodiless429Rate: number;
+    bodiless403Rate: number;
+    /** Mailchimp's server timeout: a call held longer is cut off (the connection closes without an answer). */
+    serverTimeoutMs: number;
   };
   batches: {
     /** Operations executed per second for the account. */
     opsPerSecond: number;
     /** Time between the last operation and `finished` (results archive being built). */
     finalizeDelayMs: number;
+    /** How long a new batch stays `preprocessing` before its operations start (Mailchimp splits it meanwhile). */
+    preprocessMs: number;
     /** Batches not yet finished; one more gets 429. */
     maxPending: number;
     /** Execute a batch's operations in a shuffled order. */
@@ -60,8 +67,11 @@ export function defaultConfig(): EmulatorConfig {
       resetRate: 0,
       outage: false,
       outageUntil: null,
+      bodiless429Rate: 0,
+      bodiless403Rate: 0,
+      serverTimeoutMs: 120_000,
     },
-    batches: { opsPerSecond: 1000, finalizeDelayMs: 0, maxPending: 500, shuffle: true },
+    batches: { opsPerSecond: 1000, finalizeDelayMs: 0, preprocessMs: 0, maxPending: 500, shuffle: true },
     webhooks: { timeoutMs: 10_000, retries: 2 },
   };
 }
@@ -87,11 +97,14 @@ export const configPatchSchema = z
         resetRate: rate,
         outage: z.boolean(),
         outageUntil: z.string().datetime({ offset: true }).nullable(),
+        bodiless429Rate: rate,
+        bodiless403Rate: rate,
+        serverTimeoutMs: ms,
       })
       .partial()
       .strict(),
     batches: z
-      .object({ opsPerSecond: z.number().positive(), finalizeDelayMs: ms, maxPending: z.number().int().min(1), shuffle: z.boolean() })
+      .object({ opsPerSecond: z.number().positive(), finalizeDelayMs: ms, preprocessMs: ms, maxPending: z.number().int().min(1), shuffle: z.boolean() })
       .partial()
       .strict(),
     webhooks: z.object({ timeoutMs: ms, retries: z.number().int().min(0) }).partial().strict(),

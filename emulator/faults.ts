@@ -8,14 +8,15 @@ export type FaultDecision =
   | { kind: 'reset' }
   | { kind: 'hang'; ms: number }
   | { kind: 'rate-limit'; retryAfterSeconds: number }
-  | { kind: 'error'; status: 500 | 503 };
+  | { kind: 'error'; status: 500 | 503 }
+  | { kind: 'bodiless'; status: 429 | 403 };
 
 export function inOutage(config: EmulatorConfig, now: number = Date.now()): boolean {
   const { outage, outageUntil } = config.faults;
   return outage || (outageUntil !== null && now < Date.parse(outageUntil));
 }
 
-/** Independent draws in a fixed order: outage, reset, hang, 429, 500, 503. */
+/** Independent draws in a fixed order: outage, reset, hang, 429, 500, 503, bodiless 429, bodiless 403. */
 export function decideFault(config: EmulatorConfig, random: Random, now: number = Date.now()): FaultDecision {
   const f = config.faults;
   if (inOutage(config, now)) return { kind: 'outage' };
@@ -24,6 +25,8 @@ export function decideFault(config: EmulatorConfig, random: Random, now: number 
   if (random.chance(f.rateLimitRate)) return { kind: 'rate-limit', retryAfterSeconds: f.retryAfterSeconds };
   if (random.chance(f.error500Rate)) return { kind: 'error', status: 500 };
   if (random.chance(f.error503Rate)) return { kind: 'error', status: 503 };
+  if (random.chance(f.bodiless429Rate)) return { kind: 'bodiless', status: 429 };
+  if (random.chance(f.bodiless403Rate)) return { kind: 'bodiless', status: 403 };
   return { kind: 'none' };
 }
 

@@ -24,17 +24,21 @@ Usage: npm run emulator -- [options]
   --hang-rate P            probability that a call hangs
   --hang-ms N              how long a hanging call hangs (default 130000)
   --reset-rate P           probability of a connection reset
+  --bodiless-429-rate P    probability of a 429 with no body (throttling at very high volume)
+  --bodiless-403-rate P    probability of a 403 with no body (the same)
+  --server-timeout-ms N    a call held this long is cut off with no answer (default 120000, Mailchimp's)
   --outage                 every /3.0 call answers 503 until turned off (POST /_emulator/config)
   --outage-until ISO       every /3.0 call answers 503 until this time
   --batch-ops-per-second N batch processing rate (default 1000)
   --batch-finalize-ms N    delay between a batch's last operation and "finished" (default 0)
+  --batch-preprocess-ms N  how long a new batch stays "preprocessing" (default 0)
   --batch-max-pending N    unfinished batches before 429 (default 500)
   --no-batch-shuffle       run batch operations in submitted order
   --help                   this text
 
 Control routes: GET /_emulator/health, /_emulator/stats, /_emulator/state, /_emulator/config;
 POST /_emulator/config, /_emulator/reset, /_emulator/stats/reset, /_emulator/lists/{id}/settings,
-/_emulator/lists/{id}/members/{hash}/{confirm|unsubscribe|clean|change-email|profile}; GET / (HTML overview).
+/_emulator/lists/{id}/members/{hash}/{confirm|unsubscribe|clean|change-email|profile|compliance|forget}; GET / (HTML overview).
 `;
 
 export function parseArgs(argv: string[]): StartEmulatorOptions | 'help' {
@@ -77,10 +81,14 @@ export function parseArgs(argv: string[]): StartEmulatorOptions | 'help' {
       case '--hang-rate': faults.hangRate = num(); break;
       case '--hang-ms': faults.hangMs = num(); break;
       case '--reset-rate': faults.resetRate = num(); break;
+      case '--bodiless-429-rate': faults.bodiless429Rate = num(); break;
+      case '--bodiless-403-rate': faults.bodiless403Rate = num(); break;
+      case '--server-timeout-ms': faults.serverTimeoutMs = num(); break;
       case '--outage': faults.outage = true; break;
       case '--outage-until': faults.outageUntil = value(); break;
       case '--batch-ops-per-second': batches.opsPerSecond = num(); break;
       case '--batch-finalize-ms': batches.finalizeDelayMs = num(); break;
+      case '--batch-preprocess-ms': batches.preprocessMs = num(); break;
       case '--batch-max-pending': batches.maxPending = num(); break;
       case '--no-batch-shuffle': batches.shuffle = false; break;
       default:

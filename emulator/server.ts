@@ -93,7 +93,18 @@ export function buildServer(core: EmulatorCore, apiKey: string): FastifyInstance
                   : new ApiError(503, 'Service Unavailable', 'The service is temporarily unavailable (emulated).'),
               ),
             );
+          case 'bodiless':
+            core.stats.record(method, '(fault)', fault.status);
+            return reply.code(fault.status).send();
           case 'hang':
+            if (fault.ms >= config.faults.serverTimeoutMs) {
+              // Mailchimp gives up on a call after its server timeout: the connection closes with no answer.
+              await sleep(config.faults.serverTimeoutMs);
+              core.stats.record(method, '(server timeout)', 'reset');
+              leave();
+              request.raw.socket.destroy();
+              return reply.hijack();
+            }
             await sleep(fault.ms);
             break;
           case 'none':

@@ -43,6 +43,8 @@ export interface MemberRecord {
   source: MemberOrigin;
   tags: MemberTag[];
   list_id: string;
+  /** In Mailchimp's compliance state (unsubscribe, bounce or compliance review): the API cannot subscribe it. */
+  compliance?: boolean;
 }
 
 export interface WebhookRecord {
@@ -63,6 +65,8 @@ export interface ListRecord {
   webhooks: Map<string, WebhookRecord>;
   /** Tag name → tag id. */
   tags: Map<string, number>;
+  /** Hashes of permanently deleted ("forgotten") addresses: they cannot be added again through the API. */
+  forgotten: Set<string>;
 }
 
 /** A resource as stored: the accepted body fields plus Mailchimp's timestamps. */
@@ -126,6 +130,8 @@ export interface BatchRecord {
   results: BatchResult[];
   /** When all operations were done; finalisation ends `finalizeDelayMs` later. */
   processed_at?: string;
+  /** While `preprocessing`: when the batch starts (ISO 8601). */
+  preprocessed_at?: string;
 }
 
 export class EmulatorState {
@@ -161,6 +167,7 @@ export class EmulatorState {
       members: new Map(),
       webhooks: new Map(),
       tags: new Map(),
+      forgotten: new Set(),
     };
     this.lists.set(id, list);
     return list;
@@ -179,6 +186,7 @@ export class EmulatorState {
         members: [...l.members.values()],
         webhooks: [...l.webhooks.values()],
         tags: [...l.tags.entries()],
+        forgotten: [...l.forgotten],
       })),
       stores: [...this.stores.values()].map((s) => ({
         ...stamped(s),
@@ -204,6 +212,7 @@ export class EmulatorState {
         members: new Map(l.members.map((m) => [m.id, m])),
         webhooks: new Map(l.webhooks.map((w) => [w.id, w])),
         tags: new Map(l.tags),
+        forgotten: new Set(l.forgotten ?? []),
       });
     }
     for (const s of snapshot.stores) {
@@ -260,6 +269,7 @@ export interface StateSnapshot {
     double_optin: boolean;
     date_created: string;
     members: MemberRecord[];
+    forgotten?: string[];
     webhooks: WebhookRecord[];
     tags: Array<[string, number]>;
   }>;

@@ -98,6 +98,14 @@ export function registerControlRoutes(app: FastifyInstance, core: EmulatorCore):
     if (list.members.has(memberKey(newEmail))) throw new ApiError(400, 'Member Exists', `${newEmail} is already a list member.`);
     core.audience.changeEmail(list, member, newEmail, source);
   });
+  /** Mailchimp puts the member in compliance state (e.g. after a compliance review): the API can no longer subscribe it. */
+  memberAction('compliance', ({ member }) => {
+    member.compliance = true;
+  });
+  /** The member is permanently deleted (GDPR "forget"): gone, and the API can never add the address again. */
+  memberAction('forget', ({ list, member }) => {
+    core.audience.forget(list, member);
+  });
   /** The contact edits their profile. */
   memberAction('profile', ({ body, source, list, member }) => {
     const { merge_fields: mergeFields } = check(z.object({ merge_fields: z.record(z.string(), z.union([z.string(), z.number()])) }).passthrough(), body);

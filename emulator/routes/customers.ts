@@ -50,6 +50,9 @@ export interface CustomerFields {
 export function writeCustomer(services: Services, store: StoreRecord, id: string, fields: CustomerFields, replace: boolean): Stamped {
   const existing = store.customers.get(id);
   const previousOptIn = existing ? existing.data.opt_in_status === true : undefined;
+  const email = fields.email_address ?? existing?.data.email_address;
+  const optIn = !existing || replace ? fields.opt_in_status === true : (fields.opt_in_status ?? previousOptIn) === true;
+  if (typeof email === 'string') services.audience.assertCustomerAllowed(storeList(services, store), email, optIn, previousOptIn);
   let customer: Stamped;
   if (!existing) {
     customer = stamp({ ...withoutUndefined({ ...fields }), id, opt_in_status: fields.opt_in_status ?? false });
@@ -62,11 +65,11 @@ export function writeCustomer(services: Services, store: StoreRecord, id: string
     customer = existing;
     touch(customer, { ...fields });
   }
-  const email = customer.data.email_address;
-  if (typeof email === 'string' && (fields.opt_in_status !== undefined || !existing || fields.email_address !== undefined)) {
+  const storedEmail = customer.data.email_address;
+  if (typeof storedEmail === 'string' && (fields.opt_in_status !== undefined || !existing || fields.email_address !== undefined)) {
     services.audience.applyCustomer(
       storeList(services, store),
-      { email_address: email, first_name: customer.data.first_name as string | undefined, last_name: customer.data.last_name as string | undefined },
+      { email_address: storedEmail, first_name: customer.data.first_name as string | undefined, last_name: customer.data.last_name as string | undefined },
       customer.data.opt_in_status === true,
       previousOptIn,
     );

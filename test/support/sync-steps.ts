@@ -48,6 +48,8 @@ export async function syncNow<T = { status: string; entityId: string }>(h: SyncH
 export interface EmulatorStats {
   requests: number;
   byRoute: Record<string, number>;
+  /** Answers by status code ('reset' for connections cut without an answer). */
+  byStatus?: Record<string, number>;
 }
 
 export async function stats(h: SyncHarness): Promise<EmulatorStats> {
