@@ -68,8 +68,6 @@ export interface ExpectedItem {
   id: string;
   entityId: string;
   payload: Json;
-  /** Variant ids Mailchimp may hold or not (retired variants that sent orders name). */
-  optionalVariants?: string[];
 }
 
 /** What one entity type should look like in Mailchimp. */
@@ -111,7 +109,7 @@ type ChildKind = 'variant' | 'line' | 'order_promo';
 
 /** Compares sub-items (variants, lines, promos) keyed by `key`: missing, extra and field differences. */
 function compareChildren(
-  kind: ChildKind, label: string, expected: Json[], actual: Json[], key: string, optional: readonly string[] = [],
+  kind: ChildKind, label: string, expected: Json[], actual: Json[], key: string,
 ): EntityDiff[] {
   const out: EntityDiff[] = [];
   const have = new Map(actual.map((a) => [String(a[key]), a]));
@@ -124,7 +122,7 @@ function compareChildren(
     else out.push(...compareFields(kind, e, a, `${label} ${id}.`));
   }
   for (const id of have.keys()) {
-    if (wanted.has(id) || optional.includes(id)) continue;
+    if (wanted.has(id)) continue;
     const extra: EntityDiff = { field: `${label} ${id}`, expected: 'absent', actual: 'present' };
     // An extra promo goes with the order's next write (a PATCH replaces the promos); variants and lines do not.
     if (kind !== 'order_promo') extra.part = { kind, id };
@@ -135,18 +133,15 @@ function compareChildren(
 
 const arr = (v: unknown): Json[] => (Array.isArray(v) ? (v as Json[]) : []);
 
-/**
- * Every field drift of one entity of `type`. `optionalVariants`: variant ids Mailchimp may hold or not (retired
- * variants that sent orders name).
- */
-export function compareEntity(type: ReconcileType, expected: Json, actual: Json, optionalVariants: readonly string[] = []): EntityDiff[] {
+/** Every field drift of one entity of `type`. */
+export function compareEntity(type: ReconcileType, expected: Json, actual: Json): EntityDiff[] {
   switch (type) {
     case 'store':
       return compareFields('store', expected, actual);
     case 'product':
       return [
         ...compareFields('product', expected, actual),
-        ...compareChildren('variant', 'variant', arr(expected.variants), arr(actual.variants), 'id', optionalVariants),
+        ...compareChildren('variant', 'variant', arr(expected.variants), arr(actual.variants), 'id'),
       ];
     case 'customer':
       return compareFields('customer', expected, actual);
@@ -234,7 +229,7 @@ export function compareCollection(expected: ExpectedSet, actual: Json[], failure
       }
       continue;
     }
-    const diffs = compareEntity(type, item.payload, have, item.optionalVariants);
+    const diffs = compareEntity(type, item.payload, have);
     if (diffs.length > 0) summary.differing += 1;
     for (const { part, ...f } of diffs) drifts.push({ type, kind: part ? 'extra' : 'field', id, entityId: item.entityId, ...(part ? { part } : {}), ...f });
   }
