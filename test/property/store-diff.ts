@@ -43,6 +43,12 @@ function customerId(order: Record<string, unknown> | undefined): unknown {
   return isObject(order?.customer) ? order.customer.id : undefined;
 }
 
+/** Who a resource is, for a person reading the diff: a customer's address, a product's title. */
+function label(resource: Record<string, unknown> | undefined): string {
+  const name = resource?.email_address ?? resource?.title;
+  return typeof name === 'string' ? ` <${name}>` : '';
+}
+
 export function compareStores(incremental: StoreSnapshot, fresh: StoreSnapshot, refused: Refusals): Comparison {
   const diffs: string[] = [];
   const notes: string[] = [];
@@ -71,7 +77,7 @@ export function compareStores(incremental: StoreSnapshot, fresh: StoreSnapshot, 
       continue;
     }
     const why = a ? refused.fresh.get(key) : refused.incremental.get(key);
-    diffs.push(`${key}: only in the ${a ? 'incremental' : 'fresh'} store${why ? ` (the ${a ? 'fresh' : 'incremental'} sync recorded: ${why})` : ''}`);
+    diffs.push(`${key}${label(a ?? b)}: only in the ${a ? 'incremental' : 'fresh'} store${why ? ` (the ${a ? 'fresh' : 'incremental'} sync recorded: ${why})` : ''}`);
   }
   return { diffs, notes };
 }
