@@ -1,10 +1,12 @@
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { env, envInt } from '../../config/env';
+import { connectTemporalClient, temporalTarget } from '../../config/temporal';
 import { createDb } from '../../db/knex';
 import { createSyncState, type SyncState } from '../../db/sync-state';
 import type { MailchimpClient } from '../../mailchimp';
 import { createShopDbSource } from '../../source/shop-db';
+import { createStripeSourceFromEnv } from '../../source/stripe';
 import type { ShopSource } from '../../source/shop-source';
 import { mailchimpFromEnv } from '../../workers/deps';
 import { unreachable } from './errors';
@@ -18,6 +20,10 @@ export interface CliConfig {
   namespace: string;
   temporalAddress: string;
   uiPort: number;
+  /** TEMPORAL_UI_URL: the Web UI's base URL for links; empty: http://127.0.0.1:<uiPort>. */
+  uiUrl?: string;
+  /** SYNC_SOURCE: where the shop data comes from (shop-db, stripe). */
+  sourceName?: string;
   syncInterval: string;
   optInTimeout: string;
   redemptionUrlTemplate: string;
@@ -57,13 +63,16 @@ export interface CliContext {
 }
 
 export function configFromEnv(source: NodeJS.ProcessEnv = process.env): CliConfig {
+  const temporal = temporalTarget(source);
   return {
     storeId: env('MAILCHIMP_STORE_ID', source),
     listId: env('MAILCHIMP_LIST_ID', source),
     taskQueue: env('TEMPORAL_TASK_QUEUE', source),
-    namespace: env('TEMPORAL_NAMESPACE', source),
-    temporalAddress: env('TEMPORAL_ADDRESS', source),
+    namespace: temporal.namespace,
+    temporalAddress: temporal.connectionOptions.address,
     uiPort: envInt('TEMPORAL_UI_PORT', source),
+    uiUrl: env('TEMPORAL_UI_URL', source),
+    sourceName: env('SYNC_SOURCE', source),
     syncInterval: env('SYNC_INTERVAL', source),
     optInTimeout: env('OPT_IN_TIMEOUT', source),
     redemptionUrlTemplate: env('PROMO_REDEMPTION_URL', source),
@@ -96,7 +105,7 @@ export function createCliContext(options: CliOptions, json: boolean): CliContext
       return db;
     },
     source() {
-      source ??= createShopDbSource(ctx.db());
+      source ??= config.sourceName === 'stripe' ? createStripeSourceFromEnv(ctx.db()) : createShopDbSource(ctx.db());
       return source;
     },
     state() {
@@ -106,8 +115,10 @@ export function createCliContext(options: CliOptions, json: boolean): CliContext
     temporal() {
       if (!temporal) {
         ownTemporal = true;
-        temporal = Connection.connect({ address: config.temporalAddress, connectTimeout: '5s' })
-          .then((connection) => new Client({ connection, namespace: config.namespace }))
+        // The connection's security (API key, TLS) from the environment; address and namespace as configured.
+        const target = temporalTarget(options.env ?? process.env);
+        const connectTo = { namespace: config.namespace, connectionOptions: { ...target.connectionOptions, address: config.temporalAddress } };
+        temporal = connectTemporalClient(connectTo, { connectTimeout: '5s' })
           .catch((err: unknown) => {
             throw unreachable(`Temporal at ${config.temporalAddress} (TEMPORAL_ADDRESS)`, err instanceof Error ? err.message : String(err));
           });

@@ -1,7 +1,13 @@
 import { Command, CommanderError } from 'commander';
+import { version } from '../../package.json';
+import { ConfigError, validateConfig } from '../../config/load';
+import { secretValues } from '../../config/secrets';
+import { redactSecrets } from '../../mailchimp/redact';
 import { parseEntityType, parsePositiveInt, parseResyncScope, SCOPES } from './args';
 import { createCliContext, type CliContext, type CliOptions } from './context';
 import { classifyError, EXIT, EXIT_CODES_HELP } from './errors';
+import { doctorCommand } from './commands/doctor';
+import { showCommand } from './commands/show';
 import { errorsCommand, retryFailedCommand, syncCommand } from './commands/entities';
 import { reconcileCommand } from './commands/reconcile';
 import { resyncCommand } from './commands/resync';
@@ -11,8 +17,10 @@ import { disableCommand, enableCommand } from './commands/switch';
 const TYPES_HELP = `one of ${SCOPES.join(', ')} (or one entity type: product, customer, order, promo_rule, promo_code)`;
 
 const ENV_HELP = `
-Connections come from the environment: DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE,
-MAILCHIMP_API_KEY, MAILCHIMP_API_URL, MAILCHIMP_STORE_ID, MAILCHIMP_LIST_ID (see config/variables.ts).`;
+Connections come from the environment (or a .env file in the working directory): DATABASE_URL, TEMPORAL_ADDRESS,
+TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE (TEMPORAL_API_KEY and TEMPORAL_TLS_* for Temporal Cloud), MAILCHIMP_API_KEY,
+MAILCHIMP_API_URL, MAILCHIMP_STORE_ID, MAILCHIMP_LIST_ID, SYNC_SOURCE; Web UI links use TEMPORAL_UI_URL
+(see config/variables.ts).`;
 
 /**
  * Runs one `mcsync` command line and returns its exit code. Never calls process.exit: main.ts does, tests don't.
@@ -23,21 +31,30 @@ export async function runCli(argv: string[], options: CliOptions = {}): Promise<
   const stderr = options.stderr ?? process.stderr;
   let exitCode: number = EXIT.ok;
   let ctx: CliContext | undefined;
+  const source = options.env ?? process.env;
+  const json = argv.includes('--json');
 
   const program = new Command('mcsync')
     .description('Operate the Mailchimp e-commerce sync: feature switch, status, resyncs, single syncs, failures and reconcile.')
-    .option('--json', 'machine-readable output on stdout (progress still goes to stderr)')
+    .option('--json', 'machine-readable output on stdout, errors included (progress still goes to stderr)')
+    .version(version, '-V, --version', 'print the version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => stdout.write(s), writeErr: (s) => stderr.write(s) });
+    // With --json a usage error is reported once, as JSON (below), not as commander's text.
+    .configureOutput({ writeOut: (s) => stdout.write(s), writeErr: (s) => (json ? undefined : stderr.write(s)) });
   program.addHelpText('after', `${EXIT_CODES_HELP}\n${ENV_HELP}`);
 
-  /** Registers a command whose action gets a context built from the global options. */
+  /**
+   * Registers a command whose action gets a context built from the global options. The configuration is checked
+   * first (exit 2 naming each bad variable); `doctor` reports it as one of its checks instead.
+   */
   const command = (spec: string, description: string, run: (ctx: CliContext, ...args: unknown[]) => Promise<number>, extraHelp = '') => {
     const cmd = program.command(spec).description(description);
     cmd.addHelpText('after', `${extraHelp}${EXIT_CODES_HELP}`);
     cmd.action(async (...args: unknown[]) => {
       const self = args[args.length - 1] as Command;
+      const problems = self.name() === 'doctor' ? [] : validateConfig(source);
+      if (problems.length > 0) throw new ConfigError(problems);
       ctx = createCliContext(options, Boolean(self.optsWithGlobals<{ json?: boolean }>().json));
       exitCode = await run(ctx, ...args.slice(0, -1));
     });
@@ -47,6 +64,12 @@ export async function runCli(argv: string[], options: CliOptions = {}): Promise<
   command('enable', 'turn the sync on: shop_settings.mailchimp_sync_enabled = 1, schedules created/unpaused, first full sync if none happened',
     (c) => enableCommand(c));
   command('disable', 'turn the sync off: shop_settings.mailchimp_sync_enabled = 0 and the schedules paused', (c) => disableCommand(c));
+  command('doctor', 'check the deployment: configuration, migrations, Temporal (search attributes, workers), Mailchimp (key, audience), store currency, webhook',
+    (c) => doctorCommand(c, source),
+    '\nEach check that is not fine comes with a one-line fix. Exits 0 when all pass (hints allowed), 1 when one fails,\n3 when a service cannot be reached.\n');
+  command('show <type> <id>', 'one entity: its sync state and last error, Mailchimp\'s copy, and its workflow in the Web UI',
+    (c, type, id) => showCommand(c, parseEntityType(String(type)), String(id)),
+    '\n<type>: product, customer, order, promo_rule, promo_code. <id>: as for `sync`. Exits 1 when the entity is recorded as failed.\n');
   command('status', 'counts per entity type (shop, synced, pending, failed), the store\'s is_syncing, schedules, a running full sync',
     (c) => statusCommand(c));
   command('resync', 'start a full resync and follow its progress until it is done (or --detach)',
@@ -110,12 +133,22 @@ fields, then reconciles again and reports what remains (exit 1 if anything does)
     }
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
+    const report = (code: number, kind: string, message: string, extra: Record<string, unknown> = {}) => {
+      const text = redactSecrets(message, secretValues(source));
+      if (json) stdout.write(`${JSON.stringify({ error: { kind, exitCode: code, message: text, ...extra } }, null, 2)}\n`);
+      else stderr.write(`mcsync: ${text}\n`);
+      exitCode = code;
+    };
     if (err instanceof CommanderError) {
-      exitCode = err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version' ? EXIT.ok : EXIT.usage;
+      const fine = err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version';
+      if (fine) exitCode = EXIT.ok;
+      else if (json) report(EXIT.usage, 'usage', err.message.replace(/^error: /, ''));
+      else exitCode = EXIT.usage;
+    } else if (err instanceof ConfigError) {
+      report(EXIT.usage, 'configuration', err.message, { problems: err.problems });
     } else {
       const { exitCode: code, message } = classifyError(err);
-      stderr.write(`mcsync: ${message}\n`);
-      exitCode = code;
+      report(code, code === EXIT.unreachable ? 'unreachable' : code === EXIT.usage ? 'usage' : 'failure', message);
     }
   } finally {
     await ctx?.close();

@@ -7,6 +7,7 @@ import type { CliContext } from '../context';
 import { classifyError, EXIT } from '../errors';
 import { table, when } from '../format';
 import { progressTotals } from './resync';
+import { usesSchedules } from './switch';
 
 export interface ScheduleStatus {
   id: string;
@@ -46,7 +47,7 @@ export async function statusCommand(ctx: CliContext): Promise<number> {
   const store = storeRead?.store ?? null;
   const client = await reach(() => ctx.temporal());
   const schedules: ScheduleStatus[] = [];
-  for (const scope of SCAN_SCOPES) {
+  for (const scope of usesSchedules(ctx) ? SCAN_SCOPES : []) {
     const id = scheduleId(storeId, scope);
     if (!client) {
       schedules.push({ id, exists: false, paused: null, lastRun: null, nextRun: null });
@@ -79,7 +80,7 @@ export async function statusCommand(ctx: CliContext): Promise<number> {
   }
 
   ctx.emit({
-    storeId, enabled: settings.mailchimpSyncEnabled, firstFullSyncDone: fullSync !== null, fullSyncAt: fullSync?.updatedAt ?? null,
+    storeId, source: ctx.config.sourceName ?? 'shop-db', enabled: settings.mailchimpSyncEnabled, firstFullSyncDone: fullSync !== null, fullSyncAt: fullSync?.updatedAt ?? null,
     entities,
     store: !storeRead ? { reachable: false, exists: null, isSyncing: null }
       : store ? { reachable: true, exists: true, isSyncing: Boolean(store.is_syncing), name: store.name } : { reachable: true, exists: false, isSyncing: null },
@@ -94,8 +95,11 @@ export async function statusCommand(ctx: CliContext): Promise<number> {
     entities.map((e) => [e.type, e.shop, e.synced, e.pending, e.failed, e.skipped, e.deleted])));
   ctx.say('(shop customers are registered users; guest buyers are customers in Mailchimp too)');
   ctx.say('');
-  ctx.say(table(['schedule', 'state', 'last run', 'next run'],
-    schedules.map((s) => [s.id, !client ? 'unknown' : s.exists ? (s.paused ? 'paused' : 'active') : 'missing', when(s.lastRun), when(s.nextRun)])));
+  if (!usesSchedules(ctx)) ctx.say('Source: Stripe (SYNC_SOURCE=stripe): changes arrive as Stripe webhooks, no change-scan schedules.');
+  else {
+    ctx.say(table(['schedule', 'state', 'last run', 'next run'],
+      schedules.map((s) => [s.id, !client ? 'unknown' : s.exists ? (s.paused ? 'paused' : 'active') : 'missing', when(s.lastRun), when(s.nextRun)])));
+  }
   ctx.say('');
   if (!client) ctx.say('Full resync: Temporal cannot be reached.');
   else if (!resync) ctx.say('Full resync: none has run under this id.');
