@@ -70,6 +70,26 @@ describe('concurrent writers of one entity (direct mode)', () => {
     expect(again.outcome.status).toBe('unchanged');
   });
 
+  it("an order syncing a new product on the way does not overwrite the newer version the product's own workflow sent", async () => {
+    const { db } = h.t;
+    const kettle = await shop.product(db, { title: 'Kettle v1' }, [{ sku: 'KETTLE-1', price: '35.00' }]);
+    const order = await shop.order(db, { guest_email: 'tea@example.org' }, [{ product_id: kettle.id, variant_id: null }]);
+    const pause = gate.pauseAfterRead('product', kettle.id);
+    const orderRun = settled(h, await notify(h, 'order', order.id));
+    await pause.reached;
+
+    await db('products').where({ id: kettle.id }).update({ title: 'Kettle v2' });
+    const own = settled(h, await notify(h, 'product', kettle.id));
+    await Promise.race([gate.lockWaited('product', kettle.id), own]);
+    pause.release();
+    await orderRun;
+    await own;
+
+    expect((await remote<{ title: string }>(h, path(`/products/${kettle.code}`)))?.title).toBe('Kettle v2');
+    expect((await remote<{ lines: Array<{ product_id: string }> }>(h, path(`/orders/${order.number}`)))?.lines.map((l) => l.product_id)).toEqual([kettle.code]);
+    expect((await syncNow(h, 'product', kettle.id)).status).toBe('unchanged');
+  });
+
   it('two concurrent syncs of one order with a change between them end with the later change (also across worker processes)', async () => {
     const { db } = h.t;
     const mug = await shop.product(db, { title: 'Mug' });
