@@ -1,3 +1,4 @@
+import { prepareConfigOrExit } from '../config/load';
 import { createDb } from '../db/knex';
 
 const HELP = `Usage: npm run migrate [-- down]
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
   }
 }
 
+prepareConfigOrExit('migrate');
 main().catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : String(err));
   process.exit(1);
