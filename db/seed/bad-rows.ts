@@ -120,7 +120,7 @@ function buildBadRows(): ShopData {
     order(5, { guest_email: 'emoji.fan@example.com', guest_first_name: '🎉🎉', guest_last_name: '<img src=x onerror=alert(1)>' }, DEMO_STORE.currency),
   ];
   const orderLines: ShopData['orderLines'] = orders.map((o, k) => ({
-    id: id(k + 1), order_id: o.id, product_id: id(1), variant_id: id(1), quantity: 1, unit_price: '12.00', discount: '0.00',
+    id: id(k + 1), order_id: o.id, product_id: id(1), variant_id: id(1), quantity: 1, unit_price: '12.00', discount: '0.00', updated_at: o.updated_at,
   }));
 
   const promotions: ShopData['promotions'] = [

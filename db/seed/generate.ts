@@ -47,6 +47,9 @@ export interface ShopSettingRow {
   updated_at: Date;
 }
 
+/** An order line with its updated_at (the contract's; the sync itself never reads it as a field): its order's. */
+export type SeedOrderLine = OrderLineRow & { updated_at: Date };
+
 /** Rows for every contract table, with explicit ids; ids and money are strings as the database returns them. */
 export interface ShopData {
   settings: ShopSettingRow[];
@@ -54,7 +57,7 @@ export interface ShopData {
   variants: VariantRow[];
   users: UserRow[];
   orders: OrderRow[];
-  orderLines: OrderLineRow[];
+  orderLines: SeedOrderLine[];
   promotions: PromotionRow[];
   promoCodes: PromoCodeRow[];
 }
@@ -424,10 +427,10 @@ interface OrderContext {
   codeOwner: number[];
 }
 
-function generateOrders(rng: Random, count: number, ctx: OrderContext): { orders: OrderRow[]; orderLines: OrderLineRow[] } {
+function generateOrders(rng: Random, count: number, ctx: OrderContext): { orders: OrderRow[]; orderLines: SeedOrderLine[] } {
   const { catalogue, users, variants, promoCodes, rules, codeOwner } = ctx;
   const orders: OrderRow[] = [];
-  const orderLines: OrderLineRow[] = [];
+  const orderLines: SeedOrderLine[] = [];
   if (count === 0) return { orders, orderLines };
 
   // Order times first, oldest first, so ids and order numbers grow with time.
@@ -579,8 +582,10 @@ function generateOrders(rng: Random, count: number, ctx: OrderContext): { orders
       ordered_at: new Date(orderedAt),
       updated_at: laterUpdate(rng, status, orderedAt),
     });
+    const linesUpdatedAt = orders[orders.length - 1].updated_at;
     lines.forEach((line, l) => {
       orderLines.push({
+        updated_at: linesUpdatedAt,
         id: String(orderLines.length + 1),
         order_id: String(id),
         product_id: String(line.p + 1),
