@@ -9,7 +9,7 @@ import { isoUtc } from './dates';
 import { nonNegativeMoney, sameCurrency } from './money';
 import { invalid, ok, skip, type Mapped } from './result';
 import { normaliseDomain } from './store';
-import { cleanText, stripControlChars } from './text';
+import { cleanText, shorten, stripControlChars } from './text';
 
 /** Only an active product is sent; inactive and deleted ones are removed from Mailchimp by the caller. */
 export function isProductLive(row: ProductRow): boolean {
@@ -94,14 +94,14 @@ export interface PlannedProduct {
   refused: RefusedVariant[];
 }
 
-/** The variant payload, or why this variant cannot be sent (a phrase that completes "variant … was left out: "). */
+/** The variant payload, or why this variant cannot be sent (a sentence part naming the variant). */
 function mapVariant(v: VariantRow, product: { title: string; url?: string; imageUrl?: string }, settings: ShopSettings): VariantPayload | string {
   const sku = variantRemoteId(v.sku);
-  if (sku === '') return 'its SKU is empty';
+  if (sku === '') return `variant #${v.id} has an empty SKU`;
   if (!sameCurrency(v.currency, settings.storeCurrency)) {
-    return `it is priced in ${v.currency} but the store's currency is ${settings.storeCurrency}`;
+    return `variant ${shorten(sku)} is priced in ${quote(v.currency)} but the store's currency is ${settings.storeCurrency}`;
   }
-  const price = nonNegativeMoney(v.price, 'its price');
+  const price = nonNegativeMoney(v.price, `the price of variant ${sku}`);
   if (!price.ok) return price.problem;
   const variant: VariantPayload = { id: sku, title: cleanText(v.title) ?? product.title, sku, price: price.value };
   if (v.inventory_quantity !== null && Number.isFinite(v.inventory_quantity)) {
@@ -113,15 +113,10 @@ function mapVariant(v: VariantRow, product: { title: string; url?: string; image
   return variant;
 }
 
-function refusalLabel(v: VariantRow): string {
-  const sku = variantRemoteId(v.sku);
-  return sku === '' ? `variant #${v.id}` : `variant ${sku}`;
-}
-
 /** One sentence for the product's sync state: every variant left out, with its reason. */
 export function refusedVariantsReason(code: string, refused: readonly RefusedVariant[]): string | undefined {
   if (refused.length === 0) return undefined;
-  return `Product ${code} was sent without ${refused.map((r) => r.reason).join('; ')}`;
+  return `Product ${code} was sent without ${refused.length === 1 ? 'a variant' : `${refused.length} variants`}: ${refused.map((r) => r.reason).join('; ')}`;
 }
 
 /**
@@ -133,14 +128,15 @@ export function refusedVariantsReason(code: string, refused: readonly RefusedVar
  * - no active variant → one variant { id: code, title: product title, url, image_url }.
  * - refuses the smallest unit: an active variant with an empty SKU, priced in another currency than the store's, or
  *   with a price that is not a non-negative number is left out (in `refused`, with its reason); the product is sent
- *   with the others. When every active variant is refused, the product fails (nothing of it could be sold).
+ *   with the others. When every active variant is refused, the product fails with their reasons (nothing of it
+ *   could be sold).
  * Fails: empty code or title. A negative stock count (oversold) is sent as 0 rather than failing the variant.
  * Skips: inactive or deleted products.
  */
 export function planProduct(p: ProductWithVariants, settings: ShopSettings): Mapped<PlannedProduct> {
   const { product } = p;
   const code = productRemoteId(product.code);
-  const subject = `Product ${code === '' ? `#${product.id}` : code}`;
+  const subject = `Product ${code === '' ? `#${product.id}` : shorten(code)}`;
   if (!isProductLive(product)) {
     return skip(`${subject} is ${product.status}: it is removed from Mailchimp, not sent`);
   }
@@ -178,13 +174,13 @@ export function planProduct(p: ProductWithVariants, settings: ShopSettings): Map
   for (const v of active) {
     const variant = mapVariant(v, { title, url, imageUrl }, settings);
     if (typeof variant === 'string') {
-      refused.push({ variantId: v.id, sku: variantRemoteId(v.sku), reason: `${refusalLabel(v)} (${variant})` });
+      refused.push({ variantId: v.id, sku: variantRemoteId(v.sku), reason: variant });
     } else if (!payload.variants.some((sent) => sent.id === variant.id)) {
       payload.variants.push(variant);
     }
   }
   if (payload.variants.length === 0) {
-    return invalid(`${subject} was not sent: none of its variants can be sent: ${refused.map((r) => r.reason).join('; ')}`, 'variants');
+    return invalid(`${subject} was not sent: ${refused.map((r) => r.reason).join('; ')}`, refused[0].sku === '' ? 'variants.id' : 'variants.price');
   }
   return ok({ payload, refused });
 }
@@ -196,14 +192,14 @@ export function mapProduct(p: ProductWithVariants, settings: ShopSettings): Mapp
 }
 
 /**
- * The active variants of a product that its mapping leaves out, by product_variants.id, with the reason (orders that
- * name one are refused). An inactive product is judged as its placeholder is sent: as if it were active.
+ * The active variants that a product sent without them leaves out, by product_variants.id, with the reason (orders
+ * that name one are refused). An inactive product is judged as its placeholder is sent: as if it were active. A
+ * product that cannot be sent at all refuses nothing here: its orders wait for the product.
  */
 export function refusedVariantReasons(p: ProductWithVariants, settings: ShopSettings): Map<string, string> {
   const planned = planProduct({ ...p, product: { ...p.product, status: 'active' } }, settings);
   const out = new Map<string, string>();
   if (planned.kind === 'ok') for (const r of planned.payload.refused) out.set(r.variantId, r.reason);
-  else if (planned.kind === 'invalid') for (const v of activeVariants(p)) out.set(v.id, planned.reason);
   return out;
 }
 

@@ -193,10 +193,28 @@ describe('mapProduct: not sent', () => {
     ['an empty title', productWith({ title: ' \u0000 ' }), 'Product MUG-ÆØÅ-01 was not sent: its title is empty', 'title'],
     ['an empty code', productWith({ code: '  ' }), 'Product #101 was not sent: its product code is empty', 'id'],
     [
-      'its only active variant refused',
+      'its only active variant priced in another currency',
       productWith({}, [variantRow({ sku: 'MUG-01-US', currency: 'USD' }), variantRow({ sku: 'OLD', status: 'deleted' })]),
-      "Product MUG-ÆØÅ-01 was not sent: none of its variants can be sent: variant MUG-01-US (it is priced in USD but the store's currency is EUR)",
-      'variants',
+      "Product MUG-ÆØÅ-01 was not sent: variant MUG-01-US is priced in USD but the store's currency is EUR",
+      'variants.price',
+    ],
+    [
+      'its only active variant with a negative price',
+      productWith({}, [variantRow({ price: '-1.00' })]),
+      'Product MUG-ÆØÅ-01 was not sent: the price of variant MUG-01-BLUE "-1.00" is negative',
+      'variants.price',
+    ],
+    [
+      'its only active variant with an empty SKU',
+      productWith({}, [variantRow({ id: '1009', sku: ' ' })]),
+      'Product MUG-ÆØÅ-01 was not sent: variant #1009 has an empty SKU',
+      'variants.id',
+    ],
+    [
+      'every active variant refused, each for its reason',
+      productWith({}, [variantRow({ id: '1009', sku: ' ' }), variantRow({ id: '1010', sku: 'MUG-01-NAN', price: 'NaN' })]),
+      'Product MUG-ÆØÅ-01 was not sent: variant #1009 has an empty SKU; the price of variant MUG-01-NAN "NaN" is not a number',
+      'variants.id',
     ],
   ])('fails on %s', (_label, input, reason, field) => {
     expect(mapProduct(input, settings)).toEqual({ kind: 'invalid', reason, field });
@@ -206,10 +224,10 @@ describe('mapProduct: not sent', () => {
 describe('planProduct: the smallest unit is refused', () => {
   const valid = variantRow();
   it.each([
-    ['priced in another currency', variantRow({ id: '1007', sku: 'MUG-01-US', currency: 'USD' }), "variant MUG-01-US (it is priced in USD but the store's currency is EUR)"],
-    ['with a negative price', variantRow({ id: '1007', sku: 'MUG-01-NEG', price: '-1.00' }), 'variant MUG-01-NEG (its price "-1.00" is negative)'],
-    ['with a price that is not a number', variantRow({ id: '1007', sku: 'MUG-01-NAN', price: 'NaN' }), 'variant MUG-01-NAN (its price "NaN" is not a number)'],
-    ['with an empty SKU', variantRow({ id: '1007', sku: ' ' }), 'variant #1007 (its SKU is empty)'],
+    ['priced in another currency', variantRow({ id: '1007', sku: 'MUG-01-US', currency: 'USD' }), "variant MUG-01-US is priced in USD but the store's currency is EUR"],
+    ['with a negative price', variantRow({ id: '1007', sku: 'MUG-01-NEG', price: '-1.00' }), 'the price of variant MUG-01-NEG "-1.00" is negative'],
+    ['with a price that is not a number', variantRow({ id: '1007', sku: 'MUG-01-NAN', price: 'NaN' }), 'the price of variant MUG-01-NAN "NaN" is not a number'],
+    ['with an empty SKU', variantRow({ id: '1007', sku: ' ' }), 'variant #1007 has an empty SKU'],
   ])('a variant %s is left out with its reason; the product is sent with the others', (_label, bad, reason) => {
     const planned = planProduct(productWith({}, [valid, bad]), settings);
     expect(planned.kind).toBe('ok');
@@ -217,7 +235,7 @@ describe('planProduct: the smallest unit is refused', () => {
     expect(planned.payload.payload.variants.map((v) => v.id)).toEqual(['MUG-01-BLUE']);
     expect(planned.payload.refused).toEqual([{ variantId: '1007', sku: bad.sku.trim(), reason }]);
     expect(payloadOf(mapProduct(productWith({}, [valid, bad]), settings))).toEqual(planned.payload.payload);
-    expect(refusedVariantsReason('MUG-ÆØÅ-01', planned.payload.refused)).toBe(`Product MUG-ÆØÅ-01 was sent without ${reason}`);
+    expect(refusedVariantsReason('MUG-ÆØÅ-01', planned.payload.refused)).toBe(`Product MUG-ÆØÅ-01 was sent without a variant: ${reason}`);
   });
 
   it('has no refusal reason when every variant is sent', () => {
@@ -229,14 +247,14 @@ describe('planProduct: the smallest unit is refused', () => {
   it('names the refused variants by row id for the orders, judging an inactive product as its placeholder', () => {
     const bad = variantRow({ id: '1007', sku: 'MUG-01-US', currency: 'USD' });
     expect(refusedVariantReasons(productWith({ status: 'inactive' }, [valid, bad]), settings)).toEqual(
-      new Map([['1007', "variant MUG-01-US (it is priced in USD but the store's currency is EUR)"]]),
+      new Map([['1007', "variant MUG-01-US is priced in USD but the store's currency is EUR"]]),
     );
     expect(refusedVariantReasons(productWith({}, [valid]), settings)).toEqual(new Map());
   });
 
-  it('refuses every active variant of a product that cannot be sent at all, with the product’s reason', () => {
-    const reasons = refusedVariantReasons(productWith({ title: '' }, [valid, variantRow({ id: '1008', sku: 'B', status: 'deleted' })]), settings);
-    expect(reasons).toEqual(new Map([['1001', 'Product MUG-ÆØÅ-01 was not sent: its title is empty']]));
+  it('refuses no variant of a product that cannot be sent at all (its orders wait for the product)', () => {
+    expect(refusedVariantReasons(productWith({ title: '' }, [valid]), settings)).toEqual(new Map());
+    expect(refusedVariantReasons(productWith({}, [variantRow({ currency: 'USD' })]), settings)).toEqual(new Map());
   });
 });
 
