@@ -186,7 +186,7 @@ const buyer: fc.Arbitrary<Buyer> = fc.oneof(
 );
 
 function partial<T extends object>(fields: fc.Arbitrary<T>): fc.Arbitrary<Partial<T>> {
-  return fields.chain((full) => fc.subarray(Object.keys(full)).map((keys) => Object.fromEntries(keys.map((k) => [k, full[k as keyof T]])) as Partial<T>));
+  return fields.chain((full) => fc.subarray(Object.keys(full), { minLength: 1 }).map((keys) => Object.fromEntries(keys.map((k) => [k, full[k as keyof T]])) as Partial<T>));
 }
 
 function write<K extends Write['kind']>(kind: K, fields: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<Write> {
