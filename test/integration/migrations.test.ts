@@ -79,6 +79,29 @@ describe('migrations', () => {
     }
   });
 
+  it('puts no trigger or column on a contract table that is a view; a shop\'s own order_lines gets updated_at', async () => {
+    const own = await createTestDatabase({ migrate: false });
+    try {
+      await own.db.raw('CREATE TABLE catalogue (pid BIGINT PRIMARY KEY, sku VARCHAR(64), name VARCHAR(255), changed DATETIME(3))');
+      await own.db.raw("CREATE VIEW products AS SELECT pid AS id, sku AS code, name AS title, 'active' AS status, changed AS updated_at FROM catalogue");
+      await own.db.raw('CREATE TABLE order_lines (id BIGINT PRIMARY KEY, order_id BIGINT, product_id BIGINT, variant_id BIGINT NULL, quantity INT, unit_price DECIMAL(12,2), discount DECIMAL(12,2))');
+      await own.db.raw('INSERT INTO order_lines VALUES (1, 5, 1, NULL, 1, 2.00, 0)');
+      await own.db.migrate.latest();
+
+      const [triggers] = (await own.db.raw('SHOW TRIGGERS')) as [Array<{ Table: string }>];
+      expect(triggers.map((r) => r.Table)).not.toContain('products');
+      expect(triggers.map((r) => r.Table)).toContain('order_lines');
+      expect(await own.db.schema.hasColumn('order_lines', 'updated_at')).toBe(true);
+      await own.db.raw('INSERT INTO catalogue VALUES (1, \'C1\', \'One\', NOW(3))');
+      await own.db.raw('DELETE FROM catalogue');
+      expect(await own.db('mc_change_queue').select('table_name')).toEqual([]);
+      await own.db('order_lines').where({ id: 1 }).delete();
+      expect(await own.db('mc_change_queue').select('table_name', 'row_id', 'parent_id')).toEqual([{ table_name: 'order_lines', row_id: '1', parent_id: '5' }]);
+    } finally {
+      await own.destroy();
+    }
+  });
+
   it('leaves a contract table the shop created itself as it is', async () => {
     const own = await createTestDatabase({ migrate: false });
     try {
