@@ -17,6 +17,8 @@ export interface RequestEvent {
   /** 0 when no response came. */
   status: number;
   durationMs: number;
+  /** How long the request waited for a connection slot (MAILCHIMP_MAX_CONNECTIONS) before it was sent. */
+  waitMs?: number;
 }
 
 export type QueryParams = Readonly<Record<string, string | number | boolean | undefined>>;
@@ -82,14 +84,19 @@ export function createTransport(options: TransportOptions): Transport {
   async function exchange(request: ApiRequest, run: () => Promise<AxiosResponse>, reportPath: string, useGate: boolean): Promise<AxiosResponse> {
     const context: RequestContext = { method: request.method, path: request.path, entity: request.entity, secrets };
     const started = performance.now();
+    let waitMs = 0;
+    const sent = () => {
+      waitMs = performance.now() - started;
+      return run();
+    };
     let response: AxiosResponse;
     try {
-      response = useGate ? await gate.run(run) : await run();
+      response = useGate ? await gate.run(sent) : await sent();
     } catch (err) {
-      report({ method: request.method, path: reportPath, status: 0, durationMs: performance.now() - started });
+      report({ method: request.method, path: reportPath, status: 0, durationMs: performance.now() - started, waitMs });
       throw classifyNetworkError(err, context);
     }
-    report({ method: request.method, path: reportPath, status: response.status, durationMs: performance.now() - started });
+    report({ method: request.method, path: reportPath, status: response.status, durationMs: performance.now() - started, waitMs });
     if (response.status >= 200 && response.status < 300) return response;
     throw classifyResponse(response.status, response.data, plainHeaders(response), context);
   }

@@ -3,7 +3,7 @@ import type { SyncMetrics } from './metrics';
 
 /**
  * Counts what the activities did without touching them: wraps the ones that sync entities and reads their results.
- * syncEntityNow → one entity with its outcome; syncPage → the page's counts; dispatchChanges → the scan time.
+ * syncEntityNow → one entity with its outcome; syncPage → the page's counts; dispatchChanges → the scan time per type.
  */
 export function instrumentActivities(activities: Activities, metrics: SyncMetrics): Activities {
   return {
@@ -20,7 +20,7 @@ export function instrumentActivities(activities: Activities, metrics: SyncMetric
     },
     async dispatchChanges(input) {
       const result = await activities.dispatchChanges(input);
-      if (result.state !== 'paused') metrics.markScan();
+      if (result.state !== 'paused') metrics.markScan(new Date(), input.entityTypes);
       return result;
     },
   };

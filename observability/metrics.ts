@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RequestEvent } from '../mailchimp';
+import { ENTITY_TYPES } from '../mapping/ids';
 
 /**
  * The sync's Prometheus metrics (prom-client), served at GET /metrics on METRICS_PORT together with Node's default
@@ -14,13 +15,22 @@ export interface SyncMetrics {
   readonly mailchimpRequests: Counter<'method' | 'route' | 'status'>;
   readonly mailchimpDuration: Histogram<'method' | 'route'>;
   readonly scheduleLag: Gauge;
+  readonly lastScan: Gauge<'type'>;
+  readonly connectionWait: Histogram;
+  readonly entityStates: Gauge<'type' | 'status'>;
+  readonly authFailing: Gauge;
   /** For createMailchimpClient({ onRequest }). */
   onMailchimpRequest(event: RequestEvent): void;
   /** Adds n entities of a type with an outcome (synced, unchanged, skipped, failed, deleted, paused). */
   countEntities(type: string, outcome: string, n?: number): void;
-  /** Records that the change scan ran now (the lag gauge then reports the time since). */
-  markScan(at?: Date): void;
+  /** Records that a change scan of these entity types succeeded now (the lag gauge then reports the time since). */
+  markScan(at?: Date, types?: readonly string[]): void;
+  /** Where the failed/pending gauges read their counts at each scrape (the store's mc_sync_state). */
+  watchSyncState(counts: () => Promise<ReadonlyArray<{ entity_type: string; status: string; n: number }>>): void;
 }
+
+/** The sync-state statuses exported per type (what an alert watches). */
+const WATCHED_STATUSES = ['failed', 'pending'] as const;
 
 /** Path segments that name a resource collection; any other segment is an id and becomes `:id`. */
 const STATIC_SEGMENTS = new Set([
@@ -60,31 +70,78 @@ export function createSyncMetrics(options: { defaultMetrics?: boolean } = {}): S
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [registry],
   });
-  let lastScan: number | null = null;
+  let lastScanAt: number | null = null;
   const scheduleLag = new Gauge({
     name: 'mcsync_schedule_lag_seconds',
     help: 'Seconds since this worker last ran a change scan (0 before the first).',
     registers: [registry],
     collect() {
-      this.set(lastScan === null ? 0 : (Date.now() - lastScan) / 1000);
+      this.set(lastScanAt === null ? 0 : (Date.now() - lastScanAt) / 1000);
     },
   });
+  const lastScan = new Gauge({
+    name: 'mcsync_last_successful_scan_timestamp_seconds',
+    help: 'Unix time of the last change scan of each entity type that this worker completed (take the max across workers).',
+    labelNames: ['type'] as const,
+    registers: [registry],
+  });
+  const connectionWait = new Histogram({
+    name: 'mcsync_mailchimp_connection_wait_seconds',
+    help: 'Time a Mailchimp request waited for one of the MAILCHIMP_MAX_CONNECTIONS slots before it was sent.',
+    buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  let stateCounts: (() => Promise<ReadonlyArray<{ entity_type: string; status: string; n: number }>>) | undefined;
+  const entityStates = new Gauge({
+    name: 'mcsync_entities',
+    help: 'Entities of the store by type in the failed and pending states (mc_sync_state), read at each scrape.',
+    labelNames: ['type', 'status'] as const,
+    registers: [registry],
+    async collect() {
+      if (!stateCounts) return;
+      const rows = await stateCounts().catch(() => null);
+      if (!rows) return;
+      this.reset();
+      for (const type of ENTITY_TYPES) {
+        for (const status of WATCHED_STATUSES) {
+          this.set({ type, status }, rows.find((r) => r.entity_type === type && r.status === status)?.n ?? 0);
+        }
+      }
+    },
+  });
+  const authFailing = new Gauge({
+    name: 'mcsync_mailchimp_auth_failing',
+    help: '1 while Mailchimp refuses the API key (its last answer was 401 or 403), 0 once a request succeeds again.',
+    registers: [registry],
+  });
+  authFailing.set(0);
   return {
     registry,
     entitiesSynced,
     mailchimpRequests,
     mailchimpDuration,
     scheduleLag,
+    lastScan,
+    connectionWait,
+    entityStates,
+    authFailing,
     onMailchimpRequest(event) {
       const route = routeOf(event.path);
       mailchimpRequests.inc({ method: event.method, route, status: String(event.status) });
       mailchimpDuration.observe({ method: event.method, route }, event.durationMs / 1000);
+      if (event.waitMs !== undefined) connectionWait.observe(event.waitMs / 1000);
+      if (event.status === 401 || event.status === 403) authFailing.set(1);
+      else if (event.status >= 200 && event.status < 300) authFailing.set(0);
+    },
+    watchSyncState(counts) {
+      stateCounts = counts;
     },
     countEntities(type, outcome, n = 1) {
       if (n > 0) entitiesSynced.inc({ type, outcome }, n);
     },
-    markScan(at = new Date()) {
-      lastScan = at.getTime();
+    markScan(at = new Date(), types = []) {
+      lastScanAt = at.getTime();
+      for (const type of types) lastScan.set({ type }, at.getTime() / 1000);
     },
   };
 }

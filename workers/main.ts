@@ -29,6 +29,7 @@ export async function runWorker(): Promise<void> {
   const connection = await connectNativeConnection(target);
   const workflowBundle = prebuiltWorkflowBundle();
   const deps = createSyncDeps(db, mailchimp, config, temporal);
+  metrics.watchSyncState(() => deps.state.countsByStatus());
   const worker = await createSyncWorker({ connection, namespace, taskQueue: config.taskQueue, metrics, deps, db, workflowBundle });
   const client = await temporal();
   const schedules = await ensureWorkerSchedules(client, {
