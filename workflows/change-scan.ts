@@ -16,8 +16,9 @@ export interface ChangeScanInput {
 }
 
 /**
- * Run by a Temporal Schedule per entity type: hands the rows changed since the watermark to their entity
- * workflows. Does nothing while the feature switch is off; starts the first full sync when there was none.
+ * Run by a Temporal Schedule per entity type: hands every entity that a row changed (in any table feeding the type,
+ * within the look-back) or deleted (the trigger queue) points at to its entity workflow (activities/scan.ts). Does
+ * nothing while the feature switch is off; starts the first full sync when there was none.
  */
 export async function changeScanWorkflow(input: ChangeScanInput): Promise<{ dispatched: number; state: string }> {
   const types = TYPES[input.scope];
