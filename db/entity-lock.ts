@@ -10,12 +10,12 @@ import type { EntityType } from '../mapping/ids';
  *
  * The locks are MariaDB/MySQL named locks (GET_LOCK), held on one pooled connection per async chain (a "session"):
  * an order's nested customer and product locks are taken on its session, a lock held is re-entered, and every lock
- * dies with its connection (a killed worker leaves nothing behind). Several locks at once are taken in LOCK_ORDER,
- * which is also the common nesting (an order, then its customer, then its products; a code, then its rule). The rarer
- * reverse nestings (a renamed product re-sending the orders that name it, a recreated promo rule re-sending its codes)
- * can close a cycle with them: the server detects it at once (ER_LOCK_DEADLOCK), and the chain it picks releases
- * every lock and runs its sync again (DEADLOCK_ATTEMPTS times, then the error is Temporal's to retry). A wait longer
- * than the timeout fails retryably too.
+ * dies with its connection (a killed worker leaves nothing behind). Several locks at once (a batch chunk's) are taken
+ * in one statement where free, then the busy ones in LOCK_ORDER, which is also the common nesting (an order, then its
+ * customer, then its products; a code, then its rule). Overlapping chunks, or the rarer reverse nestings (a renamed
+ * product re-sending the orders that name it, a recreated promo rule re-sending its codes), can close a cycle: the
+ * server detects it at once (ER_LOCK_DEADLOCK), and the chain it picks releases every lock and runs its sync again
+ * (DEADLOCK_ATTEMPTS times, then the error is Temporal's to retry). A wait longer than the timeout fails retryably.
  *
  * Each acquisition draws a write token from mc_write_sequence (strictly increasing); the sync state records it, so a
  * writer that lost its lock (its connection dropped mid-sync) can never record over a later writer (db/sync-state.ts).
@@ -109,19 +109,27 @@ export function createEntityLocks(db: Knex, storeId: string, options: EntityLock
   const slots = sessionSlots(db, options.sessions ?? Math.max(1, poolMax - QUERY_CONNECTIONS));
   const chain = new AsyncLocalStorage<Session>();
 
-  async function acquire(session: Session, key: EntityKey): Promise<void> {
-    const name = [storeId, key.type, key.id];
-    const [now] = await run<Array<{ got: number | null }>>(session.conn, `SELECT GET_LOCK(${LOCK_NAME}, 0) AS got`, name);
-    if (now.got === 1) return;
-    options.onWait?.(key);
-    const [later] = await run<Array<{ got: number | null }>>(session.conn, `SELECT GET_LOCK(${LOCK_NAME}, ?) AS got`, [...name, timeout]).catch((err: unknown) => {
-      throw DEADLOCK_ERRNOS.has((err as { errno?: number }).errno ?? 0) ? new EntityLockDeadlock(key) : err;
-    });
-    if (later.got !== 1) throw new EntityLockTimeout(key, timeout);
+  const names = (keys: readonly EntityKey[]) => keys.flatMap((k) => [storeId, k.type, k.id]);
+
+  /** Takes whichever of the keys are free, in one statement; returns which it took. */
+  async function takeFree(session: Session, keys: readonly EntityKey[]): Promise<boolean[]> {
+    const columns = keys.map((_k, i) => `GET_LOCK(${LOCK_NAME}, 0) AS l${i}`).join(', ');
+    const [row] = await run<Array<Record<string, number | null>>>(session.conn, `SELECT ${columns}`, names(keys));
+    return keys.map((_k, i) => row[`l${i}`] === 1);
   }
 
-  async function release(session: Session, key: EntityKey): Promise<void> {
-    await run(session.conn, `SELECT RELEASE_LOCK(${LOCK_NAME})`, [storeId, key.type, key.id]).catch(() => {
+  async function wait(session: Session, key: EntityKey): Promise<void> {
+    options.onWait?.(key);
+    const [row] = await run<Array<{ got: number | null }>>(session.conn, `SELECT GET_LOCK(${LOCK_NAME}, ?) AS got`, [...names([key]), timeout]).catch((err: unknown) => {
+      throw DEADLOCK_ERRNOS.has((err as { errno?: number }).errno ?? 0) ? new EntityLockDeadlock(key) : err;
+    });
+    if (row.got !== 1) throw new EntityLockTimeout(key, timeout);
+  }
+
+  async function release(session: Session, keys: readonly EntityKey[]): Promise<void> {
+    if (keys.length === 0) return;
+    const columns = keys.map((_k, i) => `RELEASE_LOCK(${LOCK_NAME}) AS r${i}`).join(', ');
+    await run(session.conn, `SELECT ${columns}`, names(keys)).catch(() => {
       session.unclean = true;
     });
   }
@@ -139,23 +147,25 @@ export function createEntityLocks(db: Knex, storeId: string, options: EntityLock
     const fresh = lockOrder(keys).filter((k) => !session.held.has(keyOf(k.type, k.id)));
     const acquired: EntityKey[] = [];
     try {
-      try {
-        for (const key of fresh) {
-          await acquire(session, key);
-          acquired.push(key);
+      if (fresh.length > 0) {
+        try {
+          const free = await takeFree(session, fresh);
+          acquired.push(...fresh.filter((_k, i) => free[i]));
+          for (const key of fresh.filter((_k, i) => !free[i])) {
+            await wait(session, key);
+            acquired.push(key);
+          }
+          const token = await nextToken(session);
+          for (const key of fresh) session.held.set(keyOf(key.type, key.id), token);
+        } catch (err) {
+          if (!(err instanceof EntityLockTimeout || err instanceof EntityLockDeadlock)) session.unclean = true;
+          throw err;
         }
-        const token = fresh.length > 0 ? await nextToken(session) : 0;
-        for (const key of fresh) session.held.set(keyOf(key.type, key.id), token);
-      } catch (err) {
-        if (!(err instanceof EntityLockTimeout)) session.unclean = true;
-        throw err;
       }
       return await work();
     } finally {
-      for (const key of acquired.reverse()) {
-        session.held.delete(keyOf(key.type, key.id));
-        await release(session, key);
-      }
+      for (const key of acquired) session.held.delete(keyOf(key.type, key.id));
+      await release(session, acquired);
     }
   }
 

@@ -52,6 +52,33 @@ describe('entity locks', () => {
     expect(events).toEqual(['first in', 'other entity', 'other store', 'first out', 'second in']);
   });
 
+  it('takes a chunk of locks at once, waiting only for the ones another writer holds', async () => {
+    const waited: EntityKey[] = [];
+    const holder = createEntityLocks(t.db, 'shop-d');
+    const chunk = createEntityLocks(t.db, 'shop-d', { onWait: (key) => waited.push(key) });
+    const held = deferred();
+    const done = deferred();
+    const events: string[] = [];
+    const holding = holder.withLocks([{ type: 'customer', id: 'b' }], async () => {
+      held.resolve();
+      await done.promise;
+      events.push('holder out');
+    });
+    await held.promise;
+    const keys: EntityKey[] = ['a', 'b', 'c'].map((id) => ({ type: 'customer', id }));
+    const chunkRun = chunk.withLocks(keys, async () => {
+      events.push('chunk in');
+      return keys.map((k) => chunk.tokenOf(k.type, k.id));
+    });
+    await holder.withLocks([{ type: 'customer', id: 'd' }], async () => events.push('free one'));
+    done.resolve();
+    const [tokens] = await Promise.all([chunkRun, holding]);
+    expect(waited).toEqual([{ type: 'customer', id: 'b' }]);
+    expect(events).toEqual(['free one', 'holder out', 'chunk in']);
+    expect(new Set(tokens).size).toBe(1);
+    expect(tokens[0]).toEqual(expect.any(Number));
+  });
+
   it('is re-entrant within one chain, takes nested locks on the same session, and draws an increasing token per acquisition', async () => {
     const waited: EntityKey[] = [];
     const locks = createEntityLocks(t.db, 'shop-a', { onWait: (key) => waited.push(key) });
