@@ -7,7 +7,7 @@ import { syncPromoCode, syncPromoRule } from './promotion';
 
 export type SyncOutcome = EntityOutcome & { awaitConfirmation?: boolean; customerAwaitsConfirmation?: string };
 
-/** The one dispatch from an entity type to its sync. */
+/** The one dispatch from an entity type to its sync. Each sync holds its entity's lock from read to record (guarded, record.ts). */
 export function syncEntity(ctx: SyncContext, type: EntityType, id: string, options: { force?: boolean } = {}): Promise<SyncOutcome> {
   switch (type) {
     case 'product':
