@@ -163,6 +163,19 @@ describe('order lifecycle: clearing, lines, deletes (incremental = fresh full sy
     await expectLikeFresh(`/orders/${o.number}`, `/customers/${customerIdForEmail(email)}`);
   });
 
+  it('an order sent before that goes back to pending leaves Mailchimp, and comes back once paid', async () => {
+    const o = await twoVariantOrder('back.to.pending@example.com');
+    await syncNow(h, 'order', o.id);
+    await setOrder(o.id, { status: 'pending' });
+    await expect(syncNow(h, 'order', o.id)).resolves.toMatchObject({ status: 'skipped' });
+    expect(await order(o.number)).toBeNull();
+    await expectLikeFresh(`/orders/${o.number}`);
+
+    await setOrder(o.id, { status: 'paid' });
+    await syncNow(h, 'order', o.id);
+    expect(await order(o.number)).toMatchObject({ financial_status: 'paid' });
+  });
+
   it('a changed order number replaces the old order', async () => {
     const o = await twoVariantOrder('renumbered@example.com');
     await syncNow(h, 'order', o.id);

@@ -151,6 +151,17 @@ describe('buildOrderOperations', () => {
     expect(page.direct).toEqual(['903']);
   });
 
+  it('sends an order that went back to pending after it was sent direct (it is deleted from Mailchimp there)', () => {
+    const pending = orderCtx({ id: '904', order_number: '10027', status: 'pending' });
+    const page = buildOrderOperations(STORE, settings, [
+      { id: '904', found: pending, previous: state({ entity_type: 'order', entity_id: '904', remote_id: '10027' }) },
+      { id: '905', found: orderCtx({ id: '905', order_number: '10028', status: 'pending' }), previous: state({ entity_type: 'order', entity_id: '905', status: 'deleted', remote_id: '10028' }) },
+    ]);
+    expect(page.direct).toEqual(['904']);
+    expect(page.skipped).toEqual([{ id: '905', reason: expect.stringContaining('pending') }]);
+    expect(page.operations).toEqual([]);
+  });
+
   it('PUTs first, with no stock, a variant a line names that the shop no longer sells', () => {
     const found = productWith({}, [variantRow(), variantRow({ id: '1002', sku: 'MUG-OLD', status: 'deleted' })]);
     const order = orderCtx({}, { lines: [lineRow(), lineRow({ id: '2', variant_id: '1002', variant_sku: 'MUG-OLD' })] });
