@@ -96,10 +96,18 @@ export async function quiesce(client: Client, config: SyncConfig, known: Iterabl
     for await (const wf of client.workflow.list({ query: `TaskQueue="${config.taskQueue}" AND ExecutionStatus="Running"` })) running.add(wf.workflowId);
     if (running.size === 0) return;
     // A liveness guard, not a timing check: a workflow that never ends is reported instead of hanging the run.
-    if (Date.now() > deadline) throw new Error(`still running after the catch-up: ${[...running].join(', ')}`);
+    if (Date.now() > deadline) throw new Error(`still running after the catch-up: ${(await Promise.all([...running].map((id) => whyRunning(client, id)))).join('; ')}`);
     const ended = Promise.all([...running].map((id) => client.workflow.getHandle(id).result().catch(() => undefined)));
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([ended, new Promise((resolve) => { timer = setTimeout(resolve, Math.max(0, deadline - Date.now())); })]);
     clearTimeout(timer);
   }
+}
+
+/** A running workflow and the last failure of the activity it waits for (e.g. one retried forever). */
+async function whyRunning(client: Client, workflowId: string): Promise<string> {
+  const description = await client.workflow.getHandle(workflowId).describe().catch(() => undefined);
+  const pending = description?.raw.pendingActivities ?? [];
+  const failures = pending.map((a) => `${a.activityType?.name ?? 'activity'} attempt ${a.attempt ?? '?'}: ${a.lastFailure?.message ?? 'no failure yet'}`);
+  return failures.length > 0 ? `${workflowId} (${failures.join(', ')})` : workflowId;
 }
