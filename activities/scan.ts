@@ -1,5 +1,6 @@
 import { heartbeat } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { notifyEntityChanged, type EntityTarget } from '../client/entity-workflows';
 import { toMs } from '../config/duration';
 import { seenKey } from '../db/scan-state';
@@ -112,7 +113,16 @@ export function createScanner(deps: SyncDeps, client: Client, target: EntityTarg
   async function settingsChanged(rows: TableChange[]): Promise<void> {
     const names = new Set(rows.map((r) => r.id));
     if (![...names].some((n) => STORE_SETTINGS.has(n))) return;
-    await setupStore(await createContext(deps));
+    try {
+      await setupStore(await createContext(deps));
+    } catch (err) {
+      if (!(err instanceof ApplicationFailure && err.nonRetryable)) throw err;
+      // A store Mailchimp cannot change (another currency): recorded where `mcsync errors` shows it, and nothing is
+      // re-sent against settings the store refuses; the other changes keep flowing.
+      await deps.state.record('store', deps.config.storeId, { status: 'failed', errorReason: err.message });
+      return;
+    }
+    await deps.state.record('store', deps.config.storeId, { status: 'synced', remoteId: deps.config.storeId });
     if (![...names].some((n) => CATALOGUE_SETTINGS.has(n))) return;
     for (const table of ['products', 'promo_codes'] as const) {
       await scan.forget(feedKey(table));

@@ -149,6 +149,21 @@ describe('change detection: every table that feeds a resource is watched', () =>
     await scan('promotions');
   });
 
+  it('a store_currency Mailchimp cannot take is recorded on the store, and the scan goes on', async () => {
+    await shop.settings(h.t.db, { store_currency: 'EUR' });
+    // Not failed, and nothing re-sent against a currency the store refuses.
+    await expect(scan('products')).resolves.toEqual({ dispatched: 0, state: 'scanned' });
+    const store = (await h.t.db('mc_sync_state').where({ store_id: h.config.storeId, entity_type: 'store' }).first()) as { status: string; error_reason: string };
+    expect(store).toMatchObject({ status: 'failed' });
+    expect(store.error_reason).toMatch(/store_currency is EUR/);
+    expect(await remote(h, storePath(h, ''))).toMatchObject({ currency_code: 'USD' });
+
+    await shop.settings(h.t.db, { store_currency: 'USD' });
+    await expect(scan('products')).resolves.toEqual({ dispatched: await rows('products'), state: 'scanned' });
+    expect(await h.t.db('mc_sync_state').where({ store_id: h.config.storeId, entity_type: 'store' }).first()).toMatchObject({ status: 'synced' });
+    await settle();
+  });
+
   describe('late commits', () => {
     let other: Knex;
     beforeAll(() => {
