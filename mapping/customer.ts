@@ -6,7 +6,7 @@ import type { CustomerPayload, MemberPutPayload } from '../mailchimp/schemas';
 import type { OrderWithContext } from '../source/types';
 import { customerIdForEmail, emailProblem, normaliseEmail } from './ids';
 import { invalid, ok, type Mapped } from './result';
-import { cleanText, quote } from './text';
+import { cleanText, quote, shorten } from './text';
 
 /** Mailchimp's maxLength of a customer id (an md5 is 32, so this only guards against a future id scheme). */
 export const CUSTOMER_ID_MAX_LENGTH = 50;
@@ -84,7 +84,7 @@ export function orderBuyer(ctx: OrderWithContext): OrderBuyer | undefined {
 
 /** The customer of an order (user or guest), with reasons that name the order. */
 export function customerFromOrder(ctx: OrderWithContext): Mapped<MappedCustomer> {
-  const subject = `Order ${ctx.order.order_number}`;
+  const subject = `Order ${shorten(ctx.order.order_number)}`;
   const buyer = orderBuyer(ctx);
   if (buyer === undefined) {
     return invalid(`${subject} was not sent: it has neither a registered customer nor a guest email`, 'customer');

@@ -8,7 +8,7 @@ import { customerFromOrder } from './customer';
 import { isoUtc } from './dates';
 import { nonNegativeMoney, normaliseCurrency, sameCurrency } from './money';
 import { invalid, ok, skip, type Mapped } from './result';
-import { cleanText, quote } from './text';
+import { cleanText, quote, shorten } from './text';
 
 type SentStatus = Exclude<OrderStatus, 'pending'>;
 
@@ -33,7 +33,7 @@ export const ORDER_STATUS_FIELDS: Record<SentStatus, { financial_status: string;
  */
 export function mapOrder(ctx: OrderWithContext, settings: ShopSettings): Mapped<OrderPayload> {
   const { order } = ctx;
-  const subject = `Order ${order.order_number}`;
+  const subject = `Order ${shorten(order.order_number)}`;
   const fail = (what: string, field?: string): Mapped<OrderPayload> => invalid(`${subject} was not sent: ${what}`, field);
 
   if (order.status === 'pending') return skip(`${subject} is pending: pending orders are not sent`);
@@ -45,7 +45,7 @@ export function mapOrder(ctx: OrderWithContext, settings: ShopSettings): Mapped<
   const id = order.order_number.trim();
   if (id === '') return fail('its order number is empty', 'id');
   if (!sameCurrency(order.currency, settings.storeCurrency)) {
-    return fail(`it is in ${order.currency} but the store's currency is ${settings.storeCurrency}`, 'currency_code');
+    return fail(`it is in ${shorten(order.currency, 12)} but the store's currency is ${settings.storeCurrency}`, 'currency_code');
   }
 
   const customer = customerFromOrder(ctx);

@@ -99,7 +99,7 @@ function mapVariant(v: VariantRow, product: { title: string; url?: string; image
   const sku = variantRemoteId(v.sku);
   if (sku === '') return `variant #${v.id} has an empty SKU`;
   if (!sameCurrency(v.currency, settings.storeCurrency)) {
-    return `variant ${shorten(sku)} is priced in ${quote(v.currency)} but the store's currency is ${settings.storeCurrency}`;
+    return `variant ${shorten(sku)} is priced in ${shorten(v.currency, 12)} but the store's currency is ${settings.storeCurrency}`;
   }
   const price = nonNegativeMoney(v.price, `the price of variant ${sku}`);
   if (!price.ok) return price.problem;

@@ -85,7 +85,13 @@ export function utf8Bytes(s: string): number[] {
   return out;
 }
 
-/** Quotes a value for a reason sentence: `"bob@@x"`. */
+/** A value shown in a reason sentence: at most `max` characters, the rest elided ("…"), so a reason stays readable. */
+export function shorten(s: string, max = 60): string {
+  const chars = Array.from(s);
+  return chars.length <= max ? s : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+/** Quotes a value for a reason sentence: `"bob@@x"` (long values shortened). */
 export function quote(s: string): string {
-  return JSON.stringify(s);
+  return JSON.stringify(shorten(s, 80));
 }
