@@ -286,7 +286,7 @@ export function buildOrderOperations(storeId: string, settings: ShopSettings, ro
     const plannedOrder = planOrder(r.found, settings);
     if (plannedOrder.kind === 'skip') {
       // One sent before (now pending) is deleted from Mailchimp by the direct path.
-      if (orderSentBefore(r.previous) && r.previous?.status !== 'deleted') page.direct.push(r.id);
+      if (orderSentBefore(r.previous) && r.previous?.status !== 'deleted' && r.previous?.status !== 'skipped') page.direct.push(r.id);
       else page.skipped.push({ id: r.id, reason: plannedOrder.reason });
       continue;
     }

@@ -26,8 +26,11 @@ export function syncOrder(ctx: SyncContext, orderId: string, options: { force?: 
     if (!found) return removeOrder(ctx, orderId, previous, 'The order is not in the shop database');
     const planned = planOrder(found, ctx.settings);
     if (planned.kind === 'skip') {
-      // An order sent before that went back to pending: a fresh sync would not send it, so it leaves Mailchimp.
-      if (orderSentBefore(previous) && previous?.status !== 'deleted') await removeOrder(ctx, orderId, previous, planned.reason);
+      // An order sent before that went back to pending: a fresh sync would not send it, so it leaves Mailchimp
+      // (`skipped`: it already left).
+      if (orderSentBefore(previous) && previous?.status !== 'deleted' && previous?.status !== 'skipped') {
+        await removeOrder(ctx, orderId, previous, planned.reason);
+      }
       return recordOrderSkipped(ctx, orderId, planned.reason);
     }
     if (planned.kind !== 'ok') return recordFailure(ctx, 'order', orderId, planned.reason);
