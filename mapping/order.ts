@@ -6,6 +6,7 @@ import type { OrderLinePayload, OrderPatchPayload, OrderPayload } from '../mailc
 import type { OrderStatus, OrderWithContext, ShopSettings } from '../source/types';
 import { customerFromOrder } from './customer';
 import { isoUtc } from './dates';
+import { productRemoteId, variantRemoteId } from './product';
 import { nonNegativeMoney, normaliseCurrency, sameCurrency } from './money';
 import { invalid, ok, skip, type Mapped } from './result';
 import { cleanText, quote, shorten } from './text';
@@ -115,9 +116,10 @@ export function mapOrder(ctx: OrderWithContext, settings: ShopSettings): Mapped<
  */
 export function mapOrderLine(line: OrderWithContext['lines'][number]): OrderLinePayload | string {
   const label = `line ${line.id}`;
-  const productCode = line.product_code.trim();
+  const productCode = productRemoteId(line.product_code);
   if (productCode === '') return `${label} has no product code`;
-  const sku = line.variant_id === null ? undefined : cleanText(line.variant_sku);
+  // The ids the product sync gives the product and its variants (mapping/product.ts), so the line finds them.
+  const sku = line.variant_id === null || line.variant_sku === null ? undefined : variantRemoteId(line.variant_sku) || undefined;
   if (!Number.isInteger(line.quantity)) return `the quantity ${quote(String(line.quantity))} of ${label} is not a whole number`;
   if (line.quantity < 0) return `the quantity ${line.quantity} of ${label} is negative`;
   const price = nonNegativeMoney(line.unit_price, `the unit price of ${label}`);

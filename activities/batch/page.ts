@@ -5,6 +5,7 @@
  * Mailchimp runs the operations of a batch, and separate batches, in no particular order.
  */
 import type { EntityType } from '../../mapping/ids';
+import { productRemoteId } from '../../mapping/product';
 import type { ChangedRow, CustomerRecord } from '../../source/shop-source';
 import type { SyncContext } from '../context';
 import type { SyncOutcome } from '../entities';
@@ -247,7 +248,7 @@ async function lockedOrders(ctx: SyncContext, env: BatchPageEnv, ids: string[], 
       readMany(productIds, source.products?.bind(source), (id) => source.product(id)),
       source.productIdsOrderedWithoutVariant(productIds),
     ]);
-    const byCode = new Map([...products].map(([id, p]) => [p.product.code.trim(), { found: p, orderedWithoutVariant: withoutVariant.has(id) }]));
+    const byCode = new Map([...products].map(([id, p]) => [productRemoteId(p.product.code), { found: p, orderedWithoutVariant: withoutVariant.has(id) }]));
     const variants = buildLineVariantOperations(config.storeId, ctx.settings, page.dependencies, byCode);
     if (customers.length > 0 || variants.length > 0) {
       const results = await runBatch(ctx.deps.mailchimp, [...customers.map((c) => c.operation), ...variants.map((v) => v.operation)], env.wait);

@@ -1,5 +1,5 @@
 import { mapOrder } from '../../../mapping/order';
-import { refusedVariantReasons } from '../../../mapping/product';
+import { mapProduct, refusedVariantReasons } from '../../../mapping/product';
 import { lineRow, orderCtx, payloadOf, productWith, settings, variantRow } from './fixtures';
 
 /** Orders and the product mapping's refused variants: an order naming one is refused, naming the line. */
@@ -25,5 +25,13 @@ describe('orders naming a refused variant', () => {
   it('without refusals, the same line is sent', () => {
     const order = orderCtx({}, { lines: [lineRow({ id: '5002', variant_id: '1002', variant_sku: 'MUG-01-US' })] });
     expect(payloadOf(mapOrder(order, settings)).lines[0]).toMatchObject({ id: '5002', product_variant_id: 'MUG-01-US' });
+  });
+
+  it('a line names the product and variant by the ids the product sync gives them (trimmed code and SKU)', () => {
+    const product = payloadOf(mapProduct(productWith({ code: ' MUG 1 ' }, [variantRow({ sku: ' SKU\u0007 1 ' })]), settings));
+    const line = payloadOf(mapOrder(orderCtx({}, { lines: [lineRow({ product_code: ' MUG 1 ', variant_sku: ' SKU\u0007 1 ' })] }), settings)).lines[0];
+    expect([line.product_id, line.product_variant_id]).toEqual([product.id, product.variants[0].id]);
+    const blank = payloadOf(mapOrder(orderCtx({}, { lines: [lineRow({ product_code: ' MUG 1 ', variant_sku: '  ' })] }), settings)).lines[0];
+    expect(blank.product_variant_id).toBe('MUG 1');
   });
 });
