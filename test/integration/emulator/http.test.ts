@@ -70,16 +70,15 @@ describe('routing', () => {
     expect(put.status).toBe(405);
     expect(put.data.title).toBe('Method Not Allowed');
     expect(put.headers['content-type']).toBe(PROBLEM_TYPE);
-    // v3.0.55 has no PUT on orders, no PUT on promo rules, no PATCH on batches
-    expect((await h.api.put('/ecommerce/stores/s/orders/o', {})).status).toBe(405);
+    // no PUT on promo rules (in any version), no PATCH on batches
     expect((await h.api.put('/ecommerce/stores/s/promo-rules/r', {})).status).toBe(405);
     expect((await h.api.patch('/batches/b', {})).status).toBe(405);
     expect((await h.api.post('/ecommerce/stores/s/customers/c', {})).status).toBe(405);
   });
 
-  it('routes PUT /products/{id} (newer API) but not order PUT', async () => {
-    const res = await h.api.put('/ecommerce/stores/missing/products/p1', {});
-    expect(res.status).toBe(404);
+  it('routes PUT /products/{id} and PUT /orders/{id} (newer API: "Create or update product", "Add or update order")', async () => {
+    expect((await h.api.put('/ecommerce/stores/missing/products/p1', {})).status).toBe(404);
+    expect((await h.api.put('/ecommerce/stores/missing/orders/o1', {})).status).toBe(404);
   });
 
   it('answers unknown paths outside /3.0 with a problem 404', async () => {
