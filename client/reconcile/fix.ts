@@ -106,10 +106,15 @@ export async function forgetHash(db: Knex, storeId: string, r: Removal): Promise
   await db('mc_sync_state').where({ store_id: storeId, entity_type: r.type, remote_id: r.id }).update({ content_hash: null });
 }
 
-/** PATCHes the store's fields from the shop settings, as the store sync would. */
-export async function patchStore(mailchimp: MailchimpClient, settings: ShopSettings, ids: { storeId: string; listId: string }): Promise<string | undefined> {
+/**
+ * PATCHes the store's fields from the shop settings, as the store sync would; `clearSyncing` also sets is_syncing
+ * false (left true by a full resync that did not finish). Returns why the store cannot be mapped, if so.
+ */
+export async function patchStore(
+  mailchimp: MailchimpClient, settings: ShopSettings, ids: { storeId: string; listId: string }, clearSyncing = false,
+): Promise<string | undefined> {
   const mapped = mapStore(settings, ids);
   if (mapped.kind !== 'ok') return mapped.reason;
-  await mailchimp.updateStore(ids.storeId, storePatchFrom(mapped.payload));
+  await mailchimp.updateStore(ids.storeId, { ...storePatchFrom(mapped.payload), ...(clearSyncing ? { is_syncing: false } : {}) });
   return undefined;
 }

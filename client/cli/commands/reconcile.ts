@@ -1,4 +1,6 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { EntityType } from '../../../mapping/ids';
+import { fullResyncWorkflowId } from '../../entity-workflows';
 import type { Drift, TypeSummary, Unsent } from '../../reconcile/compare';
 import { loadFailures } from '../../reconcile/load';
 import { forgetHash, patchStore, planFix, removeExtra, type FixPlan, type Removal } from '../../reconcile/fix';
@@ -19,8 +21,37 @@ async function check(ctx: CliContext, types: EntityType[]): Promise<ReconcileRep
     types,
     (what, done, total) => bar.update(done, total, `reading ${what}`),
   );
+  const syncing = await stuckSyncing(ctx, report);
+  if (syncing) {
+    report.drifts.unshift(syncing);
+    const summary = report.summaries.find((s) => s.type === 'store');
+    if (summary) summary.differing = 1;
+  }
   bar.finish(`Compared ${report.summaries.map((s) => s.type).join(', ')}: ${report.drifts.length} drift(s).`);
   return report;
+}
+
+/**
+ * The store's is_syncing left true with no full resync running (one that ended without clearing it): Mailchimp keeps
+ * the store's automations off. A running resync sets it on purpose; without Temporal the check is skipped, said so.
+ */
+async function stuckSyncing(ctx: CliContext, report: ReconcileReport): Promise<Drift | undefined> {
+  if (!report.storeExists || !(await ctx.mailchimp().getStore(report.storeId))?.is_syncing) return undefined;
+  let running: boolean;
+  try {
+    const client = await ctx.temporal();
+    running = (await client.workflow.getHandle(fullResyncWorkflowId(report.storeId)).describe()).status.name === 'RUNNING';
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) {
+      ctx.note(`The store is syncing (is_syncing true); whether a full resync runs is unknown: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    }
+    running = false;
+  }
+  return running ? undefined : {
+    type: 'store', kind: 'field', id: report.storeId, field: 'is_syncing', expected: false, actual: true,
+    note: 'no full resync is running: the store\'s automations stay off',
+  };
 }
 
 /** Shop ids of drifted items the comparison could not name, from the sync state's remote ids (extras need none). */
@@ -81,7 +112,8 @@ export async function reconcileCommand(ctx: CliContext, rawType: string | undefi
 
   printReport(ctx, before, 'Before the fix:');
   const plan = planFix(before.drifts, await lookupBySyncState(ctx, before.drifts));
-  const storeProblem = plan.patchStore ? await patchStore(ctx.mailchimp(), await ctx.source().settings(), ctx.config) : undefined;
+  const clearSyncing = before.drifts.some((d) => d.type === 'store' && d.field === 'is_syncing');
+  const storeProblem = plan.patchStore ? await patchStore(ctx.mailchimp(), await ctx.source().settings(), ctx.config, clearSyncing) : undefined;
   const results = await resyncAll(ctx, plan, options.timeoutMs);
   const bad = results.filter((r) => !OK_STATUSES.has(r.status));
   const removed = await removeAll(ctx, plan.remove);

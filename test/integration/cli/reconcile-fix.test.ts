@@ -47,7 +47,7 @@ describe('reconcile finds what the sync left behind, and --fix repairs it', () =
     const ok = (status: number) => expect([200, 204]).toContain(status);
     const api = (path: string) => `/3.0${store()}${path}`;
     // Mailchimp: a stale variant price, an extra variant, "shipped" kept on a cancelled order, an extra order line,
-    // an extra promo code, an extra customer, a missing order, a store name changed by hand.
+    // an extra promo code, an extra customer, a missing order, a store name changed by hand, is_syncing left true.
     ok((await h.http.patch(api(`/products/${mug.code}/variants/${skuA}`), { price: 99 })).status);
     ok((await h.http.put(api(`/products/${mug.code}/variants/GHOST-${stamp}`), { id: `GHOST-${stamp}`, title: 'Ghost' })).status);
     ok((await h.http.patch(api(`/orders/${cancelled.number}`), { fulfillment_status: 'shipped' })).status);
@@ -55,7 +55,7 @@ describe('reconcile finds what the sync left behind, and --fix repairs it', () =
     ok((await h.http.post(api(`/promo-rules/${promo.id}/promo-codes`), { id: `ghost-code-${stamp}`, code: 'GHOST', redemption_url: 'https://shop.example/cart?promo=GHOST' })).status);
     ok((await h.http.put(api(`/customers/${customerIdForEmail(stray)}`), { id: customerIdForEmail(stray), email_address: stray, opt_in_status: false })).status);
     ok((await h.http.delete(api(`/orders/${lost.number}`))).status);
-    ok((await h.http.patch(`/3.0${store()}`, { name: 'Renamed by hand' })).status);
+    ok((await h.http.patch(`/3.0${store()}`, { name: 'Renamed by hand', is_syncing: true })).status);
     // The shop, with no sync running: a promotion's end date removed, a product's code changed.
     await h.t.db('promotions').where({ id: promo.id }).update({ ends_at: null });
     await h.t.db('products').where({ id: renamed.id }).update({ code: newCode });
@@ -64,6 +64,8 @@ describe('reconcile finds what the sync left behind, and --fix repairs it', () =
     expect(drift.code).toBe(1);
     const planted = [
       { type: 'store', kind: 'field', id: h.config.storeId, field: 'name', expected: 'Test Shop ✨', actual: 'Renamed by hand' },
+      // Left true with no full resync running: the store's automations stay off.
+      { type: 'store', kind: 'field', id: h.config.storeId, field: 'is_syncing', expected: false, actual: true },
       { type: 'product', kind: 'field', id: mug.code, field: `variant ${skuA}.price`, expected: 10, actual: 99 },
       { type: 'product', kind: 'extra', id: mug.code, part: { kind: 'variant', id: `GHOST-${stamp}` } },
       { type: 'order', kind: 'field', id: cancelled.number, field: 'fulfillment_status', expected: null, actual: 'shipped' },
@@ -97,7 +99,7 @@ describe('reconcile finds what the sync left behind, and --fix repairs it', () =
     expect(await remote(h, `${store()}/promo-rules/${promo.id}/promo-codes/ghost-code-${stamp}`)).toBeNull();
     expect(await remote(h, `${store()}/customers/${customerIdForEmail(stray)}`)).toBeNull();
     expect(await remote(h, `${store()}/orders/${lost.number}`)).not.toBeNull();
-    expect((await remote<{ name: string }>(h, store()))?.name).toBe('Test Shop ✨');
+    expect(await remote(h, store())).toMatchObject({ name: 'Test Shop ✨', is_syncing: false });
 
     const after = await cli(h, ['reconcile', '--json']);
     expect(after.json<{ drifts: Drift[] }>().drifts).toEqual([]);

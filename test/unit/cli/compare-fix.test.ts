@@ -38,11 +38,14 @@ describe('--fix deletes each kind of extra through the Mailchimp client', () => 
     ]);
   });
 
-  it('the store is PATCHed from the shop settings with the store mapping (never its list)', async () => {
+  it('the store is PATCHed from the shop settings with the store mapping (never its list), is_syncing cleared on demand', async () => {
     const { client, calls } = recorder();
     expect(await patchStore(client, settings, { storeId: 'shop1', listId: 'l1' })).toBeUndefined();
     expect(calls).toEqual([['updateStore', 'shop1', expect.objectContaining({ name: settings.storeName, domain: 'shop.example.com', currency_code: 'EUR' })]]);
     expect(calls[0][2]).not.toHaveProperty('list_id');
+    const stuck = recorder();
+    await patchStore(stuck.client, settings, { storeId: 'shop1', listId: 'l1' }, true);
+    expect(stuck.calls).toEqual([['updateStore', 'shop1', expect.objectContaining({ name: settings.storeName, is_syncing: false })]]);
     const refused = recorder();
     expect(await patchStore(refused.client, { ...settings, storeName: ' ' }, { storeId: 'shop1', listId: 'l1' })).toMatch(/store_name is empty/);
     expect(refused.calls).toEqual([]);
