@@ -1,6 +1,7 @@
 import { NativeConnection, Worker, type WorkflowBundlePath } from '@temporalio/worker';
 import type { Knex } from 'knex';
 import { createActivities } from '../activities';
+import { createAuthBreaker } from '../activities/auth-breaker';
 import { classifyFailures } from '../activities/failures';
 import type { SyncDeps } from '../activities/context';
 import { secretValues } from '../config/secrets';
@@ -16,15 +17,23 @@ export interface WorkerOptions {
   deps: SyncDeps;
   /** When given, the activities count the entities they sync (mcsync_entities_synced_total). */
   metrics?: SyncMetrics;
-  /** When given, the maintenance activities run too (the webhook-event retention). */
+  /** When given, the maintenance activities run too (the webhook-event retention), and a refused API key pauses sending. */
   db?: Knex;
+  /** How often a refused API key is checked again (default 30 s; tests shorten it). */
+  authProbeEveryMs?: number;
   /** A prebuilt workflow bundle (workers/bundle.ts); without it workflows/ is bundled at start. */
   workflowBundle?: WorkflowBundlePath;
 }
 
 /** The sync worker: all workflows and activities on one task queue. */
 export function createSyncWorker(options: WorkerOptions): Promise<Worker> {
-  const sync = classifyFailures(createActivities(options.deps), secretValues());
+  const { deps, db } = options;
+  // With the database (a real worker), a refused API key pauses sending until the key works (activities/auth-breaker.ts).
+  const breaker = db ? createAuthBreaker({
+    db, storeId: deps.config.storeId, probe: () => deps.mailchimp.getList(deps.config.listId), probeEveryMs: options.authProbeEveryMs,
+  }) : null;
+  const created = createActivities(deps);
+  const sync = classifyFailures(breaker ? breaker.guard(created) : created, secretValues());
   const activities = {
     ...(options.metrics ? instrumentActivities(sync, options.metrics) : sync),
     ...(options.db ? createRetentionActivities(options.db) : {}),

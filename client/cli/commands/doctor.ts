@@ -1,3 +1,4 @@
+import { readAuthFailure } from '../../../activities/auth-breaker';
 import { validateConfig } from '../../../config/load';
 import { env } from '../../../config/env';
 import { MailchimpError } from '../../../mailchimp/mailchimp-error';
@@ -98,12 +99,19 @@ async function mailchimp(ctx: CliContext, source: NodeJS.ProcessEnv): Promise<Do
     checks.push(ok('mailchimp key', `accepted by ${client.baseUrl}`));
   } catch (err) {
     if (err instanceof MailchimpError && err.kind === 'auth') {
-      return [bad('mailchimp key', 'fail', `refused (${err.status}): ${err.detail || err.title}`, 'set MAILCHIMP_API_KEY to a valid key <key>-<dc> (Mailchimp: Profile → Extras → API keys)')];
+      const paused = await readAuthFailure(ctx.db(), storeId).catch(() => null);
+      const since = paused ? `; the sync is paused since ${paused.since.toISOString()}` : '';
+      return [bad('mailchimp key', 'fail', `refused (${err.status}): ${err.detail || err.title}${since}`, 'set MAILCHIMP_API_KEY to a valid key <key>-<dc> (Mailchimp: Profile → Extras → API keys)')];
     }
     if (err instanceof MailchimpError && err.kind === 'not_found') {
       return [ok('mailchimp key', `accepted by ${client.baseUrl}`), bad('mailchimp audience', 'fail', `audience ${listId} does not exist`, 'set MAILCHIMP_LIST_ID to your audience\'s id (Audience → Settings → Audience name and defaults)')];
     }
     return [thrown('mailchimp', err, 'check MAILCHIMP_API_URL and the network')];
+  }
+  const paused = await readAuthFailure(ctx.db(), storeId).catch(() => null);
+  if (paused) {
+    checks.push(bad('sync paused', 'warn', `the worker found the key refused at ${paused.since.toISOString()} (${paused.reason}); the key works now`,
+      'nothing to do: the worker checks the key every 30 s and resumes by itself'));
   }
   const doubleOptIn = list.double_optin === true;
   checks.push(ok('mailchimp audience', `${listId} "${String(list.name)}", double opt-in ${doubleOptIn ? 'on: new opted-in contacts are pending until they confirm' : 'off'}`));

@@ -9,8 +9,15 @@ import { json, startFakeApi } from '../mailchimp/fake-api';
 
 /** The metrics the example alert file (observability/alerts.yml) is built on. */
 
-const sample = async (m: ReturnType<typeof createSyncMetrics>, name: string) =>
-  (await m.registry.getMetricsAsJSON()).find((metric) => metric.name === name)?.values ?? [];
+interface Sample {
+  value: number;
+  labels: Record<string, string | number>;
+  /** Set on a histogram's _bucket, _sum and _count samples. */
+  metricName?: string;
+}
+
+const sample = async (m: ReturnType<typeof createSyncMetrics>, name: string): Promise<Sample[]> =>
+  ((await m.registry.getMetricsAsJSON()).find((metric) => metric.name === name)?.values ?? []) as Sample[];
 
 describe('metrics for alerts', () => {
   it('records the last successful scan time per entity type, not for a paused scan', async () => {
