@@ -116,9 +116,11 @@ codes is compared: a field the shop leaves empty must be empty in Mailchimp. Ext
 orders, order lines, promo rules and codes are drift ("extra"), as are items the shop says must not exist (deleted
 products no order references, pending orders). Money compares within 0.005, dates as instants.
 A customer's opt_in_status is what the consent policy decides from the audience's member status now.
-Not compared: what Mailchimp computes (created_at/updated_at, orders_count, total_spent, line titles, is_syncing)
-and an order's customer (it keeps the one it was sent with).
-Rows the mapping refuses and entities recorded as failed are listed as "not sent" with the reason (not drift).
+The store's is_syncing must be false unless a full resync is running (else its automations stay off).
+Not compared: what Mailchimp computes (created_at/updated_at, orders_count, total_spent, line titles) and an
+order's customer (it keeps the one it was sent with).
+Rows the mapping refuses, variants left out of their product and entities recorded as failed are listed as
+"not sent" with the reason (not drift).
 --fix syncs each drifted or missing entity again with force, deletes the extras from Mailchimp, updates the store's
 fields, then reconciles again and reports what remains (exit 1 if anything does).
 `)
