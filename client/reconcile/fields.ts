@@ -105,7 +105,8 @@ const ALWAYS_IGNORED = ['id', 'created_at', 'updated_at', '_links'];
  * Sub-collections (variants, lines, promos) and an order's customer are compared on their own (compare.ts).
  */
 export const SERVER_FIELDS: Record<ResourceKind, readonly string[]> = {
-  // list_is_active, automations, connected_site: Mailchimp's; is_syncing: the full resync's progress flag, not shop data.
+  // list_is_active, automations, connected_site: Mailchimp's; is_syncing: the full resync's flag, not shop data (the
+  // CLI reports it left true with no resync running: client/cli/commands/reconcile.ts).
   store: ['list_is_active', 'automations', 'connected_site', 'is_syncing'],
   // The store's currency, repeated by Mailchimp on each product.
   product: ['currency_code', 'variants'],
