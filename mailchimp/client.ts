@@ -22,6 +22,8 @@ export interface MailchimpClientOptions {
   timeoutMs?: number;
   /** Called after every request, for metrics. Must not throw (if it does, the error is ignored). */
   onRequest?: (event: RequestEvent) => void;
+  /** Refuse, before sending, body fields our schemas do not know instead of stripping them (on in tests). */
+  rejectUnknownFields?: boolean;
 }
 
 /**
@@ -52,6 +54,7 @@ export function createMailchimpClient(options: MailchimpClientOptions): Mailchim
     maxConnections: options.maxConnections ?? MAILCHIMP_LIMITS.maxConnectionsPerKey,
     timeoutMs: options.timeoutMs ?? 30_000,
     onRequest: options.onRequest,
+    rejectUnknownFields: options.rejectUnknownFields,
   });
   return {
     ...storeMethods(transport),

@@ -38,6 +38,8 @@ export interface TransportOptions {
   maxConnections: number;
   timeoutMs: number;
   onRequest?: (event: RequestEvent) => void;
+  /** Refuse (instead of strip) body fields the schema does not know. Tests turn it on. */
+  rejectUnknownFields?: boolean;
 }
 
 /** Sends requests under the per-key connection limit and turns every failure into a MailchimpError. */
@@ -129,7 +131,7 @@ export function createTransport(options: TransportOptions): Transport {
       }
     },
     async send<T, S extends z.ZodTypeAny>(schema: S, request: ApiRequest & { body: unknown; entity: string }): Promise<T> {
-      const checked = validatePayload(schema, request.body, request.entity);
+      const checked = validatePayload(schema, request.body, request.entity, { rejectUnknownFields: options.rejectUnknownFields });
       if (!checked.ok) {
         throw new MailchimpError({
           kind: 'validation',

@@ -40,7 +40,7 @@ export async function startSyncHarness(options: { optInTimeout?: string; backfil
     optInTimeout: options.optInTimeout ?? '7 days',
     backfillMode: options.backfillMode ?? 'direct',
   };
-  const mailchimp = createMailchimpClient({ apiKey: TEST_API_KEY, baseUrl: `${emulator.url}/3.0`, timeoutMs: 10_000 });
+  const mailchimp = createMailchimpClient({ apiKey: TEST_API_KEY, baseUrl: `${emulator.url}/3.0`, timeoutMs: 10_000, rejectUnknownFields: true });
   const address = env('TEMPORAL_ADDRESS');
   const namespace = env('TEMPORAL_NAMESPACE');
   const client = new Client({ connection: await Connection.connect({ address }), namespace });

@@ -70,7 +70,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<FaultWorld
   const emulator = await startEmulator({ port: 0, apiKey: API_KEY, listId: LIST_ID, stateFile: '', latencyMs: LATENCY_MS, jitterMs: 10, maxConcurrent: 10 });
   const address = options.temporalAddress ?? env('TEMPORAL_ADDRESS');
   const client = new Client({ connection: await Connection.connect({ address }), namespace: env('TEMPORAL_NAMESPACE') });
-  const mailchimp = createMailchimpClient({ apiKey: API_KEY, baseUrl: `${emulator.url}/3.0`, timeoutMs: 10_000 });
+  const mailchimp = createMailchimpClient({ apiKey: API_KEY, baseUrl: `${emulator.url}/3.0`, timeoutMs: 10_000, rejectUnknownFields: true });
   const vars = {
     DATABASE_URL: fresh.url, TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue, MAILCHIMP_API_URL: `${emulator.url}/3.0`,
     MAILCHIMP_API_KEY: API_KEY, MAILCHIMP_STORE_ID: storeId, MAILCHIMP_LIST_ID: LIST_ID, MAILCHIMP_MAX_CONNECTIONS: '10',

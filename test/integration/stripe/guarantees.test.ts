@@ -158,7 +158,7 @@ beforeAll(async () => {
   t = await createTestDatabase();
   emulator = await startEmulator({ port: 0, apiKey: API_KEY });
   http = axios.create({ baseURL: emulator.url, auth: { username: 'test', password: API_KEY }, validateStatus: () => true });
-  mailchimp = createMailchimpClient({ apiKey: API_KEY, baseUrl: `${emulator.url}/3.0`, timeoutMs: 10_000 });
+  mailchimp = createMailchimpClient({ apiKey: API_KEY, baseUrl: `${emulator.url}/3.0`, timeoutMs: 10_000, rejectUnknownFields: true });
   source = createStripeSource(createStripeReader(stripe, { currency: 'usd' }), {
     storeName: 'Stripe Guarantees Store', syncEnabled: async () => true, setSyncEnabled: async () => undefined,
   });
