@@ -6,8 +6,8 @@ import { toMs } from '../config/duration';
 import { seenKey } from '../db/scan-state';
 import type { Cursor, EntityType } from '../source/shop-source';
 import {
-  CATALOGUE_SETTINGS, distinctEntities, entitiesOf, MAIN_TABLE, STORE_SETTINGS, TABLES_FEEDING,
-  type EntityRef, type TableChange, type WatchedTable,
+  CATALOGUE_SETTINGS, distinctEntities, entitiesOf, MAIN_TABLE, promoLookup, STORE_SETTINGS, TABLES_FEEDING,
+  type EntityRef, type PromoLookup, type TableChange, type WatchedTable,
 } from '../source/watched-tables';
 import { createContext, type SyncDeps } from './context';
 import { forEachConcurrent } from './pool';
@@ -99,9 +99,23 @@ export function createScanner(deps: SyncDeps, client: Client, target: EntityTarg
     for (;;) {
       const queued = await source.queuedChanges(tables, PAGE);
       await dispatch(queued.flatMap((q) => entitiesOf(q.table, q, q.event)));
+      await dispatchOrdersNaming(promoLookup(queued));
       await source.forgetQueued(queued.map((q) => q.queueId));
       heartbeat({ queue: tables, dispatched });
       if (queued.length < PAGE) return;
+    }
+  }
+
+  /** The orders whose promos a promo change alters (their type is the code's promotion's), a page at a time. */
+  async function dispatchOrdersNaming(lookup: PromoLookup): Promise<void> {
+    if (!source.orderIdsNamingPromos) return;
+    let after: string | null = null;
+    for (;;) {
+      const ids = await source.orderIdsNamingPromos(lookup, after, PAGE);
+      await dispatch(ids.map((id) => ({ type: 'order', id })));
+      if (ids.length < PAGE) return;
+      after = ids[ids.length - 1];
+      heartbeat({ orders: after, dispatched });
     }
   }
 

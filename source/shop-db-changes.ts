@@ -37,7 +37,7 @@ export function afterCursor(q: Knex.QueryBuilder, after: Cursor | null, key = 'i
     .orWhere((w2) => w2.where('updated_at', '=', sqlTime(after.updatedAt)).andWhere(key, '>', after.id)));
 }
 
-type ChangeMethods = Required<Pick<ShopSource, 'tableChangesAfter' | 'queuedChanges' | 'forgetQueued'>>;
+type ChangeMethods = Required<Pick<ShopSource, 'tableChangesAfter' | 'queuedChanges' | 'forgetQueued' | 'orderIdsNamingPromos'>>;
 
 export function createShopDbChanges(db: Knex): ChangeMethods {
   return {
@@ -61,15 +61,27 @@ export function createShopDbChanges(db: Knex): ChangeMethods {
     async queuedChanges(tables, limit) {
       if (tables.length === 0) return [];
       const rows = (await db('mc_change_queue').whereIn('table_name', tables).orderBy('id').limit(limit)) as Array<{
-        id: string | number; table_name: WatchedTable; row_id: string; parent_id: string | null; email_hash: string | null; event: QueuedChange['event'];
+        id: string | number; table_name: WatchedTable; row_id: string; parent_id: string | null; email_hash: string | null;
+        event: QueuedChange['event']; promo_code?: string | null;
       }>;
       return rows.map((r): QueuedChange => ({
         queueId: String(r.id), table: r.table_name, id: r.row_id, parentId: r.parent_id, emailHash: r.email_hash, event: r.event,
+        promoCode: r.promo_code ?? null,
       }));
     },
 
     async forgetQueued(queueIds) {
       if (queueIds.length > 0) await db('mc_change_queue').whereIn('id', queueIds).delete();
+    },
+
+    async orderIdsNamingPromos(lookup, afterId, limit) {
+      if (lookup.codes.length === 0 && lookup.promotionIds.length === 0) return [];
+      const q = db('orders').select('id').orderBy('id').limit(limit).where((w) => {
+        if (lookup.codes.length > 0) w.orWhereIn('promo_code', lookup.codes);
+        if (lookup.promotionIds.length > 0) w.orWhereIn('promo_code', db('promo_codes').select('code').whereIn('promotion_id', lookup.promotionIds));
+      });
+      if (afterId !== null) q.andWhere('id', '>', afterId);
+      return ((await q) as Array<{ id: string | number }>).map((r) => String(r.id));
     },
   };
 }

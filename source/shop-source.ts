@@ -3,7 +3,7 @@ import type {
 } from './types';
 
 import type { EntityType } from '../mapping/ids';
-import type { QueuedChange, TableChange, WatchedTable } from './watched-tables';
+import type { PromoLookup, QueuedChange, TableChange, WatchedTable } from './watched-tables';
 
 export type { EntityType };
 
@@ -72,6 +72,8 @@ export interface ShopSource {
   queuedChanges?(tables: readonly WatchedTable[], limit: number): Promise<QueuedChange[]>;
   /** Optional: removes queued changes once they were dispatched. */
   forgetQueued?(queueIds: readonly string[]): Promise<void>;
+  /** Optional: ids of the orders naming these promo codes or any code of these promotions, after `afterId`, by id. */
+  orderIdsNamingPromos?(lookup: PromoLookup, afterId: string | null, limit: number): Promise<string[]>;
   /**
    * Optional bulk reads for the batch backfill (one query per table for a page instead of a few per row); each
    * answers exactly what the single read answers for every id it finds. activities/batch/read.ts falls back to the

@@ -36,11 +36,22 @@ export interface TableChange extends RowRef {
   updatedAt: string;
 }
 
-/** What a trigger queued: a row deleted, or the previous e-mail of a user or guest order. */
+/**
+ * What a trigger queued: a row deleted, the previous e-mail of a user or guest order, or a promo code added, renamed
+ * or moved (and a promotion whose discount type changed), which the orders naming the code are built from.
+ */
 export interface QueuedChange extends RowRef {
   queueId: string;
   table: WatchedTable;
-  event: 'delete' | 'email_changed';
+  event: 'delete' | 'email_changed' | 'promo_changed';
+  /** The code text of a promo code row. */
+  promoCode: string | null;
+}
+
+/** Orders to look up by the promo code they name, or by any code of a promotion. */
+export interface PromoLookup {
+  codes: string[];
+  promotionIds: string[];
 }
 
 export interface EntityRef {
@@ -53,6 +64,8 @@ export function entitiesOf(table: WatchedTable, row: RowRef, event: 'changed' | 
   const customer: EntityRef[] = row.emailHash ? [{ type: 'customer', id: row.emailHash }] : [];
   // The row itself was only renamed: its own change is scanned by updated_at; the previous address needs a look.
   if (event === 'email_changed') return customer;
+  // Only the orders naming the code change (promoLookup); the code or promotion itself is scanned by updated_at.
+  if (event === 'promo_changed') return [];
   switch (table) {
     case 'shop_settings':
       return [];
@@ -71,6 +84,17 @@ export function entitiesOf(table: WatchedTable, row: RowRef, event: 'changed' | 
     case 'order_lines':
       return row.parentId ? [{ type: 'order', id: row.parentId }] : [];
   }
+}
+
+/** The orders a queued promo change reaches: those naming the code, or any code of the promotion. */
+export function promoLookup(queued: readonly QueuedChange[]): PromoLookup {
+  const codes = new Set<string>();
+  const promotionIds = new Set<string>();
+  for (const q of queued) {
+    if (q.table === 'promo_codes' && q.promoCode !== null && q.event !== 'email_changed') codes.add(q.promoCode);
+    if (q.table === 'promotions' && q.event !== 'email_changed') promotionIds.add(q.id);
+  }
+  return { codes: [...codes], promotionIds: [...promotionIds] };
 }
 
 /** Each entity once, in first-seen order. */

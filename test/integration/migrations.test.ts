@@ -54,26 +54,39 @@ describe('migrations', () => {
     await t.db('orders').where({ id: 8 }).update({ guest_email: 'other@example.com' });
     await t.db('order_lines').where({ id: 9 }).delete();
     await t.db('users').where({ id: 7 }).delete();
-    const queued = (await t.db('mc_change_queue').orderBy('id').select('table_name', 'row_id', 'parent_id', 'email_hash', 'event')) as unknown[];
+    await t.db('promotions').insert({ id: 3, title: 'P', discount_type: 'fixed', amount: '1', target: 'total' });
+    await t.db('promo_codes').insert({ id: 4, promotion_id: 3, code: 'OLD' });
+    await t.db('promo_codes').where({ id: 4 }).update({ code: 'NEW' });
+    await t.db('promo_codes').where({ id: 4 }).update({ usage_count: 2 });
+    await t.db('promotions').where({ id: 3 }).update({ discount_type: 'percentage' });
+    await t.db('promotions').where({ id: 3 }).update({ title: 'Q' });
+    await t.db('promo_codes').where({ id: 4 }).delete();
+    const queued = ((await t.db('mc_change_queue').orderBy('id').select('table_name', 'row_id', 'parent_id', 'email_hash', 'event', 'promo_code as code')) as Array<{ table_name: string; code: string | null }>)
+      .map(({ code, ...r }) => (r.table_name.startsWith('promo') ? { ...r, code } : r));
     expect(queued).toEqual([
       { table_name: 'users', row_id: '7', parent_id: null, email_hash: md5('old@example.com'), event: 'email_changed' },
       { table_name: 'orders', row_id: '8', parent_id: null, email_hash: md5('guest@example.com'), event: 'email_changed' },
       { table_name: 'order_lines', row_id: '9', parent_id: '8', email_hash: null, event: 'delete' },
       { table_name: 'users', row_id: '7', parent_id: null, email_hash: md5('new@example.com'), event: 'delete' },
-    ]);
+      ...[['promo_changed', 'OLD'], ['promo_changed', 'OLD'], ['promo_changed', 'NEW']].map(([event, code]) => ({ table_name: 'promo_codes', row_id: '4', parent_id: '3', email_hash: null, event, code })),
+      { table_name: 'promotions', row_id: '3', parent_id: null, email_hash: null, event: 'promo_changed', code: null },
+      { table_name: 'promo_codes', row_id: '4', parent_id: '3', email_hash: null, event: 'delete', code: 'NEW' },
+    ].map(({ code, ...r }) => (r.table_name.startsWith('promo') ? { ...r, code } : r)));
   });
 
   it('rolls back its triggers and the columns it added', async () => {
     const own = await createTestDatabase();
     try {
       const triggers = async () => ((await own.db.raw('SHOW TRIGGERS')) as [unknown[]])[0].length;
+      expect(await triggers()).toBe(12);
+      await own.db.migrate.down({ name: '20261201000300_change_detection_promos.ts' });
       expect(await triggers()).toBe(9);
       await own.db.migrate.down({ name: '20261201000001_change_detection.ts' });
       expect(await triggers()).toBe(0);
       expect(await own.db.schema.hasColumn('order_lines', 'updated_at')).toBe(false);
       expect(await own.db.schema.hasTable('mc_change_queue')).toBe(false);
       await own.db.migrate.latest();
-      expect(await triggers()).toBe(9);
+      expect(await triggers()).toBe(12);
     } finally {
       await own.destroy();
     }

@@ -160,6 +160,33 @@ describe('change detection: hard deletes and e-mail changes', () => {
     expect(await queued()).toBe(0);
   });
 
+  it('orders naming a promo code follow its promotion\'s discount type, and the code\'s deletion', async () => {
+    const p = await shop.product(h.t.db, { code: 'HD-PROMO' }, [{ sku: 'HD-PROMO-A' }]);
+    const u = await shop.user(h.t.db, { email: 'hd-promo@example.com' });
+    const promo = await shop.promotion(h.t.db, { discount_type: 'percentage' }, [{ code: 'HDTYPE' }]);
+    const o = await shop.order(h.t.db, { user_id: u.id, order_number: 'HD-SO-PROMO', promo_code: 'HDTYPE', discount_total: '2.00' }, [{ product_id: p.id, variant_id: null }]);
+    await synced('promotions', ['promo_rule', promo.id], ['promo_code', promo.codeIds[0]]);
+    await synced('orders', ['order', o.id]);
+    const promos = async () => ((await at('/orders/HD-SO-PROMO')) as { promos?: Array<{ code: string; type: string }> } | null)?.promos;
+    expect(await promos()).toEqual([expect.objectContaining({ code: 'HDTYPE', type: 'percentage' })]);
+
+    await h.t.db('promotions').where({ id: promo.id }).update({ discount_type: 'fixed' });
+    // The rule itself (its row changed) and the order naming its code.
+    await expect(scan('promotions')).resolves.toEqual({ dispatched: 2, state: 'scanned' });
+    await expect(entityResult('order', o.id)).resolves.toMatchObject({ status: 'synced' });
+    expect(await promos()).toEqual([expect.objectContaining({ code: 'HDTYPE', type: 'fixed' })]);
+    expect(await queued()).toBe(0);
+
+    await h.t.db('promotions').where({ id: promo.id }).update({ discount_type: 'percentage' });
+    await scan('promotions');
+    await entityResult('order', o.id);
+    await h.t.db('promo_codes').where({ id: promo.codeIds[0] }).delete();
+    await expect(scan('promotions')).resolves.toEqual({ dispatched: 2, state: 'scanned' });
+    await expect(entityResult('order', o.id)).resolves.toMatchObject({ status: 'synced' });
+    expect(await promos()).toEqual([expect.objectContaining({ code: 'HDTYPE', type: 'fixed' })]); // no promotion known any more
+    expect(await queued()).toBe(0);
+  });
+
   it('ends, resource by resource, where a fresh full sync of the shop ends', async () => {
     const store = await fresh.sync();
     expect(await differences(h, store, [...new Set(touched)])).toEqual([]);

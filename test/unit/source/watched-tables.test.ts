@@ -1,4 +1,4 @@
-import { distinctEntities, entitiesOf, MAIN_TABLE, TABLES_FEEDING, type RowRef } from '../../../source/watched-tables';
+import { distinctEntities, entitiesOf, MAIN_TABLE, promoLookup, TABLES_FEEDING, type QueuedChange, type RowRef } from '../../../source/watched-tables';
 
 const row = (r: Partial<RowRef> = {}): RowRef => ({ id: '7', parentId: null, emailHash: null, ...r });
 
@@ -32,6 +32,18 @@ describe('which entities a changed or deleted row feeds', () => {
     const scanned = Object.values(TABLES_FEEDING).flat().sort();
     expect(scanned).toEqual(['order_lines', 'orders', 'product_variants', 'products', 'promo_codes', 'promotions', 'shop_settings', 'users']);
     for (const [table, type] of Object.entries(MAIN_TABLE)) expect(TABLES_FEEDING[type]).toContain(table);
+  });
+
+  it('a promo change names no entity itself: the orders naming the code are looked up', () => {
+    const q = (r: Partial<QueuedChange>): QueuedChange => ({ queueId: '1', table: 'promo_codes', event: 'promo_changed', promoCode: null, ...row(), ...r });
+    expect(entitiesOf('promo_codes', row(), 'promo_changed')).toEqual([]);
+    expect(entitiesOf('promotions', row(), 'promo_changed')).toEqual([]);
+    expect(promoLookup([
+      q({ promoCode: 'SPRING' }), q({ promoCode: 'SPRING', event: 'delete' }), q({ promoCode: 'FALL ' }),
+      q({ table: 'promotions', id: '5', event: 'promo_changed' }), q({ table: 'promotions', id: '6', event: 'delete' }),
+      q({ table: 'users', emailHash: 'h', event: 'email_changed' }), q({ table: 'promo_codes', promoCode: null, event: 'delete' }),
+    ])).toEqual({ codes: ['SPRING', 'FALL '], promotionIds: ['5', '6'] });
+    expect(promoLookup([q({ table: 'order_lines', parentId: '3', event: 'delete' })])).toEqual({ codes: [], promotionIds: [] });
   });
 
   it('dispatches each entity once', () => {
