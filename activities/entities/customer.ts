@@ -55,6 +55,19 @@ export function syncCustomer(ctx: SyncContext, emailHash: string, options: { for
 }
 
 /**
+ * After an order left Mailchimp (deleted from the shop, or back to pending): a registered customer stays (synced as
+ * usual), but one nobody registered has is deleted unless another order in Mailchimp names it, since a fresh sync
+ * creates a guest's customer only through an order it sends.
+ */
+export function syncCustomerAfterOrderLeft(ctx: SyncContext, emailHash: string): Promise<CustomerOutcome> {
+  return guarded(ctx, 'customer', emailHash, async (): Promise<CustomerOutcome> => {
+    const record = await ctx.deps.source.customer(emailHash);
+    if (record && !record.isGuest) return syncCustomer(ctx, emailHash);
+    return removeCustomer(ctx, emailHash, await ctx.deps.state.get('customer', emailHash));
+  });
+}
+
+/**
  * No user and no guest order of the shop has this email any more (the user row deleted, or its email changed): the
  * Mailchimp customer is deleted, unless an order already sent to Mailchimp names it (Mailchimp cannot move an order to
  * another customer, so the customer stays with it; the order's deletion syncs the customer again). The audience

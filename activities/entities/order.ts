@@ -7,7 +7,7 @@ import type { SyncStateRow } from '../../db/sync-state';
 import type { Mapped } from '../../mapping/result';
 import type { OrderWithContext, ShopSettings } from '../../source/types';
 import { contentHash, type EntityOutcome, type SyncContext } from '../context';
-import { ensureCustomer, syncCustomer, type CustomerOutcome } from './customer';
+import { ensureCustomer, syncCustomerAfterOrderLeft, type CustomerOutcome } from './customer';
 import { syncProduct } from './product';
 import { guarded, isUnchanged, recordFailure } from './record';
 import { upsert } from './upsert';
@@ -150,8 +150,8 @@ async function updateOrder(ctx: SyncContext, payload: OrderPayload): Promise<voi
 }
 
 /**
- * An order the shop no longer has (or no longer sends) is deleted from Mailchimp, then its customer is synced again:
- * a customer nothing in the shop names any more is deleted once no order in Mailchimp names it (syncCustomer).
+ * An order the shop no longer has (or no longer sends) is deleted from Mailchimp, then its customer is looked at again
+ * (syncCustomerAfterOrderLeft): a guest's customer no other order in Mailchimp names goes too.
  */
 async function removeOrder(ctx: SyncContext, orderId: string, previous: SyncStateRow | null, reason: string): Promise<OrderOutcome> {
   const { mailchimp, state, config } = ctx.deps;
@@ -161,7 +161,7 @@ async function removeOrder(ctx: SyncContext, orderId: string, previous: SyncStat
   if (sent) await mailchimp.deleteOrder(config.storeId, remoteId);
   await state.record('order', orderId, { status: 'deleted', remoteId });
   const customerId = sent?.customer?.id;
-  if (customerId) await syncCustomer(ctx, customerId);
+  if (customerId) await syncCustomerAfterOrderLeft(ctx, customerId);
   return { status: 'deleted', entityId: orderId };
 }
 

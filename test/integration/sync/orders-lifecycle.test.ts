@@ -163,17 +163,36 @@ describe('order lifecycle: clearing, lines, deletes (incremental = fresh full sy
     await expectLikeFresh(`/orders/${o.number}`, `/customers/${customerIdForEmail(email)}`);
   });
 
-  it('an order sent before that goes back to pending leaves Mailchimp, and comes back once paid', async () => {
+  it('an order sent before that goes back to pending leaves Mailchimp with its guest customer, and comes back once paid', async () => {
     const o = await twoVariantOrder('back.to.pending@example.com');
     await syncNow(h, 'order', o.id);
     await setOrder(o.id, { status: 'pending' });
     await expect(syncNow(h, 'order', o.id)).resolves.toMatchObject({ status: 'skipped' });
     expect(await order(o.number)).toBeNull();
-    await expectLikeFresh(`/orders/${o.number}`);
+    expect(await remote(h, storePath(h, `/customers/${customerIdForEmail('back.to.pending@example.com')}`))).toBeNull();
+    await expectLikeFresh(`/orders/${o.number}`, `/customers/${customerIdForEmail('back.to.pending@example.com')}`);
 
     await setOrder(o.id, { status: 'paid' });
     await syncNow(h, 'order', o.id);
     expect(await order(o.number)).toMatchObject({ financial_status: 'paid' });
+    expect(await remote(h, storePath(h, `/customers/${customerIdForEmail('back.to.pending@example.com')}`))).not.toBeNull();
+  });
+
+  it('a deleted order leaves its registered customer, and a guest customer another sent order names', async () => {
+    const u = await shop.user(h.t.db, { email: 'stays.registered@example.com' });
+    const mine = await twoVariantOrder('ignored@example.com', { user_id: u.id, guest_email: null });
+    const guestA = await twoVariantOrder('two.orders@example.com');
+    const guestB = await twoVariantOrder('two.orders@example.com');
+    for (const o of [mine, guestA, guestB]) await syncNow(h, 'order', o.id);
+
+    for (const o of [mine, guestA]) {
+      await h.t.db('order_lines').where({ order_id: o.id }).delete();
+      await h.t.db('orders').where({ id: o.id }).delete();
+      await syncNow(h, 'order', o.id);
+    }
+    expect(await remote(h, storePath(h, `/customers/${customerIdForEmail(u.email)}`))).not.toBeNull();
+    expect(await remote(h, storePath(h, `/customers/${customerIdForEmail('two.orders@example.com')}`))).not.toBeNull();
+    await expectLikeFresh(`/customers/${customerIdForEmail(u.email)}`, `/customers/${customerIdForEmail('two.orders@example.com')}`, `/orders/${guestB.number}`);
   });
 
   it('a changed order number replaces the old order', async () => {
