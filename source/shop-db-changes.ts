@@ -62,11 +62,11 @@ export function createShopDbChanges(db: Knex): ChangeMethods {
       if (tables.length === 0) return [];
       const rows = (await db('mc_change_queue').whereIn('table_name', tables).orderBy('id').limit(limit)) as Array<{
         id: string | number; table_name: WatchedTable; row_id: string; parent_id: string | null; email_hash: string | null;
-        event: QueuedChange['event']; promo_code?: string | null;
+        event: QueuedChange['event']; promo_code?: string | null; product_id?: string | null;
       }>;
       return rows.map((r): QueuedChange => ({
         queueId: String(r.id), table: r.table_name, id: r.row_id, parentId: r.parent_id, emailHash: r.email_hash, event: r.event,
-        promoCode: r.promo_code ?? null,
+        promoCode: r.promo_code ?? null, productId: r.product_id ?? null,
       }));
     },
 

@@ -43,9 +43,11 @@ export interface TableChange extends RowRef {
 export interface QueuedChange extends RowRef {
   queueId: string;
   table: WatchedTable;
-  event: 'delete' | 'email_changed' | 'promo_changed';
+  event: 'delete' | 'email_changed' | 'promo_changed' | 'product_unlinked';
   /** The code text of a promo code row. */
   promoCode: string | null;
+  /** The product an order line named (deleted, or moved to another product or variant). */
+  productId: string | null;
 }
 
 /** Orders to look up by the promo code they name, or by any code of a promotion. */
@@ -60,8 +62,13 @@ export interface EntityRef {
 }
 
 /** The entities to sync again because this row of `table` changed or was deleted. */
-export function entitiesOf(table: WatchedTable, row: RowRef, event: 'changed' | QueuedChange['event'] = 'changed'): EntityRef[] {
+export function entitiesOf(
+  table: WatchedTable, row: RowRef & { productId?: string | null }, event: 'changed' | QueuedChange['event'] = 'changed',
+): EntityRef[] {
   const customer: EntityRef[] = row.emailHash ? [{ type: 'customer', id: row.emailHash }] : [];
+  // A product kept in Mailchimp only for the orders naming it may no longer be needed.
+  const linedProduct: EntityRef[] = row.productId ? [{ type: 'product', id: row.productId }] : [];
+  if (event === 'product_unlinked') return linedProduct;
   // The row itself was only renamed: its own change is scanned by updated_at; the previous address needs a look.
   if (event === 'email_changed') return customer;
   // Only the orders naming the code change (promoLookup); the code or promotion itself is scanned by updated_at.
@@ -82,7 +89,7 @@ export function entitiesOf(table: WatchedTable, row: RowRef, event: 'changed' | 
     case 'orders':
       return [{ type: 'order', id: row.id }, ...customer];
     case 'order_lines':
-      return row.parentId ? [{ type: 'order', id: row.parentId }] : [];
+      return [...(row.parentId ? [{ type: 'order' as const, id: row.parentId }] : []), ...linedProduct];
   }
 }
 

@@ -78,6 +78,8 @@ describe('migrations', () => {
     const own = await createTestDatabase();
     try {
       const triggers = async () => ((await own.db.raw('SHOW TRIGGERS')) as [unknown[]])[0].length;
+      expect(await triggers()).toBe(13);
+      await own.db.migrate.down({ name: '20261201000400_change_detection_line_products.ts' });
       expect(await triggers()).toBe(12);
       await own.db.migrate.down({ name: '20261201000300_change_detection_promos.ts' });
       expect(await triggers()).toBe(9);
@@ -86,7 +88,7 @@ describe('migrations', () => {
       expect(await own.db.schema.hasColumn('order_lines', 'updated_at')).toBe(false);
       expect(await own.db.schema.hasTable('mc_change_queue')).toBe(false);
       await own.db.migrate.latest();
-      expect(await triggers()).toBe(12);
+      expect(await triggers()).toBe(13);
     } finally {
       await own.destroy();
     }

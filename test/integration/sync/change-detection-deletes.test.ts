@@ -96,7 +96,9 @@ describe('change detection: hard deletes and e-mail changes', () => {
     expect((await remote<RemoteOrder>(h, storePath(h, '/orders/HD-SO-LINE')))?.lines).toHaveLength(2);
 
     await h.t.db('order_lines').where({ id: 77002 }).delete();
-    await expect(scan('orders')).resolves.toEqual({ dispatched: 1, state: 'scanned' });
+    // The order, and the product the line named (still sold: unchanged).
+    await expect(scan('orders')).resolves.toEqual({ dispatched: 2, state: 'scanned' });
+    await expect(entityResult('product', p.id)).resolves.toMatchObject({ status: 'unchanged' });
     await expect(entityResult('order', o.id)).resolves.toMatchObject({ status: 'synced' });
     expect(((await at('/orders/HD-SO-LINE')) as RemoteOrder | null)?.lines.map((l) => l.id)).toEqual(['77001']);
     expect(await queued()).toBe(0);
@@ -111,13 +113,30 @@ describe('change detection: hard deletes and e-mail changes', () => {
 
     await h.t.db('order_lines').where({ order_id: o.id }).delete();
     await h.t.db('orders').where({ id: o.id }).delete();
-    // The order (from its own row and from its lines) and the guest's customer.
-    await expect(scan('orders')).resolves.toEqual({ dispatched: 2, state: 'scanned' });
+    // The order (from its own row and from its lines), the product its line named, and the guest's customer.
+    await expect(scan('orders')).resolves.toEqual({ dispatched: 3, state: 'scanned' });
     await expect(entityResult('order', o.id)).resolves.toMatchObject({ status: 'deleted' });
     await entityResult('customer', guest);
     expect(await at('/orders/HD-SO-GUEST')).toBeNull();
     expect(await at(`/customers/${guest}`)).toBeNull();
     expect(await queued()).toBe(0);
+  });
+
+  it('a product kept in Mailchimp only for an order goes when the order and its lines are deleted', async () => {
+    const p = await shop.product(h.t.db, { code: 'HD-KEPT', status: 'inactive' }, [{ sku: 'HD-KEPT-A' }]);
+    const u = await shop.user(h.t.db, { email: 'hd-kept@example.com' });
+    const o = await shop.order(h.t.db, { user_id: u.id, order_number: 'HD-SO-KEPT' }, [{ product_id: p.id, variant_id: null }]);
+    await synced('orders', ['order', o.id]);
+    await synced('products', ['product', p.id]);
+    expect(await at('/products/HD-KEPT')).not.toBeNull();
+
+    await h.t.db('order_lines').where({ order_id: o.id }).delete();
+    await h.t.db('orders').where({ id: o.id }).delete();
+    await expect(scan('orders')).resolves.toEqual({ dispatched: 2, state: 'scanned' });
+    await expect(entityResult('order', o.id)).resolves.toMatchObject({ status: 'deleted' });
+    await expect(entityResult('product', p.id)).resolves.toMatchObject({ status: 'deleted' });
+    expect(await at('/orders/HD-SO-KEPT')).toBeNull();
+    expect(await at('/products/HD-KEPT')).toBeNull();
   });
 
   it('a guest order\'s change reaches the guest\'s customer', async () => {

@@ -11,6 +11,11 @@ describe('which entities a changed or deleted row feeds', () => {
     expect(entitiesOf('promo_codes', row({ parentId: '2' }))).toEqual([{ type: 'promo_code', id: '7' }]);
   });
 
+  it('a deleted or moved order line also reaches the product it named (kept in Mailchimp only for orders, maybe)', () => {
+    expect(entitiesOf('order_lines', { ...row({ parentId: '9' }), productId: '4' }, 'delete')).toEqual([{ type: 'order', id: '9' }, { type: 'product', id: '4' }]);
+    expect(entitiesOf('order_lines', { ...row({ parentId: '9' }), productId: '4' }, 'product_unlinked')).toEqual([{ type: 'product', id: '4' }]);
+  });
+
   it('a user is its customer; a guest order also reaches its guest customer', () => {
     expect(entitiesOf('users', row({ emailHash: 'h1' }))).toEqual([{ type: 'customer', id: 'h1' }]);
     expect(entitiesOf('orders', row({ emailHash: 'h2' }))).toEqual([{ type: 'order', id: '7' }, { type: 'customer', id: 'h2' }]);
@@ -35,7 +40,7 @@ describe('which entities a changed or deleted row feeds', () => {
   });
 
   it('a promo change names no entity itself: the orders naming the code are looked up', () => {
-    const q = (r: Partial<QueuedChange>): QueuedChange => ({ queueId: '1', table: 'promo_codes', event: 'promo_changed', promoCode: null, ...row(), ...r });
+    const q = (r: Partial<QueuedChange>): QueuedChange => ({ queueId: '1', table: 'promo_codes', event: 'promo_changed', promoCode: null, productId: null, ...row(), ...r });
     expect(entitiesOf('promo_codes', row(), 'promo_changed')).toEqual([]);
     expect(entitiesOf('promotions', row(), 'promo_changed')).toEqual([]);
     expect(promoLookup([
