@@ -1,4 +1,4 @@
-import { ApplicationFailure, condition, setHandler, sleep } from '@temporalio/workflow';
+import { ApplicationFailure, condition, patched, setHandler, sleep } from '@temporalio/workflow';
 import type { SyncOutcome } from '../activities';
 import { toMs } from '../config/duration';
 import { entityActivities } from './activities-proxy';
@@ -65,5 +65,11 @@ export async function customerSyncWorkflow(input: CustomerSyncInput): Promise<{ 
   }
   if (confirmed) consent = 'subscribed';
   await entityActivities.recordConsentOutcome({ emailHash: input.emailHash, status: consent === 'subscribed' ? 'subscribed' : `pending-${consent}` });
+  // Confirmed: the customer is sent again, now with opt_in_status true, as a fresh sync of a subscribed member sends it.
+  // Forced: the customer's content hash leaves consent out, so it alone would call the customer unchanged.
+  if (consent === 'subscribed' && patched('resend-customer-after-confirmation')) {
+    outcome = await entityActivities.syncEntityNow({ entityType: 'customer', entityId: input.emailHash, force: true });
+    if (outcome.status === 'failed') throw ApplicationFailure.nonRetryable(outcome.reason, 'EntitySyncFailed');
+  }
   return { outcome, consent };
 }

@@ -143,6 +143,8 @@ describe('customer sync and the consent rules (customer workflows → emulator)'
       await expect(handle.result()).resolves.toMatchObject({ consent: 'subscribed' });
       expect(await audienceRow(u.email)).toMatchObject({ status: 'subscribed' });
       expect(await member(u.email)).toMatchObject({ status: 'subscribed' });
+      // Confirmed, the customer is sent again as a fresh sync of a subscribed member sends it.
+      expect(await customer(u.email)).toMatchObject({ opt_in_status: true });
     });
 
     it('finds the confirmation by polling the member when no signal comes', async () => {
@@ -153,6 +155,7 @@ describe('customer sync and the consent rules (customer workflows → emulator)'
 
       await expect(handle.result()).resolves.toMatchObject({ consent: 'subscribed' });
       expect(await audienceRow(u.email)).toMatchObject({ status: 'subscribed' });
+      expect(await customer(u.email)).toMatchObject({ opt_in_status: true });
     });
 
     it('records the expiry when the deadline passes without a confirmation; the contact stays pending and transactional', async () => {
