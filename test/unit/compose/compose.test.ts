@@ -318,3 +318,28 @@ describe('a stack that runs by itself', () => {
     expect(Array.isArray(test) ? test.join(' ') : test).toContain("/healthz')");
   });
 });
+
+describe("the README's production section", () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Running it the production way'), readme.indexOf('## Project layout'));
+  const commands = [...section.matchAll(/`(docker compose [^`]+)`/g), ...section.matchAll(/^(docker compose .+)$/gm)].map((m) => m[1] as string);
+
+  it('names only services and profiles that docker-compose.yml defines', () => {
+    expect(commands.length).toBeGreaterThan(5);
+    const profiles = new Set(Object.values(services).flatMap((s) => s.profiles ?? []));
+    for (const command of commands) {
+      for (const m of command.matchAll(/--profile (\S+)/g)) expect({ command, known: profiles.has(m[1] as string) }).toEqual({ command, known: true });
+      for (const m of command.matchAll(/--scale ([\w-]+)=/g)) expect({ command, known: serviceNames.includes(m[1] as string) }).toEqual({ command, known: true });
+      const run = /\brun --rm (?:--no-deps )?([\w-]+)/.exec(command);
+      if (run) expect({ command, known: serviceNames.includes(run[1] as string) }).toEqual({ command, known: true });
+      const up = /\bup -d (?:--no-deps )?((?:[a-z][\w-]*\s*)+)$/.exec(command);
+      if (up) for (const name of (up[1] as string).trim().split(/\s+/)) expect({ command, known: serviceNames.includes(name) }).toEqual({ command, known: true });
+    }
+  });
+
+  it('turns the sync on with one documented command that the cli service runs', () => {
+    expect(commands).toContain('docker compose run --rm cli enable');
+    expect(commands).toContain('docker compose run --rm cli doctor');
+    expect(commands.some((c) => c.includes('--profile demo up -d'))).toBe(true);
+  });
+});
