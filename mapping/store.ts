@@ -48,8 +48,11 @@ export function mapStore(settings: ShopSettings, ids: StoreIds): Mapped<StorePay
   return ok(payload);
 }
 
-/** The PATCH body for a store that exists: everything but `id` and `list_id` (a store cannot change audience). */
+/**
+ * The PATCH body for a store that exists: everything but `id` and `list_id` (a store cannot change audience). A PATCH
+ * keeps what a body leaves out, so a domain the shop cleared is sent as "" to clear it in Mailchimp too.
+ */
 export function storePatchFrom(payload: StorePayload): StorePatchPayload {
   const { id: _id, list_id: _listId, ...rest } = payload;
-  return rest;
+  return { ...rest, domain: rest.domain ?? '' };
 }

@@ -47,6 +47,12 @@ describe('storePatchFrom', () => {
     expect(patch).toMatchObject({ name: settings.storeName, currency_code: 'EUR' });
     expectSchemaAccepts(storePatchSchema, patch, 'store patch');
   });
+
+  it('sends a domain the shop cleared as "" (a PATCH keeps what a body leaves out)', () => {
+    const patch = storePatchFrom(payloadOf(mapStore({ ...settings, storeDomain: '  ' }, ids)));
+    expect(patch.domain).toBe('');
+    expectSchemaAccepts(storePatchSchema, patch, 'store patch');
+  });
 });
 
 describe('normaliseDomain', () => {
