@@ -7,7 +7,7 @@ import type { SyncStateRow } from '../../db/sync-state';
 import type { ProductWithVariants, ShopSettings } from '../../source/types';
 import { contentHash, type EntityOutcome, type SyncContext } from '../context';
 import { resendOrdersNaming, retireRenamedProduct } from './product-rename';
-import { clearStock, writeProduct } from './product-write';
+import { writeProduct } from './product-write';
 import { guarded, isUnchanged, recordFailure } from './record';
 
 export { codeVariantOf, needsCodeVariant, upsertCodeVariant } from './product-write';
@@ -27,10 +27,9 @@ export function syncProduct(ctx: SyncContext, productId: string, options: { forc
     if (!found) {
       const referenced = await source.productIdsReferencedByOrders([productId]);
       if (!referenced.has(productId)) return removeProduct(ctx, productId, [previous?.remote_id]);
-      const placeholder = goneProductPlaceholder(productId);
-      // The orders already in Mailchimp point at the product as it was sent: it stays, but with nothing for sale.
-      if (previous?.remote_id && previous.remote_id !== placeholder.id) await clearStock(ctx, previous.remote_id);
-      return upsertProduct(ctx, productId, { payload: placeholder, refused: [] }, null, previous, options, false);
+      // Its order lines now name the placeholder (source/shop-db.ts): like a code change, the orders sent with the
+      // product as it was are re-sent, then it is deleted (kept without stock while one of them cannot be re-sent).
+      return upsertProduct(ctx, productId, { payload: goneProductPlaceholder(productId), refused: [] }, null, previous, options);
     }
 
     let planned = planProduct(found, ctx.settings);
@@ -40,18 +39,18 @@ export function syncProduct(ctx: SyncContext, productId: string, options: { forc
       planned = placeholderPlanOf(found, ctx.settings);
     }
     if (planned.kind !== 'ok') return recordFailure(ctx, 'product', productId, planned.reason);
-    return upsertProduct(ctx, productId, planned.payload, found, previous, options, true);
+    return upsertProduct(ctx, productId, planned.payload, found, previous, options);
   });
 }
 
 async function upsertProduct(
   ctx: SyncContext, productId: string, planned: PlannedProduct, found: ProductWithVariants | null,
-  previous: SyncStateRow | null, options: { force?: boolean }, followRename: boolean,
+  previous: SyncStateRow | null, options: { force?: boolean },
 ): Promise<EntityOutcome> {
   const { payload, refused } = planned;
   const hash = productHash(payload, refused);
   if (isUnchanged(previous, hash, options.force)) return { status: 'unchanged', entityId: productId };
-  const renamedFrom = followRename ? renamedFromId(previous, payload.id) : undefined;
+  const renamedFrom = renamedFromId(previous, payload.id);
   // Only a product already recorded as synced re-sends its orders: an order syncs a product it does not see synced.
   const resend = previous?.status === 'synced' ? () => resendOrdersNaming(ctx, productId) : undefined;
   await writeProduct(ctx, productId, payload, found, !isNewProduct(previous) && renamedFrom === undefined, resend);

@@ -163,6 +163,25 @@ describe('product lifecycle: incremental syncs end where a fresh full sync ends'
     expect(stripCustomer(comparableOrder(order))).toEqual(stripCustomer(comparableOrder(await orderIn(fresh, o.number))));
   });
 
+  it('a product row deleted from the shop while orders name it: the orders name its placeholder, the product is gone', async () => {
+    const p = await shop.product(h.t.db, { code: 'GONE-ORD', title: 'Gone, ordered' }, [{ sku: 'GONE-ORD-A', title: 'A', price: '4.00', inventory_quantity: 9 }]);
+    const variantId = (await h.t.db('product_variants').where({ sku: 'GONE-ORD-A' }).first('id') as { id: number }).id;
+    const o = await shop.order(h.t.db, { guest_email: 'gone-buyer@example.org', order_total: '4.00' }, [{ product_id: p.id, variant_id: variantId, unit_price: '4.00' }]);
+    await syncNow(h, 'order', o.id);
+
+    await h.t.db('product_variants').where({ product_id: p.id }).delete();
+    await h.t.db('products').where({ id: p.id }).delete();
+    await expect(syncNow(h, 'product', p.id)).resolves.toMatchObject({ status: 'synced' });
+
+    expect(await productIn(h.config.storeId, 'GONE-ORD')).toBeNull();
+    const order = await orderIn(h.config.storeId, o.number);
+    expect(order!.lines[0]).toMatchObject({ product_id: `deleted-${p.id}`, product_variant_id: `deleted-${p.id}` });
+    const fresh = await freshFullSync(h);
+    expect(comparable(await productIn(h.config.storeId, `deleted-${p.id}`))).toEqual(comparable(await productIn(fresh, `deleted-${p.id}`)));
+    const withoutCustomer = (x: Json | null) => x && { ...x, customer: undefined };
+    expect(withoutCustomer(comparableOrder(order))).toEqual(withoutCustomer(comparableOrder(await orderIn(fresh, o.number))));
+  });
+
   it('keeps the old product without stock while an order sent before still names it', async () => {
     const p = await shop.product(h.t.db, { code: 'KEEP-OLD', title: 'Kept' }, [{ sku: 'KEEP-A', title: 'A', price: '8.00', inventory_quantity: 6 }]);
     const variantId = (await h.t.db('product_variants').where({ sku: 'KEEP-A' }).first('id') as { id: number }).id;
