@@ -229,6 +229,12 @@ export function createShopDbSource(db: Knex): ShopSource {
       return rows.map((r) => String(r.id));
     },
 
+    async guestHasOrderToSend(emailHash) {
+      const row = (await db('orders').whereNull('user_id').whereNot('status', 'pending')
+        .whereRaw(`${EMAIL_HASH_SQL} = ?`, ['guest_email', emailHash]).first('id')) as { id: string } | undefined;
+      return row !== undefined;
+    },
+
     async userByEmailHash(emailHash) {
       const row = (await db('users').whereRaw(`${EMAIL_HASH_SQL} = ?`, ['email', emailHash]).orderBy('updated_at', 'desc').first()) as UserRow | undefined;
       return row ? user(row) : null;

@@ -26,12 +26,17 @@ export async function memberStatus(ctx: SyncContext, email: string): Promise<Mem
  * One customer, keyed by the hash of their email. The consent policy (mapping/consent.ts) alone decides
  * opt_in_status and whether a pending member is created for double opt-in.
  */
-export function syncCustomer(ctx: SyncContext, emailHash: string, options: { force?: boolean } = {}): Promise<CustomerOutcome> {
+/** `forOrder`: an order about to be sent needs the customer (ensureCustomer). */
+export function syncCustomer(ctx: SyncContext, emailHash: string, options: { force?: boolean; forOrder?: boolean } = {}): Promise<CustomerOutcome> {
   return guarded(ctx, 'customer', emailHash, async (): Promise<CustomerOutcome> => {
     const { source, state, mailchimp, audience, config } = ctx.deps;
     const record = await source.customer(emailHash);
     const previous = await state.get('customer', emailHash);
     if (!record) return removeCustomer(ctx, emailHash, previous);
+    // A fresh sync creates a guest's customer only with a sent order: not for a guest whose orders are all pending.
+    if (record.isGuest && !options.forOrder && previous?.status !== 'synced' && (await source.guestHasOrderToSend?.(emailHash)) === false) {
+      return { status: 'skipped', entityId: emailHash, reason: 'A guest is sent with their first order that is not pending' };
+    }
     const planned = planCustomer(ctx, record);
     if (planned.kind !== 'ok') return recordFailure(ctx, 'customer', emailHash, planned.reason);
     const { payload, hash } = planned.payload;
@@ -123,5 +128,5 @@ export function consentFor(
 export async function ensureCustomer(ctx: SyncContext, emailHash: string): Promise<CustomerOutcome> {
   const previous = await ctx.deps.state.get('customer', emailHash);
   if (previous?.status === 'synced') return { status: 'unchanged', entityId: emailHash };
-  return syncCustomer(ctx, emailHash);
+  return syncCustomer(ctx, emailHash, { forOrder: true });
 }

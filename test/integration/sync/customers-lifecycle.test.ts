@@ -103,6 +103,18 @@ describe('customer lifecycle: deleted users, changed emails, guests who register
     await expectLikeFresh(`/customers/${customerIdForEmail('before.move@example.com')}`, `/orders/${o.number}`);
   });
 
+  it('a guest whose only order is pending has no customer in Mailchimp yet; the order sent brings it', async () => {
+    const email = 'pending.guest@example.com';
+    const o = await orderOf({ guest_email: email, guest_first_name: 'Pat', status: 'pending' });
+    await expect(syncNow(h, 'customer', customerIdForEmail(email))).resolves.toMatchObject({ outcome: { status: 'skipped' } });
+    expect(await customer(email)).toBeNull();
+    await expectLikeFresh(`/customers/${customerIdForEmail(email)}`);
+
+    await h.t.db('orders').where({ id: o.id }).update({ status: 'paid' });
+    await syncNow(h, 'order', o.id);
+    expect(await customer(email)).toMatchObject({ first_name: 'Pat' });
+  });
+
   it('a guest who registers becomes the registered customer (first and last name) under the same id', async () => {
     const email = 'guest.then.user@example.com';
     const o = await orderOf({ guest_email: email, guest_first_name: 'Gus', guest_last_name: 'Guest' });
