@@ -6,7 +6,7 @@ import { toMs } from '../config/duration';
 import { seenKey } from '../db/scan-state';
 import type { Cursor, EntityType } from '../source/shop-source';
 import {
-  CATALOGUE_SETTINGS, distinctEntities, entitiesOf, MAIN_TABLE, promoLookup, STORE_SETTINGS, TABLES_FEEDING,
+  distinctEntities, entitiesOf, MAIN_TABLE, promoLookup, SETTINGS_FEEDING, STORE_SETTINGS, TABLES_FEEDING,
   type EntityRef, type PromoLookup, type TableChange, type WatchedTable,
 } from '../source/watched-tables';
 import { createContext, type SyncDeps } from './context';
@@ -25,8 +25,12 @@ const DISPATCH_CONCURRENCY = 8;
 /** Where a restarted scan begins: before any row. */
 const BEGINNING: Cursor = { updatedAt: '1970-01-01T00:00:00.000Z', id: '0' };
 
-/** The cursor of a table: its entity type's watermark for a main table (the full resync moves those), else its name. */
-export function feedKey(table: WatchedTable): string {
+/**
+ * The cursor of a table: its entity type's watermark for a main table (the full resync moves those), else its name;
+ * shop_settings has one per entity type that reads it, so no scan moves another scan's cursor.
+ */
+export function feedKey(table: WatchedTable, type: EntityType): string {
+  if (table === 'shop_settings') return `shop_settings:${type}`;
   return MAIN_TABLE[table] ?? table;
 }
 
@@ -59,8 +63,8 @@ export function createScanner(deps: SyncDeps, client: Client, target: EntityTarg
   }
 
   /** A table's rows changed since its cursor (and inside the look-back before it) that were not dispatched yet. */
-  async function scanTable(table: WatchedTable, start: Cursor, onFresh: (rows: TableChange[]) => Promise<void>): Promise<void> {
-    const key = feedKey(table);
+  async function scanTable(table: WatchedTable, type: EntityType, start: Cursor, onFresh: (rows: TableChange[]) => Promise<void>): Promise<void> {
+    const key = feedKey(table, type);
     // Settings are single-row writes, not long checkouts: no look-back, so a full sync's own settings never look new.
     const lookback = table === 'shop_settings' ? 0 : lookbackMs;
     const mark = (await scan.cursor(key)) ?? start;
@@ -120,13 +124,21 @@ export function createScanner(deps: SyncDeps, client: Client, target: EntityTarg
   }
 
   /**
-   * The store is built from store_name, store_domain and store_currency; product and variant URLs and promo
-   * redemption URLs from the domain too (and prices are checked against the currency): a change of either restarts
-   * the product and promo-code scans from the beginning, which re-dispatches every product and code once.
+   * The store is built from store_name, store_domain and store_currency (the product scan sets it up again); product
+   * and variant URLs and promo redemption URLs from the domain too (and prices are checked against the currency): a
+   * change of either restarts the type's own scan from the beginning, which re-dispatches every product or code once.
    */
-  async function settingsChanged(rows: TableChange[]): Promise<void> {
+  async function settingsChanged(type: EntityType, rows: TableChange[]): Promise<void> {
     const names = new Set(rows.map((r) => r.id));
-    if (![...names].some((n) => STORE_SETTINGS.has(n))) return;
+    if (type === 'product' && [...names].some((n) => STORE_SETTINGS.has(n)) && !(await storeSetUp())) return;
+    if (![...names].some((n) => SETTINGS_FEEDING[type]?.has(n))) return;
+    const main = TABLES_FEEDING[type].find((t) => MAIN_TABLE[t] === type);
+    if (!main) return;
+    await scan.forget(feedKey(main, type));
+    await scan.setCursor(feedKey(main, type), BEGINNING);
+  }
+
+  async function storeSetUp(): Promise<boolean> {
     try {
       await setupStore(await createContext(deps));
     } catch (err) {
@@ -134,14 +146,10 @@ export function createScanner(deps: SyncDeps, client: Client, target: EntityTarg
       // A store Mailchimp cannot change (another currency): recorded where `mcsync errors` shows it, and nothing is
       // re-sent against settings the store refuses; the other changes keep flowing.
       await deps.state.record('store', deps.config.storeId, { status: 'failed', errorReason: err.message });
-      return;
+      return false;
     }
     await deps.state.record('store', deps.config.storeId, { status: 'synced', remoteId: deps.config.storeId });
-    if (![...names].some((n) => CATALOGUE_SETTINGS.has(n))) return;
-    for (const table of ['products', 'promo_codes'] as const) {
-      await scan.forget(feedKey(table));
-      await scan.setCursor(feedKey(table), BEGINNING);
-    }
+    return true;
   }
 
   return {
@@ -149,7 +157,7 @@ export function createScanner(deps: SyncDeps, client: Client, target: EntityTarg
     async scanTypes(types: readonly EntityType[], start: Cursor): Promise<number> {
       for (const type of types) {
         for (const table of TABLES_FEEDING[type]) {
-          await scanTable(table, start, (rows) => (table === 'shop_settings' ? settingsChanged(rows) : dispatch(rows.flatMap((r) => entitiesOf(table, r)))));
+          await scanTable(table, type, start, (rows) => (table === 'shop_settings' ? settingsChanged(type, rows) : dispatch(rows.flatMap((r) => entitiesOf(table, r)))));
         }
         await drainQueue(TABLES_FEEDING[type]);
       }

@@ -8,11 +8,14 @@ import type { EntityType } from '../mapping/ids';
 export type WatchedTable =
   | 'shop_settings' | 'products' | 'product_variants' | 'promotions' | 'promo_codes' | 'users' | 'orders' | 'order_lines';
 
-/** The tables each entity type's scan watches, in scan order (settings first: they may restart the product scan). */
+/**
+ * The tables each entity type's scan watches, in scan order: settings first, since a domain change restarts the
+ * scan of what is built from it (products, promo codes); each type reads them with a cursor of its own.
+ */
 export const TABLES_FEEDING: Record<EntityType, readonly WatchedTable[]> = {
   product: ['shop_settings', 'products', 'product_variants'],
   promo_rule: ['promotions'],
-  promo_code: ['promo_codes'],
+  promo_code: ['shop_settings', 'promo_codes'],
   customer: ['users'],
   order: ['orders', 'order_lines'],
 };
@@ -115,6 +118,11 @@ export function distinctEntities(refs: readonly EntityRef[]): EntityRef[] {
   });
 }
 
-/** The shop_settings rows the Mailchimp store is built from, and those that products and promo codes are built from too. */
+/** The shop_settings rows the Mailchimp store is built from. */
 export const STORE_SETTINGS: ReadonlySet<string> = new Set(['store_name', 'store_domain', 'store_currency']);
-export const CATALOGUE_SETTINGS: ReadonlySet<string> = new Set(['store_domain', 'store_currency']);
+
+/** The shop_settings rows each type is built from too: URLs from the domain, prices checked against the currency. */
+export const SETTINGS_FEEDING: Partial<Record<EntityType, ReadonlySet<string>>> = {
+  product: new Set(['store_domain', 'store_currency']),
+  promo_code: new Set(['store_domain']),
+};

@@ -14,11 +14,12 @@ describe('change scan cursors', () => {
     expect(laterOf({ updatedAt: at, id: 'store_name' }, { updatedAt: at, id: 'store_domain' })).toEqual({ updatedAt: at, id: 'store_name' });
   });
 
-  it('main tables keep their entity type\'s watermark (the full resync moves it); the others their own name', () => {
-    expect(feedKey('products')).toBe('product');
-    expect(feedKey('users')).toBe('customer');
-    expect(feedKey('product_variants')).toBe('product_variants');
-    expect(feedKey('order_lines')).toBe('order_lines');
-    expect(feedKey('shop_settings')).toBe('shop_settings');
+  it('main tables keep their entity type\'s watermark (the full resync moves it); the others their own name, settings one per type', () => {
+    expect(feedKey('products', 'product')).toBe('product');
+    expect(feedKey('users', 'customer')).toBe('customer');
+    expect(feedKey('product_variants', 'product')).toBe('product_variants');
+    expect(feedKey('order_lines', 'order')).toBe('order_lines');
+    expect(feedKey('shop_settings', 'product')).toBe('shop_settings:product');
+    expect(feedKey('shop_settings', 'promo_code')).toBe('shop_settings:promo_code');
   });
 });
