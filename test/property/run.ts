@@ -2,12 +2,13 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
 /**
- * `npm run test:property -- [--runs N] [--seed S] [--path P] [--no-shrink] [--initial N] [--changes N] [--trace]`:
+ * `npm run test:property -- [--runs N] [--seed S] [--path P] [--no-shrink] [--initial N] [--changes N] [--trace] [--scenario F]`:
  * the differential property test with more runs than `npm test` gives it, or one failure replayed (the seed and path
- * fast-check printed). Failures are shrunk to a minimal sequence unless --no-shrink.
+ * fast-check printed), or a scenario in a JSON file (a counterexample, trimmed by hand). Failures are shrunk to a
+ * minimal sequence unless --no-shrink.
  */
 
-const FLAGS: Record<string, string> = { '--runs': 'PROPERTY_RUNS', '--seed': 'PROPERTY_SEED', '--path': 'PROPERTY_PATH', '--initial': 'PROPERTY_INITIAL', '--changes': 'PROPERTY_CHANGES' };
+const FLAGS: Record<string, string> = { '--scenario': 'PROPERTY_SCENARIO', '--runs': 'PROPERTY_RUNS', '--seed': 'PROPERTY_SEED', '--path': 'PROPERTY_PATH', '--initial': 'PROPERTY_INITIAL', '--changes': 'PROPERTY_CHANGES' };
 
 function parse(argv: string[]): Record<string, string> {
   const env: Record<string, string> = { PROPERTY_SHRINK: '1' };
@@ -19,8 +20,8 @@ function parse(argv: string[]): Record<string, string> {
     else if (FLAGS[flag]) {
       const value = inline ?? argv[++i];
       if (value === undefined || value === '') throw new Error(`${flag} needs a value`);
-      env[FLAGS[flag]] = value;
-    } else throw new Error(`unknown option ${arg} (use --runs, --seed, --path, --no-shrink, --initial, --changes, --trace)`);
+      env[FLAGS[flag]] = flag === '--scenario' ? path.resolve(process.env.INIT_CWD ?? process.cwd(), value) : value;
+    } else throw new Error(`unknown option ${arg} (use --runs, --seed, --path, --no-shrink, --initial, --changes, --trace, --scenario)`);
   }
   return env;
 }
