@@ -7,7 +7,7 @@ import type { SyncStateRow } from '../../db/sync-state';
 import type { Mapped } from '../../mapping/result';
 import type { OrderWithContext, ShopSettings } from '../../source/types';
 import { contentHash, type EntityOutcome, type SyncContext } from '../context';
-import { ensureCustomer, syncCustomerAfterOrderLeft, type CustomerOutcome } from './customer';
+import { ensureCustomer, syncCustomer, syncCustomerAfterOrderLeft, type CustomerOutcome } from './customer';
 import { syncProduct } from './product';
 import { guarded, isUnchanged, recordFailure } from './record';
 import { upsert } from './upsert';
@@ -50,21 +50,17 @@ export function syncOrder(ctx: SyncContext, orderId: string, options: { force?: 
     try {
       await writeOrder(ctx, payload, sentBefore);
     } catch (err) {
-      if (!isMissingDependency(err)) throw err;
-      // Mailchimp lost a product we thought it had (e.g. deleted by hand), or a line names a variant the shop no
-      // longer sells (inactive or deleted, so never sent): resend every product, keep each variant the order names
-      // (without stock), then the order.
-      // Only a product that is really gone is resent (a forced resend deletes the variants the shop no longer
-      // sells, which would race with another order putting back the variant it needs).
-      if (await ensureLineVariants(ctx, payload)) {
-        await ensureProducts(ctx, found, true);
-        await ensureLineVariants(ctx, payload);
-      }
-      try {
+      if (isMissingCustomer(err) && buyerEmail) {
+        // The sync state says the customer was sent, but Mailchimp no longer has it (deleted by hand): send it again,
+        // then the order. Without this the order would fail for good, since nothing changes the customer's hash.
+        const resent = await syncCustomer(ctx, customerIdForEmail(buyerEmail), { force: true, forOrder: true });
+        if (resent.status === 'failed') {
+          return recordFailure(ctx, 'order', orderId, `Order ${found.order.order_number} waits for its customer: ${resent.reason}`);
+        }
         await writeOrder(ctx, payload, sentBefore);
-      } catch (again) {
-        if (!isMissingDependency(again)) throw again;
-        return recordFailure(ctx, 'order', orderId, again.message, { detail: again.detail });
+      } else {
+        const healed = await afterMissingDependency(ctx, err, found, payload, sentBefore);
+        if (healed) return recordFailure(ctx, 'order', orderId, healed.message, { detail: healed.detail });
       }
     }
     if (renamedFrom !== undefined && previous?.status !== 'deleted') await ctx.deps.mailchimp.deleteOrder(ctx.deps.config.storeId, renamedFrom);
@@ -75,6 +71,30 @@ export function syncOrder(ctx: SyncContext, orderId: string, options: { force?: 
       ...(customer.awaitConfirmation ? { customerAwaitsConfirmation: customer.entityId } : {}),
     };
   });
+}
+
+/**
+ * The order write failed: a product we thought Mailchimp had is gone (deleted by hand), or a line names a variant the
+ * shop no longer sells. Returns Mailchimp's refusal when even the retry fails; anything else is thrown.
+ */
+async function afterMissingDependency(
+  ctx: SyncContext, err: unknown, found: OrderWithContext, payload: OrderPayload, sentBefore: boolean,
+): Promise<MailchimpError | undefined> {
+  if (!isMissingDependency(err)) throw err;
+  // Resend the products that are really gone (a forced resend deletes the variants the shop no longer sells, which
+  // would race with another order putting back the variant it needs), keep each variant the order names (without
+  // stock), then the order.
+  if (await ensureLineVariants(ctx, payload)) {
+    await ensureProducts(ctx, found, true);
+    await ensureLineVariants(ctx, payload);
+  }
+  try {
+    await writeOrder(ctx, payload, sentBefore);
+  } catch (again) {
+    if (!isMissingDependency(again)) throw again;
+    return again;
+  }
+  return undefined;
 }
 
 /**
@@ -120,6 +140,11 @@ async function ensureLineVariants(ctx: SyncContext, payload: OrderPayload): Prom
 
 function isMissingDependency(err: unknown): err is MailchimpError {
   return err instanceof MailchimpError && err.kind === 'missing_dependency';
+}
+
+/** Mailchimp refused a new order naming, by id only, a customer it does not have. */
+function isMissingCustomer(err: unknown): err is MailchimpError {
+  return err instanceof MailchimpError && err.kind === 'validation' && err.fieldErrors.some((e) => e.field === 'customer.email_address');
 }
 
 function writeOrder(ctx: SyncContext, payload: OrderPayload, sentBefore: boolean): Promise<void> {
