@@ -1,3 +1,5 @@
+// First: remembers a Ctrl-C that arrives while the rest loads.
+import { stopRequested } from './stop-signal';
 import { env } from '../config/env';
 import { prepareConfigOrExit } from '../config/load';
 import { secretValues } from '../config/secrets';
@@ -92,7 +94,9 @@ async function main(): Promise<void> {
   }
 
   try {
-    await worker.run();
+    const running = worker.run();
+    if (stopRequested()) worker.shutdown();
+    await running;
   } finally {
     log('Stopping.');
     await webhooks?.close();
