@@ -1,4 +1,5 @@
 /* The emulator as a process: `npm run emulator -- --port 4010 --latency-ms 100 ...`. */
+import { prepareConfigOrExit } from '../config/load';
 import { env } from '../config/env';
 import type { ConfigPatch } from './config';
 import { startEmulator, type StartEmulatorOptions } from './index';
@@ -122,4 +123,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-if (require.main === module) void main();
+if (require.main === module) {
+  prepareConfigOrExit('emulator');
+  void main();
+}

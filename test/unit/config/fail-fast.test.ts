@@ -16,6 +16,7 @@ const PROCESSES: Array<[string, string[]]> = [
   ['mcsync', ['client/cli/main.ts', 'status']],
   ['webhooks:register', ['webhooks/register-main.ts']],
   ['migrate', ['scripts/migrate.ts']],
+  ['emulator', ['emulator/main.ts', '--port', '0']],
 ];
 
 describe('a bad configuration stops every process at start', () => {
