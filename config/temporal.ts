@@ -49,8 +49,7 @@ export function temporalTarget(source: NodeJS.ProcessEnv = process.env): Tempora
       ...options,
       tls: asBuffers(options.tls),
       address: options.address ?? env('TEMPORAL_ADDRESS', source),
-      // envconfig leaves these undefined when unset; a key present as undefined would still be sent.
-      ...(options.apiKey ? { apiKey: options.apiKey } : { apiKey: undefined }),
+      apiKey: options.apiKey || undefined,
     },
   };
 }

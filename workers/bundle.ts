@@ -16,9 +16,16 @@ export async function writeWorkflowBundle(file: string = WORKFLOW_BUNDLE_PATH): 
   return { file, bytes: Buffer.byteLength(code) };
 }
 
-/** The prebuilt bundle when there is one, else undefined (the worker then bundles workflows/ itself). */
+/**
+ * The prebuilt bundle when there is one and no file of workflows/ changed after it was built, else undefined (the
+ * worker then bundles workflows/ itself): a bundle left in dist/ by an earlier build never runs outdated code.
+ */
 export function prebuiltWorkflowBundle(file: string = WORKFLOW_BUNDLE_PATH): WorkflowBundlePath | undefined {
-  return fs.existsSync(file) ? { codePath: file } : undefined;
+  if (!fs.existsSync(file)) return undefined;
+  const built = fs.statSync(file).mtimeMs;
+  const dir = path.dirname(WORKFLOWS_PATH);
+  const newer = fs.readdirSync(dir).some((name) => name.endsWith('.ts') && fs.statSync(path.join(dir, name)).mtimeMs > built);
+  return newer ? undefined : { codePath: file };
 }
 
 if (require.main === module) {

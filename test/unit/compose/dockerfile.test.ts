@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { builtinModules } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { writeWorkflowBundle, WORKFLOW_BUNDLE_PATH } from '../../../workers/bundle';
+import { prebuiltWorkflowBundle, writeWorkflowBundle, WORKFLOW_BUNDLE_PATH } from '../../../workers/bundle';
 
 /**
  * The Dockerfile, read as a build would: its stages, what each copies and runs. No Docker engine runs here, so the
@@ -138,4 +138,17 @@ describe('the bundle step (workers/bundle.ts, as the build stage runs it)', () =
     for (const name of workflows) expect({ name, bundled: code.includes(`function ${name}(`) }).toEqual({ name, bundled: true });
     for (const io of ['knex', 'mysql2', 'axios', 'fastify']) expect({ io, bundled: code.includes(`node_modules/${io}/`) }).toEqual({ io, bundled: false });
   }, 180_000);
+});
+
+describe('the worker and the prebuilt bundle', () => {
+  it('uses a bundle newer than workflows/, and ignores a missing or outdated one', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcsync-prebuilt-'));
+    const file = path.join(dir, 'workflow-bundle.js');
+    expect(prebuiltWorkflowBundle(file)).toBeUndefined();
+    fs.writeFileSync(file, '// bundle');
+    expect(prebuiltWorkflowBundle(file)).toEqual({ codePath: file });
+    const old = new Date(Date.UTC(2000, 0, 1));
+    fs.utimesSync(file, old, old);
+    expect(prebuiltWorkflowBundle(file)).toBeUndefined();
+  });
 });
