@@ -18,6 +18,8 @@ export interface SyncConfig {
   backfillMode: BackfillMode;
   /** CHANGE_LOOKBACK: how long after its updated_at a row may commit and still be found by the change scan (default 5m). */
   changeLookback?: string;
+  /** How long a Mailchimp batch may make no progress before it is stopped and its rows go direct (default 10 min). */
+  batchStallMs?: number;
 }
 
 export type BackfillMode = 'direct' | 'batch';

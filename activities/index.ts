@@ -1,6 +1,7 @@
 import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { fullResyncWorkflowId, notifyEntityChanged, searchAttributesFor, WORKFLOW_TYPES } from '../client/entity-workflows';
+import { coversAllTypes } from '../mapping/entity-types';
 import type { Cursor, EntityType } from '../source/shop-source';
 import { createAudienceSnapshots } from './batch/audience';
 import { syncPageInBatches } from './batch/page';
@@ -96,7 +97,7 @@ export function createActivities(deps: SyncDeps) {
     },
 
     /** Lowers is_syncing (also after a failed or cancelled sync) and, after a success, moves the watermarks. */
-    async endFullSync(input: { startedAt: string; types: EntityType[]; succeeded: boolean }): Promise<void> {
+    async endFullSync(input: { startedAt: string; types: readonly EntityType[]; succeeded: boolean }): Promise<void> {
       const ctx = await createContext(deps);
       await setStoreSyncing(ctx, false);
       if (!input.succeeded) return;
@@ -105,7 +106,7 @@ export function createActivities(deps: SyncDeps) {
         const current = await deps.state.watermark(type);
         if (!current || current.updatedAt < from.updatedAt) await deps.state.setWatermark(type, from);
       }
-      if (input.types.length === 5) await deps.state.setWatermark('full_sync', { updatedAt: input.startedAt, id: '0' });
+      if (coversAllTypes(input.types)) await deps.state.setWatermark('full_sync', { updatedAt: input.startedAt, id: '0' });
     },
 
     /** One page of a backfill: every row of a type after the cursor, synced with bounded concurrency. */
@@ -134,7 +135,10 @@ export function createActivities(deps: SyncDeps) {
       const counts = emptyCounts();
       const outcomes = await syncPageInBatches(ctx, {
         snapshots,
-        wait: { onPoll: (progress) => heartbeat(progress) },
+        wait: {
+          onPoll: (progress) => heartbeat(progress),
+          ...(deps.config.batchStallMs === undefined ? {} : { stallMs: deps.config.batchStallMs }),
+        },
         direct: async (type, id) => {
           const outcome = await retryTransient(() => syncEntity(ctx, type, id));
           await afterOutcome(outcome);
@@ -156,7 +160,7 @@ export function createActivities(deps: SyncDeps) {
      * The scheduled change scan of some entity types (activities/scan.ts): hands every entity a changed or deleted
      * row feeds to its entity workflow, then moves the cursors. Before the first full sync it starts that instead.
      */
-    async dispatchChanges(input: { entityTypes: EntityType[] }): Promise<{ dispatched: number; state: 'paused' | 'started-full-sync' | 'scanned' }> {
+    async dispatchChanges(input: { entityTypes: readonly EntityType[] }): Promise<{ dispatched: number; state: 'paused' | 'started-full-sync' | 'scanned' }> {
       const settings = await deps.source.settings();
       if (!settings.mailchimpSyncEnabled) return { dispatched: 0, state: 'paused' };
       const client = await deps.temporal();

@@ -9,12 +9,15 @@ export interface BatchWaitOptions {
   /** Longest wait between polls. */
   maxPollMs?: number;
   /**
-   * The wait is bounded by the time since `finished_operations` last moved (Mailchimp can sit in `finalizing` for
-   * hours): after this long without progress the batch is given up and the page fails, to be retried by Temporal.
+   * The wait is bounded by the time since `finished_operations` last moved (Mailchimp can sit in `preprocessing` or
+   * `finalizing` for hours): after this long without progress the batch is stopped and every operation is handed to
+   * the direct path (no result is "the caller's to retry"), so a stuck batch never stops the sync.
    */
   stallMs?: number;
   /** Called after every poll (the activity heartbeats with it). */
   onPoll?: (progress: { batchId: string; status: string; finished: number; total: number }) => void;
+  /** Called when a stalled batch was stopped and its operations handed to the direct path (for the logs). */
+  onStall?: (progress: { batchId: string; status: string; finished: number; total: number }) => void;
 }
 
 const DEFAULT_POLL_MS = 250;
@@ -58,11 +61,11 @@ export async function runBatch(mailchimp: MailchimpClient, operations: readonly 
     }
     const still = Date.now() - lastMove;
     if (still > stallMs) {
-      throw ApplicationFailure.retryable(
-        `Mailchimp batch ${batchId} made no progress for ${Math.round(still / 1000)} s (status ${batch.status}, ` +
-          `${batch.finished_operations}/${batch.total_operations} operations finished): given up, the page is retried`,
-        'BatchStalled',
-      );
+      // Stopped first, so it cannot write an older version later; what it already did is repeated harmlessly by the
+      // direct path (creates of what exists become updates, so no order is created twice).
+      await retryTransient(() => mailchimp.stopBatch(batchId), 6);
+      options.onStall?.({ batchId, status: batch.status, finished: batch.finished_operations, total: batch.total_operations });
+      return [];
     }
   }
 }

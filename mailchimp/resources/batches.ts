@@ -10,6 +10,8 @@ export interface BatchMethods {
   getBatch(batchId: string): Promise<BatchResource>;
   /** Downloads and reads a finished batch's `response_body_url` archive. */
   getBatchResults(responseBodyUrl: string): Promise<BatchOperationResult[]>;
+  /** DELETE /batches/{id}: stops a batch that has not finished (one already gone is fine). */
+  stopBatch(batchId: string): Promise<void>;
 }
 
 export function batchMethods(t: Transport): BatchMethods {
@@ -18,5 +20,6 @@ export function batchMethods(t: Transport): BatchMethods {
       t.send(batchRequestSchema, { method: 'POST', path: '/batches', body: { operations }, entity: `batch of ${operations.length} operations` }),
     getBatch: (batchId) => t.call({ method: 'GET', path: apiPath`/batches/${batchId}`, entity: `batch ${batchId}` }),
     getBatchResults: async (responseBodyUrl) => parseBatchResults(await t.download(responseBodyUrl)),
+    stopBatch: (batchId) => t.remove({ path: apiPath`/batches/${batchId}`, entity: `batch ${batchId}` }),
   };
 }

@@ -27,7 +27,9 @@ export interface SyncHarness {
 }
 
 /** Real Temporal, a fresh MariaDB database and a fresh emulator, with a sync worker on its own task queue. */
-export async function startSyncHarness(options: { optInTimeout?: string; backfillMode?: SyncConfig['backfillMode']; hooks?: SyncHooks } = {}): Promise<SyncHarness> {
+export async function startSyncHarness(
+  options: { optInTimeout?: string; backfillMode?: SyncConfig['backfillMode']; hooks?: SyncHooks; batchStallMs?: number } = {},
+): Promise<SyncHarness> {
   const suffix = randomBytes(4).toString('hex');
   const t = await createTestDatabase();
   await shop.settings(t.db);
@@ -39,6 +41,7 @@ export async function startSyncHarness(options: { optInTimeout?: string; backfil
     taskQueue: `test-sync-${suffix}`,
     optInTimeout: options.optInTimeout ?? '7 days',
     backfillMode: options.backfillMode ?? 'direct',
+    ...(options.batchStallMs === undefined ? {} : { batchStallMs: options.batchStallMs }),
   };
   const mailchimp = createMailchimpClient({ apiKey: TEST_API_KEY, baseUrl: `${emulator.url}/3.0`, timeoutMs: 10_000, rejectUnknownFields: true });
   const address = env('TEMPORAL_ADDRESS');

@@ -20,6 +20,9 @@ function fakeClient(states: Array<Partial<BatchResource>>, results: BatchOperati
       calls.push(`results ${url}`);
       return results;
     },
+    stopBatch: async (id: string) => {
+      calls.push(`stop ${id}`);
+    },
   } as unknown as MailchimpClient;
   return { client, calls };
 }
@@ -43,11 +46,14 @@ describe('runBatch', () => {
     expect(polls).toEqual(['started 1/2', 'finalizing 2/2', 'finished 2/2']);
   });
 
-  it('gives up (retryably) when finished_operations stops moving for longer than the bound', async () => {
-    const { client, calls } = fakeClient([{ status: 'finalizing', finished_operations: 2 }]);
-    await expect(runBatch(client, ops, { pollMs: 5, maxPollMs: 5, stallMs: 60 })).rejects.toMatchObject({ type: 'BatchStalled', nonRetryable: false });
-    expect(calls.filter((c) => c === 'get finalizing').length).toBeGreaterThan(3);
+  it.each(['preprocessing', 'finalizing'] as const)('stops a batch stuck in %s and hands every operation on (no results)', async (status) => {
+    const { client, calls } = fakeClient([{ status, finished_operations: status === 'finalizing' ? 2 : 0 }]);
+    const stalls: string[] = [];
+    await expect(runBatch(client, ops, { pollMs: 5, maxPollMs: 5, stallMs: 60, onStall: (p) => stalls.push(`${p.batchId} ${p.status}`) })).resolves.toEqual([]);
+    expect(calls.filter((c) => c === `get ${status}`).length).toBeGreaterThan(3);
+    expect(calls[calls.length - 1]).toBe('stop b1');
     expect(calls.some((c) => c.startsWith('results'))).toBe(false);
+    expect(stalls).toEqual([`b1 ${status}`]);
   });
 
   it('submits nothing for no operations', async () => {
