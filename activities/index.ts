@@ -135,10 +135,7 @@ export function createActivities(deps: SyncDeps) {
       const counts = emptyCounts();
       const outcomes = await syncPageInBatches(ctx, {
         snapshots,
-        wait: {
-          onPoll: (progress) => heartbeat(progress),
-          ...(deps.config.batchStallMs === undefined ? {} : { stallMs: deps.config.batchStallMs }),
-        },
+        wait: { onPoll: (progress) => heartbeat(progress) },
         direct: async (type, id) => {
           const outcome = await retryTransient(() => syncEntity(ctx, type, id));
           await afterOutcome(outcome);

@@ -2,8 +2,10 @@ import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporal
 import { toMs } from '../config/duration';
 import { searchAttributesFor, WORKFLOW_TYPES } from './entity-workflows';
 
-export const SCAN_SCOPES = ['products', 'promotions', 'customers', 'orders'] as const;
-export type ScanScopeName = (typeof SCAN_SCOPES)[number];
+import { SCAN_SCOPES, type ScanScope } from '../mapping/entity-types';
+
+export { SCAN_SCOPES };
+export type ScanScopeName = ScanScope;
 
 export interface ScheduleTarget {
   storeId: string;

@@ -142,9 +142,8 @@ export function customerIdForEmail(email: string): string {
   return md5(normaliseEmail(email));
 }
 
-export type EntityType = 'product' | 'customer' | 'order' | 'promo_rule' | 'promo_code';
-
-export const ENTITY_TYPES: readonly EntityType[] = ['product', 'customer', 'order', 'promo_rule', 'promo_code'];
+export { ENTITY_TYPES, type EntityType } from './entity-types';
+import type { EntityType } from './entity-types';
 
 /** Temporal workflow id of one entity's sync: `${storeId}:${entityType}:${entityId}`. */
 export function entityWorkflowId(storeId: string, entityType: EntityType, entityId: string): string {

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { infoOf } from '../mapping/entity-types';
 import { refusedVariantReasons } from '../mapping/product';
 import { afterCursor, createShopDbChanges, iso, sqlTime } from './shop-db-changes';
 import type { ChangedRow, Cursor, CustomerRecord, EntityType, ShopSource } from './shop-source';
@@ -8,13 +9,7 @@ import type {
 
 /** Reads the shop database's contract tables (docs/shop-database.md). Nothing here writes to them except the feature switch. */
 
-const TABLE_OF: Record<EntityType, string> = {
-  product: 'products',
-  promo_rule: 'promotions',
-  promo_code: 'promo_codes',
-  customer: 'users',
-  order: 'orders',
-};
+const TABLE_OF = (type: EntityType): string => infoOf(type).table;
 
 const EMAIL_HASH_SQL = 'MD5(LOWER(TRIM(??)))';
 
@@ -253,7 +248,7 @@ export function createShopDbSource(db: Knex): ShopSource {
     orders,
 
     async changedAfter(type, after: Cursor | null, limit, until) {
-      const table = TABLE_OF[type];
+      const table = TABLE_OF(type);
       const columns = type === 'customer' ? ['id', 'updated_at', db.raw(`${EMAIL_HASH_SQL} as entity_id`, ['email'])] : ['id', 'updated_at'];
       const q = afterCursor(db(table).select(columns), after).limit(limit);
       if (until) q.andWhere('updated_at', '<=', sqlTime(until));
@@ -262,7 +257,7 @@ export function createShopDbSource(db: Knex): ShopSource {
     },
 
     async newestChange(type) {
-      const row = (await db(TABLE_OF[type]).max('updated_at as newest').first()) as { newest: Date | null } | undefined;
+      const row = (await db(TABLE_OF(type)).max('updated_at as newest').first()) as { newest: Date | null } | undefined;
       return row?.newest ? iso(row.newest) : null;
     },
 
@@ -272,7 +267,7 @@ export function createShopDbSource(db: Knex): ShopSource {
         const rows = (await db('users').select(db.raw(`${EMAIL_HASH_SQL} as h`, ['email'])).whereRaw(`${EMAIL_HASH_SQL} in (${entityIds.map(() => '?').join(',')})`, ['email', ...entityIds])) as Array<{ h: string }>;
         return new Set(rows.map((r) => r.h));
       }
-      const rows = (await db(TABLE_OF[type]).select('id').whereIn('id', entityIds)) as Array<{ id: string }>;
+      const rows = (await db(TABLE_OF(type)).select('id').whereIn('id', entityIds)) as Array<{ id: string }>;
       return new Set(rows.map((r) => String(r.id)));
     },
 
@@ -282,7 +277,7 @@ export function createShopDbSource(db: Knex): ShopSource {
     },
 
     async count(type) {
-      const row = (await db(TABLE_OF[type]).count('* as n').first()) as { n: number | string } | undefined;
+      const row = (await db(TABLE_OF(type)).count('* as n').first()) as { n: number | string } | undefined;
       return Number(row?.n ?? 0);
     },
   };

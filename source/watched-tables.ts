@@ -1,3 +1,4 @@
+import { ENTITY_TYPE_INFO, type ShopTable } from '../mapping/entity-types';
 import type { EntityType } from '../mapping/ids';
 
 /**
@@ -5,25 +6,16 @@ import type { EntityType } from '../mapping/ids';
  * updated_at) and rows deleted (the trigger-fed queue). Pure.
  */
 
-export type WatchedTable =
-  | 'shop_settings' | 'products' | 'product_variants' | 'promotions' | 'promo_codes' | 'users' | 'orders' | 'order_lines';
+export type WatchedTable = ShopTable;
 
 /**
  * The tables each entity type's scan watches, in scan order: settings first, since a domain change restarts the
  * scan of what is built from it (products, promo codes); each type reads them with a cursor of its own.
  */
-export const TABLES_FEEDING: Record<EntityType, readonly WatchedTable[]> = {
-  product: ['shop_settings', 'products', 'product_variants'],
-  promo_rule: ['promotions'],
-  promo_code: ['shop_settings', 'promo_codes'],
-  customer: ['users'],
-  order: ['orders', 'order_lines'],
-};
+export const TABLES_FEEDING = Object.fromEntries(ENTITY_TYPE_INFO.map((t) => [t.type, t.feeds])) as Record<EntityType, readonly WatchedTable[]>;
 
 /** The entity type a table's rows are (for the table scanned by a source without per-table reads). */
-export const MAIN_TABLE: Partial<Record<WatchedTable, EntityType>> = {
-  products: 'product', promotions: 'promo_rule', promo_codes: 'promo_code', users: 'customer', orders: 'order',
-};
+export const MAIN_TABLE: Partial<Record<WatchedTable, EntityType>> = Object.fromEntries(ENTITY_TYPE_INFO.map((t) => [t.table, t.type]));
 
 /** A row of a watched table as the scan sees it: its key and what it points at. */
 export interface RowRef {

@@ -1,14 +1,7 @@
-import type { EntityType } from '../mapping/ids';
+import { type ScanScope, TYPES_OF_SCOPE } from '../mapping/entity-types';
 import { pageActivities } from './activities-proxy';
 
-export type ScanScope = 'products' | 'promotions' | 'customers' | 'orders';
-
-const TYPES: Record<ScanScope, EntityType[]> = {
-  products: ['product'],
-  promotions: ['promo_rule', 'promo_code'],
-  customers: ['customer'],
-  orders: ['order'],
-};
+export type { ScanScope } from '../mapping/entity-types';
 
 export interface ChangeScanInput {
   storeId: string;
@@ -21,7 +14,7 @@ export interface ChangeScanInput {
  * nothing while the feature switch is off; starts the first full sync when there was none.
  */
 export async function changeScanWorkflow(input: ChangeScanInput): Promise<{ dispatched: number; state: string }> {
-  const types = TYPES[input.scope];
+  const types = TYPES_OF_SCOPE[input.scope];
   if (!types) throw new Error(`Unknown scan scope "${String(input.scope)}": use products, promotions, customers or orders`);
   return pageActivities.dispatchChanges({ entityTypes: types });
 }

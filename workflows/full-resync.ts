@@ -1,22 +1,14 @@
 import { CancellationScope, ContinueAsNew, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { PageCounts } from '../activities';
-import type { EntityType } from '../mapping/ids';
+import { ENTITY_TYPES, PRUNED_TYPES, type EntityType, type ScanScope, TYPES_OF_SCOPE } from '../mapping/entity-types';
 import type { Cursor } from '../source/shop-source';
 import { batchPageActivities, pageActivities } from './activities-proxy';
 import { progressQuery, type ResyncProgress } from './signals';
 
-export type ResyncScope = 'all' | 'products' | 'promotions' | 'customers' | 'orders';
+export type ResyncScope = 'all' | ScanScope;
 
 /** Dependency order: what an order references is there before the order. */
-const PHASES: Record<ResyncScope, EntityType[]> = {
-  all: ['product', 'promo_rule', 'promo_code', 'customer', 'order'],
-  products: ['product'],
-  promotions: ['promo_rule', 'promo_code'],
-  customers: ['customer'],
-  orders: ['order'],
-};
-
-const PRUNED: ReadonlySet<EntityType> = new Set(['product', 'promo_rule', 'promo_code']);
+const PHASES: Record<ResyncScope, readonly EntityType[]> = { all: ENTITY_TYPES, ...TYPES_OF_SCOPE };
 
 export interface FullResyncInput {
   storeId: string;
@@ -47,8 +39,9 @@ const DEFAULT_BATCH_PAGE_SIZE = 1000;
  */
 export async function fullResyncWorkflow(input: FullResyncInput): Promise<ResyncProgress> {
   const scope = input.types ?? 'all';
-  const phases = PHASES[scope];
-  if (!phases) throw new Error(`Unknown resync scope "${String(scope)}": use all, products, promotions, customers or orders`);
+  const known = PHASES[scope] as readonly EntityType[] | undefined;
+  if (!known) throw new Error(`Unknown resync scope "${String(scope)}": use ${Object.keys(PHASES).join(', ')}`);
+  const phases = [...known];
   const pagesPerRun = input.pagesPerRun ?? PAGES_PER_RUN;
   const resume = input.resume;
   let phaseIndex = resume?.phaseIndex ?? 0;
@@ -86,7 +79,7 @@ export async function fullResyncWorkflow(input: FullResyncInput): Promise<Resync
         pages++;
         pagesThisRun++;
       } while (cursor);
-      if (PRUNED.has(type)) await pageActivities.pruneDeleted({ entityType: type });
+      if (PRUNED_TYPES.has(type)) await pageActivities.pruneDeleted({ entityType: type });
     }
   } catch (err) {
     if (err instanceof ContinueAsNew) throw err;

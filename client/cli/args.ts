@@ -1,35 +1,20 @@
-import { ENTITY_TYPES, type EntityType } from '../../mapping/ids';
+import { ENTITY_TYPES, entityTypeOfAlias, infoOf, SCAN_SCOPES, type EntityType, type ScanScope, TYPES_OF_SCOPE } from '../../mapping/entity-types';
 import type { ResyncScope } from '../../workflows/full-resync';
 import { usageError } from './errors';
 
 /** Argument parsing shared by the commands. Pure: unit-tested in test/unit/cli/args.test.ts. */
 
-export const SCOPES = ['products', 'customers', 'orders', 'promotions', 'all'] as const;
-export type Scope = (typeof SCOPES)[number];
+export type Scope = ScanScope | 'all';
+export const SCOPES: readonly Scope[] = [...SCAN_SCOPES, 'all'];
 
-const SCOPE_TYPES: Record<Scope, EntityType[]> = {
-  products: ['product'],
-  customers: ['customer'],
-  orders: ['order'],
-  promotions: ['promo_rule', 'promo_code'],
-  all: ['product', 'promo_rule', 'promo_code', 'customer', 'order'],
-};
-
-/** Every spelling an operator may use for one entity type. */
-const ENTITY_ALIASES: Record<string, EntityType> = {
-  product: 'product', products: 'product',
-  customer: 'customer', customers: 'customer',
-  order: 'order', orders: 'order',
-  promo_rule: 'promo_rule', 'promo-rule': 'promo_rule', promotion: 'promo_rule', rule: 'promo_rule',
-  promo_code: 'promo_code', 'promo-code': 'promo_code', code: 'promo_code',
-};
+const SCOPE_TYPES: Record<Scope, readonly EntityType[]> = { ...TYPES_OF_SCOPE, all: ENTITY_TYPES };
 
 /** A --type value: a scope (products, customers, orders, promotions, all) or one entity type (promo_code...). */
 export function parseScope(raw: string | undefined, fallback: Scope = 'all'): { scope: Scope | null; types: EntityType[] } {
-  if (raw === undefined) return { scope: fallback, types: SCOPE_TYPES[fallback] };
+  if (raw === undefined) return { scope: fallback, types: [...SCOPE_TYPES[fallback]] };
   const value = raw.trim().toLowerCase();
-  if ((SCOPES as readonly string[]).includes(value)) return { scope: value as Scope, types: SCOPE_TYPES[value as Scope] };
-  const one = ENTITY_ALIASES[value];
+  if ((SCOPES as readonly string[]).includes(value)) return { scope: value as Scope, types: [...SCOPE_TYPES[value as Scope]] };
+  const one = entityTypeOfAlias(value);
   if (one) return { scope: null, types: [one] };
   throw usageError(`Unknown type "${raw}": use ${SCOPES.join(', ')} (or one of ${ENTITY_TYPES.join(', ')})`);
 }
@@ -38,15 +23,13 @@ export function parseScope(raw: string | undefined, fallback: Scope = 'all'): { 
 export function parseResyncScope(raw: string | undefined): ResyncScope {
   const parsed = parseScope(raw);
   if (parsed.scope) return parsed.scope;
-  const type = parsed.types[0];
-  if (type === 'promo_rule' || type === 'promo_code') return 'promotions';
-  return `${type}s` as ResyncScope;
+  return infoOf(parsed.types[0]).scope;
 }
 
 /** The type argument of `sync <type> <id>`: exactly one entity type. */
 export function parseEntityType(raw: string): EntityType {
-  const one = ENTITY_ALIASES[raw.trim().toLowerCase()];
-  if (!one) throw usageError(`Unknown entity type "${raw}": use product, customer, order, promo_rule or promo_code`);
+  const one = entityTypeOfAlias(raw.trim().toLowerCase());
+  if (!one) throw usageError(`Unknown entity type "${raw}": use ${ENTITY_TYPES.slice(0, -1).join(', ')} or ${ENTITY_TYPES[ENTITY_TYPES.length - 1]}`);
   return one;
 }
 

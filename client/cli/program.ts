@@ -3,6 +3,7 @@ import { version } from '../../package.json';
 import { ConfigError, validateConfig } from '../../config/load';
 import { secretValues } from '../../config/secrets';
 import { redactSecrets } from '../../mailchimp/redact';
+import { ENTITY_TYPES } from '../../mapping/entity-types';
 import { parseEntityType, parsePositiveInt, parseResyncScope, SCOPES } from './args';
 import { createCliContext, type CliContext, type CliOptions } from './context';
 import { classifyError, EXIT, EXIT_CODES_HELP } from './errors';
@@ -14,7 +15,7 @@ import { resyncCommand } from './commands/resync';
 import { statusCommand } from './commands/status';
 import { disableCommand, enableCommand } from './commands/switch';
 
-const TYPES_HELP = `one of ${SCOPES.join(', ')} (or one entity type: product, customer, order, promo_rule, promo_code)`;
+const TYPES_HELP = `one of ${SCOPES.join(', ')} (or one entity type: ${ENTITY_TYPES.join(', ')})`;
 
 const ENV_HELP = `
 Connections come from the environment (or a .env file in the working directory): DATABASE_URL, TEMPORAL_ADDRESS,

@@ -4,6 +4,7 @@ import { forEachConcurrent } from '../../activities/pool';
 import type { MailchimpClient } from '../../mailchimp';
 import type { MemberStatus } from '../../mapping/consent';
 import { apiPath } from '../../mailchimp/api-path';
+import { infoOf } from '../../mapping/entity-types';
 import type { EntityType } from '../../mapping/ids';
 import type { Cursor, CustomerRecord, ShopSource } from '../../source/shop-source';
 import type { OrderWithContext, ProductWithVariants, PromoCodeRow, PromotionRow } from '../../source/types';
@@ -104,14 +105,6 @@ export async function loadRemote(mailchimp: MailchimpClient, storeId: string, ty
       const store = await mailchimp.getStore(storeId);
       return store ? [store as Json] : [];
     }
-    case 'product':
-      return listAll(mailchimp, `${base}/products`, tick, 'Mailchimp products');
-    case 'customer':
-      return listAll(mailchimp, `${base}/customers`, tick, 'Mailchimp customers');
-    case 'order':
-      return listAll(mailchimp, `${base}/orders`, tick, 'Mailchimp orders');
-    case 'promo_rule':
-      return listAll(mailchimp, `${base}/promo-rules`, tick, 'Mailchimp promo rules');
     case 'promo_code': {
       const rules = await listAll(mailchimp, `${base}/promo-rules`, tick, 'Mailchimp promo rules');
       const codes: Json[] = [];
@@ -121,6 +114,10 @@ export async function loadRemote(mailchimp: MailchimpClient, storeId: string, ty
         codes.push(...items.map((c) => ({ ...c, id: `${ruleId}/${String(c.id)}` })));
       }
       return codes;
+    }
+    default: {
+      const collection = infoOf(type).remoteCollection;
+      return listAll(mailchimp, `${base}/${collection}`, tick, `Mailchimp ${collection.replace('-', ' ')}`);
     }
   }
 }

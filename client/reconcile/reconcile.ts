@@ -1,6 +1,6 @@
 /** Reconcile: loads both sides (load.ts), computes what Mailchimp should hold (expected.ts) and compares (compare.ts). */
 import type { MailchimpClient } from '../../mailchimp';
-import type { EntityType } from '../../mapping/ids';
+import { ENTITY_TYPES, type EntityType } from '../../mapping/entity-types';
 import type { ShopSource } from '../../source/shop-source';
 import { compareCollection, type Drift, type ExpectedSet, type TypeSummary, type Unsent } from './compare';
 import {
@@ -39,7 +39,7 @@ const BUILDERS: Record<EntityType, (s: ShopSnapshot) => ExpectedSet> = {
 };
 
 /** Dependency order, as the full resync runs. */
-const ORDER: EntityType[] = ['product', 'promo_rule', 'promo_code', 'customer', 'order'];
+const ORDER = ENTITY_TYPES;
 
 export async function reconcile(io: ReconcileIo, types: readonly EntityType[], tick: Tick = () => undefined): Promise<ReconcileReport> {
   const selected = new Set(types);
