@@ -60,6 +60,15 @@ export function createActivities(deps: SyncDeps) {
     if (waiting) await notifyEntityChanged(await deps.temporal(), target, 'customer', waiting, { awaitConfirmation: true });
   }
 
+  /**
+   * An entity a backfill page could not send becomes a failed entity workflow (`<store>:<type>:<id>`, with its
+   * search attributes): the workflow syncs it once more and fails with the same reason, so the operator finds it in the
+   * Web UI (`EntityType="order" AND ExecutionStatus="Failed"`) and retries it there like any other failure.
+   */
+  async function surfaceFailure(type: EntityType, outcome: SyncOutcome): Promise<void> {
+    if (outcome.status === 'failed') await notifyEntityChanged(await deps.temporal(), target, type, outcome.entityId);
+  }
+
   const activities = {
     /** Syncs one entity now. A failure is returned (and recorded), not thrown, so the workflow can fail with the reason. */
     async syncEntityNow(input: { entityType: EntityType; entityId: string; force?: boolean }): Promise<SyncOutcome> {
@@ -118,6 +127,7 @@ export function createActivities(deps: SyncDeps) {
         const outcome = await retryTransient(() => syncEntity(ctx, input.entityType, row.entityId));
         counts[outcome.status] += 1;
         await afterOutcome(outcome);
+        await surfaceFailure(input.entityType, outcome);
         if (i % 20 === 0) heartbeat({ done: i });
       });
       const last = rows[rows.length - 1];
@@ -135,14 +145,20 @@ export function createActivities(deps: SyncDeps) {
       const counts = emptyCounts();
       const outcomes = await syncPageInBatches(ctx, {
         snapshots,
-        wait: { onPoll: (progress) => heartbeat(progress) },
+        wait: {
+          onPoll: (progress) => heartbeat(progress),
+          ...(deps.config.batchStallMs === undefined ? {} : { stallMs: deps.config.batchStallMs }),
+        },
         direct: async (type, id) => {
           const outcome = await retryTransient(() => syncEntity(ctx, type, id));
           await afterOutcome(outcome);
           return outcome;
         },
       }, { entityType: input.entityType, rows, phaseKey: `${input.until}:${input.entityType}` });
-      for (const outcome of outcomes) counts[outcome.status] += 1;
+      for (const outcome of outcomes) {
+        counts[outcome.status] += 1;
+        await surfaceFailure(input.entityType, outcome);
+      }
       const last = rows[rows.length - 1];
       return { next: rows.length < input.limit ? null : { updatedAt: last.updatedAt, id: last.id }, counts };
     },
