@@ -9,6 +9,8 @@
  *   e-commerce API created upgrades it to subscribed;
  * - a member PUT with status_if_new 'pending' makes Mailchimp send the double opt-in confirmation e-mail.
  */
+import type { CustomerRecord } from '../source/shop-source';
+import type { ShopSettings } from '../source/types';
 
 export type MemberStatus = 'subscribed' | 'unsubscribed' | 'cleaned' | 'pending' | 'transactional' | 'archived';
 
@@ -102,4 +104,21 @@ export function decideConsent(input: ConsentInput): ConsentDecision {
     awaitConfirmation: false,
     reason: 'New contact with marketing consent, but "always opt-in" is off: added as transactional.',
   };
+}
+
+/** Only a new contact who consented depends on the audience's double opt-in setting. */
+export function needsAudienceDoubleOptIn(record: Pick<CustomerRecord, 'shopOptIn'>, current: MemberStatus | null): boolean {
+  return current === null && record.shopOptIn;
+}
+
+/** The consent policy's input for one contact, and its decision (the audience setting is passed in). */
+export function consentFor(
+  record: Pick<CustomerRecord, 'shopOptIn'>, current: MemberStatus | null, settings: Pick<ShopSettings, 'alwaysOptIn'>, audienceDoubleOptIn: boolean,
+): ConsentDecision {
+  return decideConsent({
+    memberStatus: current,
+    shopOptIn: record.shopOptIn,
+    alwaysOptIn: settings.alwaysOptIn,
+    doubleOptIn: needsAudienceDoubleOptIn(record, current) ? audienceDoubleOptIn : false,
+  });
 }

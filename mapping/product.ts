@@ -217,3 +217,45 @@ export function productPatchFrom(payload: ProductPayload): ProductPatchPayload {
   for (const field of CLEARABLE_PRODUCT_FIELDS) patch[field] ??= '';
   return patch;
 }
+
+/** The id of the placeholder for a product row gone from the shop that order lines still name. */
+export function goneProductId(productId: string): string {
+  return `deleted-${productId}`;
+}
+
+/** Orders may reference a product row that no longer exists at all: Mailchimp still needs something to point at. */
+export function goneProductPlaceholder(productId: string): ProductPayload {
+  const id = goneProductId(productId);
+  const title = `Deleted product ${productId}`;
+  return { id, title, variants: [stocklessVariant(id, title)] };
+}
+
+/** An inactive or deleted product that orders still reference: sent as if active, with nothing in stock. */
+export function placeholderPlanOf(found: ProductWithVariants, settings: ShopSettings): Mapped<PlannedProduct> {
+  const planned = planProduct({ ...found, product: { ...found.product, status: 'active' } }, settings);
+  if (planned.kind === 'ok') {
+    const stockless: VariantPayload[] = planned.payload.payload.variants.map((v) => ({ ...v, inventory_quantity: 0 }));
+    return { kind: 'ok', payload: { ...planned.payload, payload: { ...planned.payload.payload, variants: stockless } } };
+  }
+  return planned;
+}
+
+/** The placeholder's payload (the direct path, the batch backfill and reconcile send or expect the same body). */
+export function placeholderOf(found: ProductWithVariants, settings: ShopSettings): Mapped<ProductPayload> {
+  const planned = placeholderPlanOf(found, settings);
+  return planned.kind === 'ok' ? { kind: 'ok', payload: planned.payload.payload } : planned;
+}
+
+/** The variant named after the product code, which order lines without a variant point at. */
+export function codeVariantOf(payload: Pick<ProductPayload, 'id' | 'title' | 'url' | 'image_url'>): VariantPayload {
+  return {
+    id: payload.id, title: payload.title,
+    ...(payload.url ? { url: payload.url } : {}),
+    ...(payload.image_url ? { image_url: payload.image_url } : {}),
+  };
+}
+
+/** A new product needs the code variant too when it has none and order lines without a variant point at it. */
+export function needsCodeVariant(payload: ProductPayload, orderedWithoutVariant: boolean): boolean {
+  return orderedWithoutVariant && !payload.variants.some((v) => v.id === payload.id);
+}

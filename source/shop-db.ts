@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { infoOf } from '../mapping/entity-types';
-import { refusedVariantReasons } from '../mapping/product';
+import { goneProductId, refusedVariantReasons } from '../mapping/product';
 import { afterCursor, createShopDbChanges, iso, sqlTime } from './shop-db-changes';
 import type { ChangedRow, Cursor, CustomerRecord, EntityType, ShopSource } from './shop-source';
 import type {
@@ -136,7 +136,7 @@ export function createShopDbSource(db: Knex): ShopSource {
         ...l,
         id: String(l.id), order_id: String(l.order_id), product_id: String(l.product_id),
         variant_id: variantId,
-        product_code: l.product_code ?? `deleted-${l.product_id}`,
+        product_code: l.product_code ?? goneProductId(l.product_id),
       });
       const reason = variantId === null ? undefined : refused.get(variantId);
       if (reason !== undefined) entry.refusedVariants = { ...entry.refusedVariants, [variantId as string]: reason };

@@ -9,18 +9,20 @@ import { apiPath } from '../../mailchimp/api-path';
 import {
   customerSchema, orderSchema, productSchema, promoCodeSchema, promoRuleSchema, validatePayload, variantSchema, type BatchOperation,
 } from '../../mailchimp/schemas';
-import type { MemberStatus } from '../../mapping/consent';
+import { consentFor, type MemberStatus } from '../../mapping/consent';
 import { customerPayload } from '../../mapping/customer';
 import { ENTITY_TYPES, customerIdForEmail, type EntityType } from '../../mapping/ids';
-import { mapProduct, planProduct, productRemoteId, stocklessVariant } from '../../mapping/product';
+import {
+  codeVariantOf, mapProduct, needsCodeVariant, placeholderOf, planProduct, productRemoteId, stocklessVariant,
+} from '../../mapping/product';
 import { mapPromoCode, mapPromoRule } from '../../mapping/promo';
 import { ok } from '../../mapping/result';
 import type { CustomerRecord } from '../../source/shop-source';
 import type { OrderWithContext, ProductWithVariants, PromoCodeRow, PromotionRow, ShopSettings } from '../../source/types';
 import { contentHash } from '../context';
-import { consentFor, planCustomer } from '../entities/customer';
+import { planCustomer } from '../entities/customer';
 import { orderSentBefore, planOrder } from '../entities/order';
-import { codeVariantOf, isNewProduct, needsCodeVariant, placeholderOf, productHash } from '../entities/product';
+import { isNewProduct, productHash } from '../entities/product';
 import { promoCodeHash, promoCodeRemoteId } from '../entities/promotion';
 import { isUnchanged } from '../entities/record';
 

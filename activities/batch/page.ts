@@ -5,11 +5,12 @@
  * Mailchimp runs the operations of a batch, and separate batches, in no particular order.
  */
 import type { EntityType } from '../../mapping/ids';
+import { needsAudienceDoubleOptIn } from '../../mapping/consent';
 import { productRemoteId } from '../../mapping/product';
 import type { ChangedRow, CustomerRecord } from '../../source/shop-source';
 import type { SyncContext } from '../context';
 import type { SyncOutcome } from '../entities';
-import { needsAudienceDoubleOptIn, planCustomer } from '../entities/customer';
+import { planCustomer } from '../entities/customer';
 import { recordOrderSkipped } from '../entities/order';
 import { isUnchanged } from '../entities/record';
 import { forEachConcurrent } from '../pool';

@@ -1,9 +1,8 @@
-import { decideConsent, type ConsentDecision, type MemberStatus } from '../../mapping/consent';
+import { consentFor, needsAudienceDoubleOptIn, type ConsentDecision, type MemberStatus } from '../../mapping/consent';
 import { customerPayload, mapCustomer, pendingMemberPut, type MappedCustomer } from '../../mapping/customer';
 import type { Mapped } from '../../mapping/result';
 import type { SyncStateRow } from '../../db/sync-state';
 import type { CustomerRecord } from '../../source/shop-source';
-import type { ShopSettings } from '../../source/types';
 import { MailchimpError } from '../../mailchimp/mailchimp-error';
 import { contentHash, type EntityOutcome, type SyncContext } from '../context';
 import { guarded, isUnchanged, recordFailure } from './record';
@@ -105,23 +104,6 @@ export function planCustomer(ctx: Pick<SyncContext, 'settings'>, record: Custome
 export async function customerConsent(ctx: SyncContext, record: CustomerRecord, current: MemberStatus | null): Promise<ConsentDecision> {
   const asksAudience = needsAudienceDoubleOptIn(record, current);
   return consentFor(record, current, ctx.settings, asksAudience ? await ctx.doubleOptIn() : false);
-}
-
-/** Only a new contact who consented depends on the audience's double opt-in setting. */
-export function needsAudienceDoubleOptIn(record: Pick<CustomerRecord, 'shopOptIn'>, current: MemberStatus | null): boolean {
-  return current === null && record.shopOptIn;
-}
-
-/** The consent policy's input for one contact, and its decision (pure: the audience setting is passed in). */
-export function consentFor(
-  record: Pick<CustomerRecord, 'shopOptIn'>, current: MemberStatus | null, settings: Pick<ShopSettings, 'alwaysOptIn'>, audienceDoubleOptIn: boolean,
-): ConsentDecision {
-  return decideConsent({
-    memberStatus: current,
-    shopOptIn: record.shopOptIn,
-    alwaysOptIn: settings.alwaysOptIn,
-    doubleOptIn: needsAudienceDoubleOptIn(record, current) ? audienceDoubleOptIn : false,
-  });
 }
 
 /** Makes sure the customer exists in Mailchimp before something references it. */

@@ -3,7 +3,7 @@ import { apiPath } from '../../mailchimp/api-path';
 import type { ProductPayload, VariantPayload } from '../../mailchimp/schemas';
 import type { ProductResource } from '../../mailchimp/types';
 import {
-  productPatchFrom, staleVariantIds, stocklessVariant, variantMatches, variantRemoteId, type RemoteVariant,
+  codeVariantOf, productPatchFrom, staleVariantIds, stocklessVariant, variantMatches, variantRemoteId, type RemoteVariant,
 } from '../../mapping/product';
 import type { ProductWithVariants } from '../../source/types';
 import type { SyncContext } from '../context';
@@ -98,20 +98,6 @@ async function neededByOrders(ctx: SyncContext, productId: string, payload: Prod
 /** Order lines without a variant reference the variant whose id is the product code (mapping/order.ts). */
 export async function upsertCodeVariant(ctx: SyncContext, payload: Pick<ProductPayload, 'id' | 'title' | 'url' | 'image_url'>): Promise<void> {
   await ctx.deps.mailchimp.upsertVariant(ctx.deps.config.storeId, payload.id, codeVariantOf(payload));
-}
-
-/** The variant named after the product code, which order lines without a variant point at. */
-export function codeVariantOf(payload: Pick<ProductPayload, 'id' | 'title' | 'url' | 'image_url'>): VariantPayload {
-  return {
-    id: payload.id, title: payload.title,
-    ...(payload.url ? { url: payload.url } : {}),
-    ...(payload.image_url ? { image_url: payload.image_url } : {}),
-  };
-}
-
-/** A new product needs the code variant too when it has none and order lines without a variant point at it. */
-export function needsCodeVariant(payload: ProductPayload, orderedWithoutVariant: boolean): boolean {
-  return orderedWithoutVariant && !payload.variants.some((v) => v.id === payload.id);
 }
 
 /** Sets every variant of a product in Mailchimp to no stock (nothing to do when Mailchimp no longer has it). */

@@ -1,16 +1,15 @@
 import {
-  planProduct, productRemoteId, refusedVariantsReason, type PlannedProduct, type RefusedVariant,
+  goneProductPlaceholder, placeholderPlanOf, planProduct, productRemoteId, refusedVariantsReason, type PlannedProduct, type RefusedVariant,
 } from '../../mapping/product';
-import type { Mapped } from '../../mapping/result';
-import type { ProductPayload, VariantPayload } from '../../mailchimp/schemas';
+import type { ProductPayload } from '../../mailchimp/schemas';
 import type { SyncStateRow } from '../../db/sync-state';
-import type { ProductWithVariants, ShopSettings } from '../../source/types';
+import type { ProductWithVariants } from '../../source/types';
 import { contentHash, type EntityOutcome, type SyncContext } from '../context';
 import { resendOrdersNaming, retireRenamedProduct } from './product-rename';
 import { writeProduct } from './product-write';
 import { guarded, isUnchanged, recordFailure } from './record';
 
-export { codeVariantOf, needsCodeVariant, upsertCodeVariant } from './product-write';
+export { upsertCodeVariant } from './product-write';
 
 /**
  * One product with its variants. Live products are upserted; deleted and inactive ones are deleted from Mailchimp,
@@ -78,29 +77,6 @@ export function isNewProduct(previous: SyncStateRow | null | undefined): boolean
 export function renamedFromId(previous: SyncStateRow | null | undefined, remoteId: string): string | undefined {
   if (previous?.status !== 'synced' || !previous.remote_id) return undefined;
   return previous.remote_id === remoteId ? undefined : previous.remote_id;
-}
-
-/** Orders may reference a product row that no longer exists at all: Mailchimp still needs something to point at. */
-function goneProductPlaceholder(productId: string): ProductPayload {
-  const id = `deleted-${productId}`;
-  const title = `Deleted product ${productId}`;
-  return { id, title, variants: [{ id, title, inventory_quantity: 0 }] };
-}
-
-/** An inactive or deleted product that orders still reference: sent as if active, with nothing in stock. */
-function placeholderPlanOf(found: ProductWithVariants, settings: ShopSettings): Mapped<PlannedProduct> {
-  const planned = planProduct({ ...found, product: { ...found.product, status: 'active' } }, settings);
-  if (planned.kind === 'ok') {
-    const stockless: VariantPayload[] = planned.payload.payload.variants.map((v) => ({ ...v, inventory_quantity: 0 }));
-    return { kind: 'ok', payload: { ...planned.payload, payload: { ...planned.payload.payload, variants: stockless } } };
-  }
-  return planned;
-}
-
-/** The placeholder's payload (the batch backfill sends the same body). */
-export function placeholderOf(found: ProductWithVariants, settings: ShopSettings): Mapped<ProductPayload> {
-  const planned = placeholderPlanOf(found, settings);
-  return planned.kind === 'ok' ? { kind: 'ok', payload: planned.payload.payload } : planned;
 }
 
 async function removeProduct(ctx: SyncContext, productId: string, remoteIds: Array<string | null | undefined>): Promise<EntityOutcome> {

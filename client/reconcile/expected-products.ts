@@ -4,9 +4,10 @@
  * variant-less lines, each SKU a sent order names without stock when the shop no longer sells it); an inactive
  * product orders reference as its stock-less placeholder. Pure: the rows are loaded by load.ts.
  */
-import { codeVariantOf, placeholderOf } from '../../activities/entities/product';
 import type { ProductPayload } from '../../mailchimp/schemas';
-import { mapProduct, productRemoteId, refusedVariantReasons, stocklessVariant, variantRemoteId } from '../../mapping/product';
+import {
+  codeVariantOf, goneProductPlaceholder, mapProduct, placeholderOf, productRemoteId, refusedVariantReasons, stocklessVariant, variantRemoteId,
+} from '../../mapping/product';
 import type { ProductWithVariants } from '../../source/types';
 import type { ExpectedSet } from './compare';
 import { emptySet, sentOrders, type ShopSnapshot } from './expected';
@@ -58,16 +59,14 @@ export function expectedProducts(s: ShopSnapshot): ExpectedSet {
     set.present.push({ id: payload.id, entityId: productId, payload: payload as unknown as Json });
     set.leftOut?.push(...(leftOut(found, s) ?? []));
   }
-  // Order lines of products whose row is gone altogether point at `deleted-<id>` placeholders
-  // (activities/entities/product.ts goneProductPlaceholder).
+  // Order lines of products whose row is gone altogether point at `deleted-<id>` placeholders.
   const known = new Set(s.products.map((p) => p.product.id));
   for (const order of sentOrders(s)) {
     for (const line of order.lines) {
       if (known.has(line.product_id)) continue;
       known.add(line.product_id);
-      const id = `deleted-${line.product_id}`;
-      const title = `Deleted product ${line.product_id}`;
-      set.present.push({ id, entityId: line.product_id, payload: { id, title, variants: [stocklessVariant(id, title)] } });
+      const payload = goneProductPlaceholder(line.product_id);
+      set.present.push({ id: payload.id, entityId: line.product_id, payload: payload as unknown as Json });
     }
   }
   return set;

@@ -4,8 +4,7 @@
  */
 import type { CustomerRecord } from '../../source/shop-source';
 import type { OrderWithContext, ProductWithVariants, PromoCodeRow, PromotionRow, ShopSettings } from '../../source/types';
-import { consentFor } from '../../activities/entities/customer';
-import type { MemberStatus } from '../../mapping/consent';
+import { consentFor, type MemberStatus } from '../../mapping/consent';
 import { mapCustomer } from '../../mapping/customer';
 import { mapOrder } from '../../mapping/order';
 import { mapPromoCode, mapPromoRule } from '../../mapping/promo';
