@@ -143,3 +143,14 @@ export function mapPromoCode(
   }
   return ok({ id, code: text, redemption_url: url, usage_count: code.usage_count, enabled: code.enabled });
 }
+
+/** Where a promo code is in Mailchimp, as the sync state and reconcile key it: `<rule id>/<code id>`. */
+export function promoCodeRemoteId(ruleId: string, codeId: string): string {
+  return `${ruleId}/${codeId}`;
+}
+
+/** The rule and code of a promoCodeRemoteId (split at the first "/"; without one, all of it is the rule). */
+export function splitPromoCodeRemoteId(remoteId: string): { ruleId: string; codeId: string } {
+  const at = remoteId.indexOf('/');
+  return at < 0 ? { ruleId: remoteId, codeId: '' } : { ruleId: remoteId.slice(0, at), codeId: remoteId.slice(at + 1) };
+}

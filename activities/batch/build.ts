@@ -15,7 +15,7 @@ import { ENTITY_TYPES, customerIdForEmail, type EntityType } from '../../mapping
 import {
   codeVariantOf, mapProduct, needsCodeVariant, placeholderOf, planProduct, productRemoteId, stocklessVariant,
 } from '../../mapping/product';
-import { mapPromoCode, mapPromoRule } from '../../mapping/promo';
+import { mapPromoCode, mapPromoRule, promoCodeRemoteId } from '../../mapping/promo';
 import { ok } from '../../mapping/result';
 import type { CustomerRecord } from '../../source/shop-source';
 import type { OrderWithContext, ProductWithVariants, PromoCodeRow, PromotionRow, ShopSettings } from '../../source/types';
@@ -23,7 +23,7 @@ import { contentHash } from '../context';
 import { planCustomer } from '../entities/customer';
 import { orderSentBefore, planOrder } from '../entities/order';
 import { isNewProduct, productHash } from '../entities/product';
-import { promoCodeHash, promoCodeRemoteId } from '../entities/promotion';
+import { promoCodeHash } from '../entities/promotion';
 import { isUnchanged } from '../entities/record';
 
 /** One batch operation and what its success means for the sync state. */

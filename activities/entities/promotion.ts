@@ -1,4 +1,6 @@
-import { mapPromoCode, mapPromoRule, promoRulePatchFrom, ruleKeepsRemovedDate } from '../../mapping/promo';
+import {
+  mapPromoCode, mapPromoRule, promoCodeRemoteId, promoRulePatchFrom, ruleKeepsRemovedDate, splitPromoCodeRemoteId,
+} from '../../mapping/promo';
 import type { PromoCodePayload, PromoRulePayload } from '../../mailchimp/schemas';
 import { contentHash, type EntityOutcome, type SyncContext } from '../context';
 import { guarded, isUnchanged, recordFailure } from './record';
@@ -64,7 +66,7 @@ export function syncPromoCode(ctx: SyncContext, codeId: string, options: { force
     const row = await source.promoCode(codeId);
     const promotion = row ? await source.promotion(row.promotion_id) : null;
     if (!row || !promotion) {
-      const ruleId = previous?.remote_id?.split('/')[0];
+      const ruleId = previous?.remote_id ? splitPromoCodeRemoteId(previous.remote_id).ruleId : undefined;
       if (previous && previous.status !== 'deleted' && ruleId) {
         await mailchimp.deletePromoCode(config.storeId, ruleId, codeId);
       }
@@ -84,7 +86,7 @@ export function syncPromoCode(ctx: SyncContext, codeId: string, options: { force
     const create = () => mailchimp.createPromoCode(config.storeId, promotion.id, payload);
     const update = () => mailchimp.updatePromoCode(config.storeId, promotion.id, id, patch);
     // A code moved to another promotion: it is written under its new rule and removed from the old one.
-    const previousRule = previous?.status === 'synced' ? previous.remote_id?.split('/')[0] : undefined;
+    const previousRule = previous?.status === 'synced' && previous.remote_id ? splitPromoCodeRemoteId(previous.remote_id).ruleId : undefined;
     const moved = previousRule !== undefined && previousRule !== promotion.id;
     await upsert(previous?.status === 'synced' && !moved, create, update);
     if (moved) await mailchimp.deletePromoCode(config.storeId, previousRule, codeId);
@@ -96,11 +98,6 @@ export function syncPromoCode(ctx: SyncContext, codeId: string, options: { force
 /** A code's hash covers its rule too: a code moved to another promotion is written again. */
 export function promoCodeHash(payload: PromoCodePayload, ruleId: string): string {
   return contentHash({ payload, rule: ruleId });
-}
-
-/** How the sync state remembers where a code is in Mailchimp: `<rule id>/<code id>`. */
-export function promoCodeRemoteId(ruleId: string, codeId: string): string {
-  return `${ruleId}/${codeId}`;
 }
 
 async function ensurePromoRule(ctx: SyncContext, promotionId: string): Promise<EntityOutcome> {

@@ -7,7 +7,7 @@ import type { OrderWithContext, ProductWithVariants, PromoCodeRow, PromotionRow,
 import { consentFor, type MemberStatus } from '../../mapping/consent';
 import { mapCustomer } from '../../mapping/customer';
 import { mapOrder } from '../../mapping/order';
-import { mapPromoCode, mapPromoRule } from '../../mapping/promo';
+import { mapPromoCode, mapPromoRule, promoCodeRemoteId } from '../../mapping/promo';
 import { mapStore } from '../../mapping/store';
 import type { ExpectedSet, ReconcileType } from './compare';
 
@@ -116,14 +116,14 @@ export function expectedPromoCodes(s: ShopSnapshot): ExpectedSet {
     const rule = mapPromoRule(promotion);
     const mapped = mapPromoCode(row, promotion, s.settings, s.redemptionUrlTemplate);
     if (rule.kind !== 'ok') {
-      set.unsendable.push({ id: `${promotion.id.trim()}/${row.id.trim()}`, entityId: row.id, reason: `Promo code ${row.id.trim()} waits for its promotion: ${rule.reason}` });
+      set.unsendable.push({ id: promoCodeRemoteId(promotion.id.trim(), row.id.trim()), entityId: row.id, reason: `Promo code ${row.id.trim()} waits for its promotion: ${rule.reason}` });
       continue;
     }
     if (mapped.kind !== 'ok') {
-      set.unsendable.push({ id: `${rule.payload.id}/${row.id.trim()}`, entityId: row.id, reason: mapped.reason });
+      set.unsendable.push({ id: promoCodeRemoteId(rule.payload.id, row.id.trim()), entityId: row.id, reason: mapped.reason });
       continue;
     }
-    set.present.push({ id: `${rule.payload.id}/${mapped.payload.id}`, entityId: row.id, payload: mapped.payload as unknown as Json });
+    set.present.push({ id: promoCodeRemoteId(rule.payload.id, mapped.payload.id), entityId: row.id, payload: mapped.payload as unknown as Json });
   }
   return set;
 }

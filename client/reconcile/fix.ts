@@ -8,6 +8,7 @@
 import type { Knex } from 'knex';
 import type { MailchimpClient } from '../../mailchimp';
 import type { EntityType } from '../../mapping/ids';
+import { splitPromoCodeRemoteId } from '../../mapping/promo';
 import { mapStore, storePatchFrom } from '../../mapping/store';
 import type { ShopSettings } from '../../source/types';
 import type { Drift, DriftPart } from './compare';
@@ -75,12 +76,6 @@ export function planFix(drifts: readonly Drift[], lookup: ReadonlyMap<string, st
   return plan;
 }
 
-/** A promo code's Mailchimp id is `rule/code` (load.ts), as the sync state records it. */
-function splitCodeId(id: string): { ruleId: string; codeId: string } {
-  const at = id.indexOf('/');
-  return { ruleId: id.slice(0, at), codeId: id.slice(at + 1) };
-}
-
 /** Deletes one extra item (already gone counts as done). */
 export async function removeExtra(mailchimp: MailchimpClient, storeId: string, r: Removal): Promise<void> {
   if (r.part?.kind === 'variant') return mailchimp.deleteVariant(storeId, r.id, r.part.id);
@@ -95,7 +90,7 @@ export async function removeExtra(mailchimp: MailchimpClient, storeId: string, r
     case 'promo_rule':
       return mailchimp.deletePromoRule(storeId, r.id);
     case 'promo_code': {
-      const { ruleId, codeId } = splitCodeId(r.id);
+      const { ruleId, codeId } = splitPromoCodeRemoteId(r.id);
       return mailchimp.deletePromoCode(storeId, ruleId, codeId);
     }
   }

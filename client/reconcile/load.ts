@@ -6,6 +6,7 @@ import type { MemberStatus } from '../../mapping/consent';
 import { apiPath } from '../../mailchimp/api-path';
 import { infoOf } from '../../mapping/entity-types';
 import type { EntityType } from '../../mapping/ids';
+import { promoCodeRemoteId } from '../../mapping/promo';
 import type { Cursor, CustomerRecord, ShopSource } from '../../source/shop-source';
 import type { OrderWithContext, ProductWithVariants, PromoCodeRow, PromotionRow } from '../../source/types';
 import { buyerIds, type Audience, type ShopSnapshot } from './expected';
@@ -111,7 +112,7 @@ export async function loadRemote(mailchimp: MailchimpClient, storeId: string, ty
       for (const rule of rules) {
         const ruleId = String(rule.id);
         const items = await listAll(mailchimp, `${base}/promo-rules/${encodeURIComponent(ruleId)}/promo-codes`, tick, `promo codes of ${ruleId}`);
-        codes.push(...items.map((c) => ({ ...c, id: `${ruleId}/${String(c.id)}` })));
+        codes.push(...items.map((c) => ({ ...c, id: promoCodeRemoteId(ruleId, String(c.id)) })));
       }
       return codes;
     }

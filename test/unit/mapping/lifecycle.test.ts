@@ -2,6 +2,7 @@ import { consentFor, needsAudienceDoubleOptIn } from '../../../mapping/consent';
 import {
   codeVariantOf, goneProductId, goneProductPlaceholder, mapProduct, needsCodeVariant, placeholderOf,
 } from '../../../mapping/product';
+import { promoCodeRemoteId, splitPromoCodeRemoteId } from '../../../mapping/promo';
 import { productWith, settings, variantRow } from './fixtures';
 
 describe('product lifecycle rules', () => {
@@ -13,7 +14,7 @@ describe('product lifecycle rules', () => {
   });
 
   it('sends an inactive product that orders name as if active, with nothing in stock', () => {
-    const found = productWith({ status: 'inactive' }, [variantRow({ sku: 'A-1', stock_quantity: 7 }), variantRow({ id: '2', sku: 'A-2', stock_quantity: 3 })]);
+    const found = productWith({ status: 'inactive' }, [variantRow({ sku: 'A-1', inventory_quantity: 7 }), variantRow({ id: '1002', sku: 'A-2', inventory_quantity: 3 })]);
     const placeholder = placeholderOf(found, settings);
     const active = mapProduct({ ...found, product: { ...found.product, status: 'active' } }, settings);
     expect(placeholder.kind).toBe('ok');
@@ -46,5 +47,14 @@ describe('consent input', () => {
     expect(newConsenting.member).toEqual({ action: 'create_pending' });
     expect(known.member).toEqual({ action: 'none' });
     expect(consentFor({ shopOptIn: true }, null, { alwaysOptIn: false }, false).member).toEqual({ action: 'none' });
+  });
+});
+
+describe('promo code remote id', () => {
+  it('is rule/code, and splits back into the two at the first slash', () => {
+    expect(promoCodeRemoteId('7', '70')).toBe('7/70');
+    expect(splitPromoCodeRemoteId(promoCodeRemoteId('7', '70'))).toEqual({ ruleId: '7', codeId: '70' });
+    expect(splitPromoCodeRemoteId('7/a/b')).toEqual({ ruleId: '7', codeId: 'a/b' });
+    expect(splitPromoCodeRemoteId('7')).toEqual({ ruleId: '7', codeId: '' });
   });
 });
