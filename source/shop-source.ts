@@ -78,7 +78,7 @@ export interface ShopSource {
   orderIdsNamingPromos?(lookup: PromoLookup, afterId: string | null, limit: number): Promise<string[]>;
   /**
    * Optional bulk reads for the batch backfill (one query per table for a page instead of a few per row); each
-   * answers exactly what the single read answers for every id it finds. activities/batch/read.ts falls back to the
+   * answers exactly what the single read answers for every id it finds. activities/batch/page.ts (readMany) falls back to the
    * single reads when a source lacks them.
    */
   products?(ids: string[]): Promise<Map<string, ProductWithVariants>>;

@@ -8,12 +8,6 @@ export function isUnchanged(previous: SyncStateRow | null | undefined, hash: str
   return !force && previous?.status === 'synced' && previous.content_hash === hash;
 }
 
-/** Records a successful write: the content it sent (its hash) and the id Mailchimp knows it by. */
-export async function recordSynced(ctx: SyncContext, type: EntityType, id: string, hash: string, remoteId: string): Promise<EntityOutcome> {
-  await ctx.deps.state.record(type, id, { status: 'synced', contentHash: hash, remoteId });
-  return { status: 'synced', entityId: id };
-}
-
 /** Mailchimp answers that no retry can fix: the entity fails until its data changes. */
 const PERMANENT_KINDS = new Set(['validation', 'compliance', 'member_exists', 'auth']);
 
