@@ -52,7 +52,7 @@ export async function fullResyncWorkflow(input: FullResyncInput): Promise<Resync
   let done = false;
 
   setHandler(progressQuery, () => ({
-    phase: phases[phaseIndex] ?? 'finishing', phaseIndex, phases, startedAt, pages, counts, done,
+    phase: phases[phaseIndex] ?? 'finishing', phaseIndex, phases, startedAt, pages, ...failuresOf(input.storeId, counts), counts, done,
   }));
 
   let mode = resume?.mode ?? input.mode;
@@ -89,7 +89,16 @@ export async function fullResyncWorkflow(input: FullResyncInput): Promise<Resync
   // Not cancellable: a cancel arriving now must not leave is_syncing stuck at true.
   await CancellationScope.nonCancellable(() => pageActivities.endFullSync({ startedAt: since, types: phases, succeeded: true }));
   done = true;
-  return { phase: 'done', phaseIndex, phases, startedAt, pages, counts, done };
+  return { phase: 'done', phaseIndex, phases, startedAt, pages, ...failuresOf(input.storeId, counts), counts, done };
+}
+
+/** How many rows failed, and where their failed entity workflows are listed (nothing when none failed). */
+export function failuresOf(storeId: string, counts: Record<string, PageCounts>): Pick<ResyncProgress, 'failures'> {
+  const failed = Object.entries(counts).filter(([, c]) => c.failed > 0);
+  const count = failed.reduce((n, [, c]) => n + c.failed, 0);
+  if (count === 0) return {};
+  const types = failed.map(([type]) => `"${type}"`).join(', ');
+  return { failures: { count, query: `EntityType IN (${types}) AND ExecutionStatus="Failed" AND StoreId="${storeId}"` } };
 }
 
 function add(a: PageCounts | undefined, b: PageCounts): PageCounts {

@@ -12,6 +12,8 @@ export interface ResyncProgress {
   phases: string[];
   startedAt: string | null;
   pages: number;
+  /** Rows not sent so far, and the Web UI / `temporal workflow list` query that lists their failed workflows. */
+  failures?: { count: number; query: string };
   counts: Record<string, PageCounts>;
   done: boolean;
 }

@@ -77,6 +77,8 @@ export async function resyncCommand(ctx: CliContext, options: ResyncOptions): Pr
   ctx.emit({ workflowId: handle.workflowId, url, status: 'done', progress: result });
   ctx.say(table(['type', 'synced', 'unchanged', 'skipped', 'failed', 'deleted', 'paused'], rows));
   const failed = Object.values(result.counts).reduce((n, c) => n + c.failed, 0);
-  if (failed > 0) ctx.say(`${failed} entities failed: see \`mcsync errors\`.`);
+  if (failed > 0) {
+    ctx.say(`${failed} entities failed: see \`mcsync errors\`, or their failed workflows in the Web UI: ${result.failures?.query ?? 'ExecutionStatus="Failed"'}`);
+  }
   return failed > 0 ? EXIT.failure : EXIT.ok;
 }

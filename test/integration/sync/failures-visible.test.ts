@@ -22,9 +22,10 @@ describe.each(['direct', 'batch'] as const)('failures of a full resync are faile
     const bad = await shop.order(h.t.db, { user_id: u.id, currency: 'EUR' }, [{ product_id: p.id }]);
 
     const result = await resync(h);
-    expect(JSON.stringify(result)).toContain('"failed":1');
-
-    const query = `EntityType="order" AND ExecutionStatus="Failed" AND StoreId="${h.config.storeId}"`;
+    expect(result.counts.order).toMatchObject({ failed: 1 });
+    // The result names where to look; that query lists exactly the failed order.
+    const query = `EntityType IN ("order") AND ExecutionStatus="Failed" AND StoreId="${h.config.storeId}"`;
+    expect(result.failures).toEqual({ count: 1, query });
     const found = await waitFor('the failed order workflow to be listed', async () => {
       const ids: string[] = [];
       for await (const wf of h.client.workflow.list({ query })) ids.push(wf.workflowId);
