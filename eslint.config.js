@@ -23,6 +23,15 @@ module.exports = defineConfig([
     },
   },
   {
+    // Type-aware: a promise nobody awaits in Temporal code is an activity or signal lost without an error.
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: __dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
     // Plain CommonJS configuration files (this one, jest.config.js).
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: {

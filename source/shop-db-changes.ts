@@ -33,8 +33,12 @@ export function iso(value: Date | string): string {
 export function afterCursor(q: Knex.QueryBuilder, after: Cursor | null, key = 'id'): Knex.QueryBuilder {
   q.orderBy([{ column: 'updated_at' }, { column: key }]);
   if (!after) return q;
-  return q.where((w) => w.where('updated_at', '>', sqlTime(after.updatedAt))
-    .orWhere((w2) => w2.where('updated_at', '=', sqlTime(after.updatedAt)).andWhere(key, '>', after.id)));
+  // Block bodies: a knex builder is thenable, and the grouping callback's return value is not used.
+  return q.where((w) => {
+    w.where('updated_at', '>', sqlTime(after.updatedAt)).orWhere((w2) => {
+      w2.where('updated_at', '=', sqlTime(after.updatedAt)).andWhere(key, '>', after.id);
+    });
+  });
 }
 
 type ChangeMethods = Required<Pick<ShopSource, 'tableChangesAfter' | 'queuedChanges' | 'forgetQueued' | 'orderIdsNamingPromos'>>;

@@ -183,7 +183,9 @@ export function createShopDbSource(db: Knex): ShopSource {
         .leftJoin('product_variants as v', 'v.id', 'l.variant_id')
         .distinct('l.product_id')
         .whereIn('l.product_id', productIds)
-        .andWhere((w) => w.whereNull('l.variant_id').orWhereNull('v.id').orWhereRaw("TRIM(v.sku) = ''"))) as Array<{ product_id: string }>;
+        .andWhere((w) => {
+          w.whereNull('l.variant_id').orWhereNull('v.id').orWhereRaw("TRIM(v.sku) = ''");
+        })) as Array<{ product_id: string }>;
       return new Set(rows.map((r) => String(r.product_id)));
     },
 
