@@ -78,6 +78,14 @@ function kindOf(status: number, problem: ProblemDetail | null): MailchimpErrorKi
   return 'validation';
 }
 
+/**
+ * Mailchimp refused a new order that names, by id only, a customer it does not have (deleted by hand, while the sync
+ * state says it was sent): the order's sync sends the customer again and retries (activities/entities/order.ts).
+ */
+export function refusesUnknownCustomer(err: MailchimpError): boolean {
+  return err.kind === 'validation' && err.fieldErrors.some((e) => e.field === 'customer.email_address');
+}
+
 /** Classifies a non-2xx response. */
 export function classifyResponse(status: number, problemBody: unknown, headers: HeaderBag = {}, context: RequestContext = {}): MailchimpError {
   const problem = readProblem(problemBody);

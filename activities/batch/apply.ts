@@ -1,4 +1,5 @@
 import { classifyResponse, type BatchOperationResult, type MailchimpError } from '../../mailchimp';
+import { refusesUnknownCustomer } from '../../mailchimp/classify';
 import type { EntityType } from '../../mapping/ids';
 import type { SyncContext } from '../context';
 import type { SyncOutcome } from '../entities';
@@ -29,6 +30,8 @@ export function verdictOf(op: PlannedOperation, result: BatchOperationResult | u
   });
   if (error.kind === 'auth') return { kind: 'fatal', error };
   const why = error.message;
+  // The direct path sends a customer Mailchimp lost, then the order (self-healing), so this refusal is not final.
+  if (refusesUnknownCustomer(error)) return { kind: 'direct', why };
   if (isPermanent(error)) return { kind: 'failed', error };
   return { kind: 'direct', why };
 }

@@ -2,6 +2,7 @@ import { MailchimpError } from '../../mailchimp/mailchimp-error';
 import { customerIdForEmail } from '../../mapping/ids';
 import { mapOrder, needsOrderPut, orderLineChanges, orderPatchFrom, orderPutFrom } from '../../mapping/order';
 import { apiPath } from '../../mailchimp/api-path';
+import { refusesUnknownCustomer } from '../../mailchimp/classify';
 import type { OrderLinePayload, OrderPayload } from '../../mailchimp/schemas';
 import type { SyncStateRow } from '../../db/sync-state';
 import type { Mapped } from '../../mapping/result';
@@ -142,9 +143,8 @@ function isMissingDependency(err: unknown): err is MailchimpError {
   return err instanceof MailchimpError && err.kind === 'missing_dependency';
 }
 
-/** Mailchimp refused a new order naming, by id only, a customer it does not have. */
 function isMissingCustomer(err: unknown): err is MailchimpError {
-  return err instanceof MailchimpError && err.kind === 'validation' && err.fieldErrors.some((e) => e.field === 'customer.email_address');
+  return err instanceof MailchimpError && refusesUnknownCustomer(err);
 }
 
 function writeOrder(ctx: SyncContext, payload: OrderPayload, sentBefore: boolean): Promise<void> {
