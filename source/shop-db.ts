@@ -172,7 +172,12 @@ export function createShopDbSource(db: Knex): ShopSource {
 
     async productIdsReferencedByOrders(productIds) {
       if (productIds.length === 0) return new Set();
-      const rows = (await db('order_lines').distinct('product_id').whereIn('product_id', productIds)) as Array<{ product_id: string }>;
+      // Only orders a sync sends name a product in Mailchimp: a pending order's lines keep nothing there.
+      const rows = (await db('order_lines as l')
+        .join('orders as o', 'o.id', 'l.order_id')
+        .distinct('l.product_id')
+        .whereIn('l.product_id', productIds)
+        .andWhereNot('o.status', 'pending')) as Array<{ product_id: string }>;
       return new Set(rows.map((r) => String(r.product_id)));
     },
 
