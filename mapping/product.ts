@@ -255,6 +255,17 @@ export function codeVariantOf(payload: Pick<ProductPayload, 'id' | 'title' | 'ur
   };
 }
 
+/**
+ * The variant an order line needs that Mailchimp's copy of the product lacks, as the product's own sync would write
+ * it: the code variant (with the product's url and image) for the product's code, else a stock-less one.
+ */
+export function lineVariantFor(product: { id: string; title?: unknown; url?: unknown; image_url?: unknown }, variantId: string): VariantPayload {
+  const title = typeof product.title === 'string' && product.title !== '' ? product.title : variantId;
+  const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+  if (variantId === product.id) return codeVariantOf({ id: product.id, title, url: text(product.url), image_url: text(product.image_url) });
+  return stocklessVariant(variantId, title);
+}
+
 /** A new product needs the code variant too when it has none and order lines without a variant point at it. */
 export function needsCodeVariant(payload: ProductPayload, orderedWithoutVariant: boolean): boolean {
   return orderedWithoutVariant && !payload.variants.some((v) => v.id === payload.id);

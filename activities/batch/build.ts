@@ -13,7 +13,7 @@ import { consentFor, type MemberStatus } from '../../mapping/consent';
 import { customerPayload } from '../../mapping/customer';
 import { ENTITY_TYPES, customerIdForEmail, type EntityType } from '../../mapping/ids';
 import {
-  codeVariantOf, mapProduct, needsCodeVariant, placeholderOf, planProduct, productRemoteId, stocklessVariant,
+  codeVariantOf, lineVariantFor, mapProduct, needsCodeVariant, placeholderOf, planProduct, productRemoteId,
 } from '../../mapping/product';
 import { mapPromoCode, mapPromoRule, promoCodeRemoteId } from '../../mapping/promo';
 import { ok } from '../../mapping/result';
@@ -351,7 +351,7 @@ export function buildLineVariantOperations(
       const key = JSON.stringify([productCode, variantId]);
       let entry = byKey.get(key);
       if (!entry) {
-        const body = validatePayload(variantSchema, stocklessVariant(variantId, mapped.payload.title), `variant ${variantId} of product ${productCode}`);
+        const body = validatePayload(variantSchema, lineVariantFor(mapped.payload, variantId), `variant ${variantId} of product ${productCode}`);
         if (!body.ok) continue;
         entry = {
           operation: {

@@ -1,6 +1,7 @@
 import { MailchimpError } from '../../mailchimp/mailchimp-error';
 import { customerIdForEmail } from '../../mapping/ids';
 import { mapOrder, needsOrderPut, orderLineChanges, orderPatchFrom, orderPutFrom } from '../../mapping/order';
+import { lineVariantFor } from '../../mapping/product';
 import { apiPath } from '../../mailchimp/api-path';
 import { refusesUnknownCustomer } from '../../mailchimp/classify';
 import type { OrderLinePayload, OrderPayload } from '../../mailchimp/schemas';
@@ -134,7 +135,7 @@ async function ensureLineVariants(ctx: SyncContext, payload: OrderPayload): Prom
     const product = await mailchimp.getProduct(config.storeId, line.product_id);
     if (!product) productMissing = true;
     if (!product || product.variants?.some((v) => v.id === line.product_variant_id)) continue;
-    await mailchimp.upsertVariant(config.storeId, line.product_id, { id: line.product_variant_id, title: product.title ?? line.product_variant_id, inventory_quantity: 0 });
+    await mailchimp.upsertVariant(config.storeId, line.product_id, lineVariantFor({ ...product, id: line.product_id }, line.product_variant_id));
   }
   return productMissing;
 }
