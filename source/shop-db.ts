@@ -231,10 +231,10 @@ export function createShopDbSource(db: Knex): ShopSource {
       return rows.map((r) => String(r.id));
     },
 
-    async guestHasOrderToSend(emailHash) {
-      const row = (await db('orders').whereNull('user_id').whereNot('status', 'pending')
-        .whereRaw(`${EMAIL_HASH_SQL} = ?`, ['guest_email', emailHash]).first('id')) as { id: string } | undefined;
-      return row !== undefined;
+    async guestOrderIdsToSend(emailHash) {
+      const rows = (await db('orders').whereNull('user_id').whereNot('status', 'pending')
+        .whereRaw(`${EMAIL_HASH_SQL} = ?`, ['guest_email', emailHash]).orderBy('id').select('id')) as Array<{ id: string }>;
+      return rows.map((r) => String(r.id));
     },
 
     async userByEmailHash(emailHash) {

@@ -50,8 +50,8 @@ export interface ShopSource {
   promoCode(id: string): Promise<PromoCodeRow | null>;
   /** The ids of a promotion's codes (a source without promotions may leave it out). */
   promoCodeIdsOf?(promotionId: string): Promise<string[]>;
-  /** Whether a guest order with this email is not pending: a guest's customer reaches Mailchimp only with a sent order. */
-  guestHasOrderToSend?(emailHash: string): Promise<boolean>;
+  /** The guest orders with this email that are not pending: a guest's customer reaches Mailchimp only with a sent order. */
+  guestOrderIdsToSend?(emailHash: string): Promise<string[]>;
   customer(emailHash: string): Promise<CustomerRecord | null>;
   order(id: string): Promise<OrderWithContext | null>;
   /** Rows of a type changed after the cursor, oldest first. Customers page over users. */

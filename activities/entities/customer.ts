@@ -1,5 +1,6 @@
 import { consentFor, needsAudienceDoubleOptIn, type ConsentDecision, type MemberStatus } from '../../mapping/consent';
 import { customerPayload, mapCustomer, pendingMemberPut, type MappedCustomer } from '../../mapping/customer';
+import { mapOrder } from '../../mapping/order';
 import type { Mapped } from '../../mapping/result';
 import type { SyncStateRow } from '../../db/sync-state';
 import type { CustomerRecord } from '../../source/shop-source';
@@ -33,7 +34,7 @@ export function syncCustomer(ctx: SyncContext, emailHash: string, options: { for
     const previous = await state.get('customer', emailHash);
     if (!record) return removeCustomer(ctx, emailHash, previous);
     // A fresh sync creates a guest's customer only with a sent order: not for a guest whose orders are all pending.
-    if (record.isGuest && !options.forOrder && previous?.status !== 'synced' && (await source.guestHasOrderToSend?.(emailHash)) === false) {
+    if (record.isGuest && !options.forOrder && previous?.status !== 'synced' && !(await guestHasOrderToSend(ctx, emailHash))) {
       return { status: 'skipped', entityId: emailHash, reason: 'A guest is sent with their first order that is not pending' };
     }
     const planned = planCustomer(ctx, record);
@@ -56,6 +57,21 @@ export function syncCustomer(ctx: SyncContext, emailHash: string, options: { for
     await state.record('customer', emailHash, { status: 'synced', contentHash: hash, remoteId: payload.id });
     return { status: 'synced', entityId: emailHash, awaitConfirmation: decision.awaitConfirmation };
   });
+}
+
+/**
+ * Whether a fresh sync would send one of this guest's orders (not pending, and mapped: an order the mapping refuses
+ * never creates its customer), since a guest's customer reaches Mailchimp only with an order. A source that cannot
+ * list a guest's orders answers yes.
+ */
+async function guestHasOrderToSend(ctx: SyncContext, emailHash: string): Promise<boolean> {
+  const ids = await ctx.deps.source.guestOrderIdsToSend?.(emailHash);
+  if (ids === undefined) return true;
+  for (const id of ids) {
+    const found = await ctx.deps.source.order(id);
+    if (found && mapOrder(found, ctx.settings).kind === 'ok') return true;
+  }
+  return false;
 }
 
 /**
