@@ -182,12 +182,15 @@ export function createShopDbSource(db: Knex): ShopSource {
     },
 
     // A line whose variant row is gone, or has no SKU, points at the variant named after the code too (mapOrderLine).
+    // Only lines of orders a sync sends count: a pending order keeps nothing in Mailchimp.
     async productIdsOrderedWithoutVariant(productIds) {
       if (productIds.length === 0) return new Set();
       const rows = (await db('order_lines as l')
+        .join('orders as o', 'o.id', 'l.order_id')
         .leftJoin('product_variants as v', 'v.id', 'l.variant_id')
         .distinct('l.product_id')
         .whereIn('l.product_id', productIds)
+        .andWhereNot('o.status', 'pending')
         .andWhere((w) => {
           w.whereNull('l.variant_id').orWhereNull('v.id').orWhereRaw("TRIM(v.sku) = ''");
         })) as Array<{ product_id: string }>;
