@@ -14,7 +14,7 @@ function trackedFiles(): string[] {
   return out.split('\0').filter((f) => f && CHECKED.test(f) && !f.startsWith('mailchimp/openapi/') && f !== 'package-lock.json');
 }
 
-/** Relative path literals like '../../x' or "../shared/y", resolved against the file that names them. */
+/** Relative path literals like '../../x', resolved against the file that names them; and the shared folder's names. */
 function outsidePaths(file: string, text: string): string[] {
   const found: string[] = [];
   for (const m of text.matchAll(/['"`]((?:\.\.\/)+[^'"`\s]*)['"`]/g)) {
