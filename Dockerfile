@@ -36,6 +36,7 @@ COPY observability ./observability
 COPY scripts ./scripts
 COPY services ./services
 COPY source ./source
+COPY util ./util
 COPY webhooks ./webhooks
 COPY workers ./workers
 COPY workflows ./workflows

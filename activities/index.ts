@@ -8,7 +8,7 @@ import { syncPageInBatches } from './batch/page';
 import { createContext, type BackfillMode, type SyncContext, type SyncDeps } from './context';
 import { memberStatus } from './entities/customer';
 import { syncEntity, type SyncOutcome } from './entities';
-import { forEachConcurrent } from './pool';
+import { forEachConcurrent } from '../util/concurrency';
 import { retryTransient } from './retry';
 import { createScanner } from './scan';
 import { setStoreSyncing, setupStore } from './store';

@@ -10,7 +10,7 @@ import {
   type EntityRef, type PromoLookup, type TableChange, type WatchedTable,
 } from '../source/watched-tables';
 import { createContext, type SyncDeps } from './context';
-import { forEachConcurrent } from './pool';
+import { forEachConcurrent } from '../util/concurrency';
 import { setupStore } from './store';
 
 /**

@@ -2,7 +2,7 @@ import type { MailchimpClient } from '../../mailchimp';
 import type { MemberStatus } from '../../mapping/consent';
 import { customerIdForEmail } from '../../mapping/ids';
 import { asMemberStatus } from '../entities/customer';
-import { forEachConcurrent } from '../pool';
+import { forEachConcurrent } from '../../util/concurrency';
 
 const PAGE = 1000;
 const FIELDS = 'members.email_address,members.status,total_items';

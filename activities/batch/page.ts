@@ -13,7 +13,7 @@ import type { SyncOutcome } from '../entities';
 import { planCustomer } from '../entities/customer';
 import { recordOrderSkipped } from '../entities/order';
 import { isUnchanged } from '../entities/record';
-import { forEachConcurrent } from '../pool';
+import { forEachConcurrent } from '../../util/concurrency';
 import { applyResults, resultsById } from './apply';
 import type { AudienceSnapshots } from './audience';
 import {

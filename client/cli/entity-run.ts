@@ -1,5 +1,5 @@
 import { WorkflowFailedError, type Client } from '@temporalio/client';
-import { forEachConcurrent } from '../../activities/pool';
+import { forEachConcurrent } from '../../util/concurrency';
 import { notifyEntityChanged } from '../entity-workflows';
 import type { EntityType } from '../../mapping/ids';
 import type { CliContext } from './context';

@@ -1,6 +1,6 @@
 /** Reconcile's I/O: reads the shop through its ShopSource and pages through Mailchimp's collections. */
 import type { Knex } from 'knex';
-import { forEachConcurrent } from '../../activities/pool';
+import { forEachConcurrent } from '../../util/concurrency';
 import type { MailchimpClient } from '../../mailchimp';
 import type { MemberStatus } from '../../mapping/consent';
 import { apiPath } from '../../mailchimp/api-path';
