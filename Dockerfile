@@ -38,6 +38,7 @@ COPY services ./services
 COPY source ./source
 COPY util ./util
 COPY webhooks ./webhooks
+COPY wiring ./wiring
 COPY workers ./workers
 COPY workflows ./workflows
 # The worker loads this instead of bundling workflows/ at every start (workers/bundle.ts).

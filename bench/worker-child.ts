@@ -8,7 +8,7 @@ import { env, envInt } from '../config/env';
 import { connectNativeConnection, temporalTarget } from '../config/temporal';
 import { createDb } from '../db/knex';
 import { createMailchimpClient } from '../mailchimp';
-import { createSyncDeps, lazyTemporalClient, syncConfigFromEnv } from '../workers/deps';
+import { createSyncDeps, lazyTemporalClient, syncConfigFromEnv } from '../wiring/env';
 import { createSyncWorker } from '../workers/worker';
 
 export interface WorkerStats {

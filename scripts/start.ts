@@ -15,7 +15,7 @@ import { portOpen } from '../services/process';
 import { DATA_DIR } from '../services/paths';
 import { setupObservability } from '../observability/setup';
 import { startWebhookReceiverFromEnv } from '../webhooks/from-env';
-import { createSyncDeps, mailchimpFromEnv, syncConfigFromEnv } from '../workers/deps';
+import { createSyncDeps, mailchimpFromEnv, syncConfigFromEnv } from '../wiring/env';
 import { createSyncWorker } from '../workers/worker';
 import { startStripe } from '../webhooks/stripe/run';
 

@@ -2,7 +2,7 @@ import { env } from '../config/env';
 import { prepareConfigOrExit } from '../config/load';
 import { secretValues } from '../config/secrets';
 import { createLogger } from '../observability/logger';
-import { mailchimpFromEnv } from '../workers/deps';
+import { mailchimpFromEnv } from '../wiring/env';
 import { registerAudienceWebhook } from './register';
 
 /**

@@ -7,7 +7,7 @@ import { redactSecrets } from '../mailchimp/redact';
 import { setupObservability } from '../observability/setup';
 import { startWebhookReceiverFromEnv } from '../webhooks/from-env';
 import { prebuiltWorkflowBundle } from './bundle';
-import { createSyncDeps, lazyTemporalClient, mailchimpFromEnv, syncConfigFromEnv } from './deps';
+import { createSyncDeps, lazyTemporalClient, mailchimpFromEnv, syncConfigFromEnv } from '../wiring/env';
 import { workerHealth } from './health';
 import { ensureWorkerSchedules } from './startup';
 import { createSyncWorker } from './worker';

@@ -8,7 +8,7 @@ import type { MailchimpClient } from '../../mailchimp';
 import { createShopDbSource } from '../../source/shop-db';
 import { createStripeSourceFromEnv } from '../../source/stripe';
 import type { ShopSource } from '../../source/shop-source';
-import { mailchimpFromEnv } from '../../workers/deps';
+import { mailchimpFromEnv } from '../../wiring/env';
 import { unreachable } from './errors';
 import { createProgress, type Progress, type ProgressSink } from './progress';
 

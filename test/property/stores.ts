@@ -3,7 +3,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { SyncConfig } from '../../activities/context';
 import { env } from '../../config/env';
 import { entityWorkflowId } from '../../mapping/ids';
-import { createSyncDeps } from '../../workers/deps';
+import { createSyncDeps } from '../../wiring/env';
 import { createSyncWorker } from '../../workers/worker';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness';
 import type { Touch } from './shop-model';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { bundleWorkflowCode, NativeConnection } from '@temporalio/worker';
 import type { SyncConfig } from '../../activities/context';
 import { env } from '../../config/env';
-import { createSyncDeps } from '../../workers/deps';
+import { createSyncDeps } from '../../wiring/env';
 import { createSyncWorker } from '../../workers/worker';
 import { WORKFLOWS_PATH } from '../../workers/bundle';
 import { fullResyncWorkflow } from '../../workflows/full-resync';

@@ -6,7 +6,7 @@ import type { SyncConfig, SyncHooks } from '../../activities/context';
 import { env } from '../../config/env';
 import { startEmulator } from '../../emulator';
 import { createMailchimpClient, type MailchimpClient } from '../../mailchimp';
-import { createSyncDeps } from '../../workers/deps';
+import { createSyncDeps } from '../../wiring/env';
 import { createSyncWorker } from '../../workers/worker';
 import { createTestDatabase, type TestDatabase } from './db';
 import * as shop from './shop';

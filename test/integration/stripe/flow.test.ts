@@ -12,7 +12,7 @@ import { ensureLocalStripe, registerLocalStripeWebhook, stopLocalStripe } from '
 import { createStripeReader, createStripeSource, type StripeSource } from '../../../source/stripe';
 import { createStripeWebhookHandler, startStripeWebhookServer } from '../../../webhooks/stripe/receiver';
 import { fullResyncWorkflow } from '../../../workflows/full-resync';
-import { createSyncDeps } from '../../../workers/deps';
+import { createSyncDeps } from '../../../wiring/env';
 import { createSyncWorker } from '../../../workers/worker';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
 

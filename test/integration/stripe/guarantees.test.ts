@@ -14,7 +14,7 @@ import { ensureLocalStripe, stopLocalStripe } from '../../../services/stripe';
 import { createStripeReader, createStripeSource, type StripeSource } from '../../../source/stripe';
 import { spawnWorker, type WorkerProcess } from '../../../bench/lib';
 import { fullResyncWorkflow } from '../../../workflows/full-resync';
-import { createSyncDeps } from '../../../workers/deps';
+import { createSyncDeps } from '../../../wiring/env';
 import { createSyncWorker } from '../../../workers/worker';
 import { faultProblems } from '../../faults/support/reconcile';
 import { createTestDatabase, type TestDatabase } from '../../support/db';

@@ -10,7 +10,7 @@ import { connectNativeConnection, connectTemporalClient } from '../../../config/
 import { startEmulator, type RunningEmulator } from '../../../emulator';
 import { createMailchimpClient, type MailchimpClient } from '../../../mailchimp';
 import { createSyncMetrics } from '../../../observability/metrics';
-import { createSyncDeps } from '../../../workers/deps';
+import { createSyncDeps } from '../../../wiring/env';
 import { createSyncWorker } from '../../../workers/worker';
 import { cli } from '../cli/support';
 import { createTestDatabase, type TestDatabase } from '../../support/db';

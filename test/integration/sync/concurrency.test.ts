@@ -1,7 +1,7 @@
 import { createContext } from '../../../activities/context';
 import { syncEntity } from '../../../activities/entities';
 import { customerIdForEmail } from '../../../mapping/ids';
-import { createSyncDeps } from '../../../workers/deps';
+import { createSyncDeps } from '../../../wiring/env';
 import { interleaver } from '../../support/interleave';
 import * as shop from '../../support/shop';
 import { remote, startSyncHarness, type SyncHarness } from '../../support/sync-harness';

@@ -1,6 +1,6 @@
 import { NativeConnection } from '@temporalio/worker';
 import { env } from '../../../config/env';
-import { createSyncDeps } from '../../../workers/deps';
+import { createSyncDeps } from '../../../wiring/env';
 import { createSyncWorker } from '../../../workers/worker';
 import { fullResyncWorkflow } from '../../../workflows/full-resync';
 import { cli } from '../cli/support';

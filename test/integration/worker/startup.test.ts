@@ -10,7 +10,7 @@ import { connectNativeConnection, connectTemporalClient } from '../../../config/
 import { createMailchimpClient } from '../../../mailchimp';
 import { createShopDbSource } from '../../../source/shop-db';
 import { prebuiltWorkflowBundle, writeWorkflowBundle } from '../../../workers/bundle';
-import { createSyncDeps } from '../../../workers/deps';
+import { createSyncDeps } from '../../../wiring/env';
 import { ensureWorkerSchedules } from '../../../workers/startup';
 import { createSyncWorker } from '../../../workers/worker';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
