@@ -17,7 +17,7 @@ import { setupObservability } from '../observability/setup';
 import { startWebhookReceiverFromEnv } from '../webhooks/from-env';
 import { createSyncDeps, mailchimpFromEnv, syncConfigFromEnv } from '../wiring/env';
 import { createSyncWorker } from '../workers/worker';
-import { startStripe } from '../webhooks/stripe/run';
+import { startStripe } from './stripe-demo';
 
 const HELP = `Usage: npm start [-- --no-seed]
 

@@ -1,12 +1,12 @@
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
-import type { SyncConfig } from '../../activities/context';
-import { fullResyncWorkflowId, searchAttributesFor, WORKFLOW_TYPES } from '../../client/entity-workflows';
-import { env, envInt } from '../../config/env';
-import { ensureLocalStripe, localStripePort, registerLocalStripeWebhook, stopLocalStripe } from '../../services/stripe';
-import { createStripeSourceFromEnv, type StripeSource } from '../../source/stripe';
-import { seedStripeDemo } from '../../source/stripe/demo';
-import { createStripeWebhookHandler, startStripeWebhookServer } from './receiver';
+import type { SyncConfig } from '../activities/context';
+import { fullResyncWorkflowId, searchAttributesFor, WORKFLOW_TYPES } from '../client/entity-workflows';
+import { env, envInt } from '../config/env';
+import { ensureLocalStripe, localStripePort, registerLocalStripeWebhook, stopLocalStripe } from '../services/stripe';
+import { createStripeSourceFromEnv, type StripeSource } from '../source/stripe';
+import { seedStripeDemo } from '../source/stripe/demo';
+import { createStripeWebhookHandler, startStripeWebhookServer } from '../webhooks/stripe/receiver';
 
 export interface RunningStripe {
   source: StripeSource;
