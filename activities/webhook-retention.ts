@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { purgeProcessedWebhookEvents } from '../db/webhook-events';
 
 /** Rows deleted per statement: short transactions, so the webhook receiver is never blocked for long. */
 const CHUNK = 5000;
@@ -13,12 +14,7 @@ export function createRetentionActivities(db: Knex) {
       const seconds = Math.floor(input.olderThanMs / 1000);
       let deleted = 0;
       for (;;) {
-        const n = await db('mc_webhook_events')
-          .whereNotNull('processed_at')
-          .andWhere('received_at', '<', db.raw('NOW(3) - INTERVAL ? SECOND', [seconds]))
-          .orderBy('id')
-          .limit(CHUNK)
-          .delete();
+        const n = await purgeProcessedWebhookEvents(db, seconds, CHUNK);
         deleted += n;
         if (n < CHUNK) return { deleted };
       }

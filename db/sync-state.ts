@@ -177,7 +177,54 @@ export function createAudienceKnowledge(db: Knex, listId: string) {
         .onConflict(['list_id', 'email_hash'])
         .merge(['email', 'status', 'source']);
     },
+    /** The whole row (null: the audience member is unknown). */
+    async member(emailHash: string): Promise<AudienceMemberRow | null> {
+      const row = (await db('mc_audience_members').where({ list_id: listId, email_hash: emailHash }).first()) as AudienceMemberRow | undefined;
+      return row ?? null;
+    },
+    /**
+     * Creates or updates a member with what an audience event reported: `email` and `source` always, the other
+     * columns only when `fields` names them (a new row without a status gets `defaultStatus`).
+     */
+    async report(emailHash: string, email: string, source: string, defaultStatus: string, fields: AudienceMemberFields): Promise<void> {
+      const row = { list_id: listId, email_hash: emailHash, email, status: fields.status ?? defaultStatus, source, ...fields };
+      await db('mc_audience_members').insert(row).onConflict(['list_id', 'email_hash']).merge(['email', 'source', ...Object.keys(fields)]);
+    },
+    async forget(emailHash: string): Promise<void> {
+      await db('mc_audience_members').where({ list_id: listId, email_hash: emailHash }).delete();
+    },
+    /** When the newest audience event applied to the address was fired (null: none yet, or no such member). */
+    async lastEventAt(emailHash: string): Promise<Date | null> {
+      const row = (await db('mc_audience_members').where({ list_id: listId, email_hash: emailHash }).first('last_event_at')) as
+        | { last_event_at: Date | null }
+        | undefined;
+      return row?.last_event_at ?? null;
+    },
+    async setLastEventAt(emailHash: string, firedAt: Date): Promise<void> {
+      await db('mc_audience_members').where({ list_id: listId, email_hash: emailHash }).update({ last_event_at: firedAt });
+    },
   };
+}
+
+/** Columns of mc_audience_members an audience event may report. */
+export interface AudienceMemberFields {
+  status?: string;
+  first_name?: string | null;
+  last_name?: string | null;
+  previous_email?: string | null;
+}
+
+export interface AudienceMemberRow {
+  list_id: string;
+  email_hash: string;
+  email: string;
+  status: string;
+  source: string;
+  first_name: string | null;
+  last_name: string | null;
+  previous_email: string | null;
+  last_event_at: Date | null;
+  updated_at: Date;
 }
 
 export type AudienceKnowledge = ReturnType<typeof createAudienceKnowledge>;

@@ -1,5 +1,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Knex } from 'knex';
+import { createAudienceKnowledge, type AudienceMemberFields } from '../db/sync-state';
+import { withdrawMarketingConsent } from '../source/shop-db-consent';
 import { notifyEntityChanged, OPT_IN_CONFIRMED_SIGNAL } from '../client/entity-workflows';
 import { customerIdForEmail, entityWorkflowId, normaliseEmail } from '../mapping/ids';
 import { obj, str, type AudienceWebhookEvent } from './events';
@@ -22,21 +24,8 @@ function causedByApi(event: AudienceWebhookEvent): boolean {
   return sources.includes('api');
 }
 
-async function upsertMember(
-  trx: Knex.Transaction, listId: string, hash: string, email: string,
-  fields: { status?: string; first_name?: string | null; last_name?: string | null; previous_email?: string | null },
-): Promise<void> {
-  const row = { list_id: listId, email_hash: hash, email, status: fields.status ?? UNKNOWN_STATUS, source: SOURCE, ...fields };
-  const merge = ['email', 'source', ...Object.keys(fields)];
-  await trx('mc_audience_members').insert(row).onConflict(['list_id', 'email_hash']).merge(merge);
-}
-
-/** Clears the shop's consent for the address; returns how many users changed. */
-async function withdrawConsent(trx: Knex.Transaction, hash: string): Promise<number> {
-  return trx('users')
-    .whereRaw('MD5(LOWER(TRIM(??))) = ?', ['email', hash])
-    .andWhere('marketing_opt_in', '<>', 0)
-    .update({ marketing_opt_in: 0 });
+async function upsertMember(trx: Knex.Transaction, listId: string, hash: string, email: string, fields: AudienceMemberFields): Promise<void> {
+  await createAudienceKnowledge(trx, listId).report(hash, email, SOURCE, UNKNOWN_STATUS, fields);
 }
 
 async function signalOptInConfirmed(ctx: ProcessContext, hash: string): Promise<string> {
@@ -88,10 +77,8 @@ async function staleFor(trx: Knex.Transaction, ctx: ProcessContext, event: Audie
   const firedAt = firedAtDate(event.firedAt);
   if (!email || !firedAt) return { stale: false };
   const hash = customerIdForEmail(email);
-  const row = (await trx('mc_audience_members').where({ list_id: ctx.listId, email_hash: hash }).first('last_event_at')) as
-    | { last_event_at: Date | null }
-    | undefined;
-  return { stale: !!row?.last_event_at && row.last_event_at.getTime() > firedAt.getTime(), firedAt, hash };
+  const lastEventAt = await createAudienceKnowledge(trx, ctx.listId).lastEventAt(hash);
+  return { stale: !!lastEventAt && lastEventAt.getTime() > firedAt.getTime(), firedAt, hash };
 }
 
 async function apply(trx: Knex.Transaction, ctx: ProcessContext, event: AudienceWebhookEvent): Promise<string | Applied> {
@@ -102,7 +89,7 @@ async function apply(trx: Knex.Transaction, ctx: ProcessContext, event: Audience
   if (order.stale) return `ignored: fired at ${event.firedAt}, before the newest event already applied to this address`;
   const outcome = await applyInOrder(trx, ctx, event);
   if (order.firedAt && order.hash) {
-    await trx('mc_audience_members').where({ list_id: ctx.listId, email_hash: order.hash }).update({ last_event_at: order.firedAt });
+    await createAudienceKnowledge(trx, ctx.listId).setLastEventAt(order.hash, order.firedAt);
   }
   return outcome;
 }
@@ -129,7 +116,7 @@ async function applyInOrder(trx: Knex.Transaction, ctx: ProcessContext, event: A
       const hash = customerIdForEmail(email);
       const status = event.type === 'unsubscribe' ? 'unsubscribed' : 'cleaned';
       await upsertMember(trx, ctx.listId, hash, normaliseEmail(email), { status });
-      const users = await withdrawConsent(trx, hash);
+      const users = await withdrawMarketingConsent(trx, hash);
       const outcome = `${status}; marketing_opt_in cleared on ${users} user(s)`;
       if (users === 0) return outcome;
       // The shop's consent changed: the customer's workflow sends opt_in_status false now rather than at the next scan.
@@ -144,10 +131,9 @@ async function applyInOrder(trx: Knex.Transaction, ctx: ProcessContext, event: A
       if (!oldEmail || !newEmail) return 'ignored: no data[old_email] or data[new_email]';
       const oldHash = customerIdForEmail(oldEmail);
       const newHash = customerIdForEmail(newEmail);
-      const previous = (await trx('mc_audience_members').where({ list_id: ctx.listId, email_hash: oldHash }).first()) as
-        | { status: string; first_name: string | null; last_name: string | null }
-        | undefined;
-      if (oldHash !== newHash) await trx('mc_audience_members').where({ list_id: ctx.listId, email_hash: oldHash }).delete();
+      const members = createAudienceKnowledge(trx, ctx.listId);
+      const previous = await members.member(oldHash);
+      if (oldHash !== newHash) await members.forget(oldHash);
       await upsertMember(trx, ctx.listId, newHash, normaliseEmail(newEmail), {
         status: previous?.status ?? UNKNOWN_STATUS,
         first_name: previous?.first_name ?? null,

@@ -5,6 +5,9 @@ import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
+import {
+  lockWebhookEvent, markWebhookEventProcessed, noteWebhookEventError, storeWebhookEvent, type WebhookEventKey,
+} from '../db/webhook-events';
 import { createLogger } from '../observability/logger';
 import { eventKey, toEvent, WEBHOOK_EVENT_SOURCE, type AudienceWebhookEvent } from './events';
 import { parseForm } from './form';
@@ -65,26 +68,23 @@ export async function receiveAudienceEvent(
   logger?: Logger,
 ): Promise<ReceiveResult> {
   const { db } = options;
-  const key = { source: WEBHOOK_EVENT_SOURCE, event_key: eventKey(event) };
-  await db('mc_webhook_events')
-    .insert({ ...key, event_type: event.type.slice(0, 64), payload: JSON.stringify(event.form) })
-    .onConflict(['source', 'event_key'])
-    .ignore();
+  const key: WebhookEventKey = { source: WEBHOOK_EVENT_SOURCE, event_key: eventKey(event) };
+  await storeWebhookEvent(db, key, event.type.slice(0, 64), JSON.stringify(event.form));
 
   let afterCommit: (() => Promise<unknown>) | undefined;
   let result: ReceiveResult;
   try {
     result = await db.transaction(async (trx) => {
-      const row = (await trx('mc_webhook_events').where(key).forUpdate().first()) as { id: number; processed_at: Date | null; outcome: string | null };
+      const row = await lockWebhookEvent(trx, key);
       if (row.processed_at) return { status: 'replayed', outcome: row.outcome } as const;
       const applied = await applyAudienceEvent(trx, options, event);
       afterCommit = applied.afterCommit;
-      await trx('mc_webhook_events').where({ id: row.id }).update({ processed_at: trx.fn.now(3), outcome: applied.outcome });
+      await markWebhookEventProcessed(trx, { id: row.id }, applied.outcome);
       return { status: 'processed', outcome: applied.outcome } as const;
     });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    await db('mc_webhook_events').where(key).whereNull('processed_at').update({ outcome: `error: ${message}`.slice(0, 4000) }).catch(() => undefined);
+    await noteWebhookEventError(db, key, message).catch(() => undefined);
     throw err;
   }
   if (afterCommit) {

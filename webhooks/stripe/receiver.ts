@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Knex } from 'knex';
 import Stripe from 'stripe';
 import { notifyEntityChanged, type EntityTarget } from '../../client/entity-workflows';
+import { insertWebhookEvent, markWebhookEventProcessed, webhookEventProcessedAt } from '../../db/webhook-events';
 import { customerIdForEmail, type EntityType } from '../../mapping/ids';
 import type { StripeCustomerLike } from '../../source/stripe/convert';
 import type { StripeSource } from '../../source/stripe/source';
@@ -34,11 +35,6 @@ type Target = { type: EntityType; id: string };
 
 const PURCHASE_EVENTS = /^(invoice\.|checkout\.session\.)/;
 const REFUND_EVENTS = /^(charge\.refund|charge\.refunded|refund\.)/;
-
-function isDuplicate(err: unknown): boolean {
-  const e = err as { code?: string; errno?: number };
-  return e?.code === 'ER_DUP_ENTRY' || e?.errno === 1062;
-}
 
 /** What an event's object is about, as entities to re-sync (read fresh from Stripe by the source). */
 export async function targetsOf(event: Stripe.Event, source: StripeSource): Promise<Target[]> {
@@ -94,16 +90,11 @@ export function createStripeWebhookHandler(deps: StripeWebhookDeps) {
       return { status: 400, body: { error: `Webhook refused: ${err instanceof Error ? err.message : String(err)}` } };
     }
     const key = { source: 'stripe', event_key: event.id };
-    try {
-      await deps.db('mc_webhook_events').insert({ ...key, event_type: event.type, payload: Buffer.isBuffer(rawBody) ? rawBody.toString('utf8') : rawBody });
-    } catch (err) {
-      if (!isDuplicate(err)) throw err;
-      const seen = (await deps.db('mc_webhook_events').where(key).first('processed_at')) as { processed_at: Date | null } | undefined;
-      // Processed already: a retry of a delivery we answered (or answered too late). Not processed: go on.
-      if (seen?.processed_at) return { status: 200, body: { received: true, duplicate: true } };
-    }
+    const stored = await insertWebhookEvent(deps.db, key, event.type, Buffer.isBuffer(rawBody) ? rawBody.toString('utf8') : rawBody);
+    // Processed already: a retry of a delivery we answered (or answered too late). Not processed: go on.
+    if (!stored && (await webhookEventProcessedAt(deps.db, key))) return { status: 200, body: { received: true, duplicate: true } };
     const outcome = await process(event);
-    await deps.db('mc_webhook_events').where(key).update({ processed_at: deps.db.fn.now(3), outcome });
+    await markWebhookEventProcessed(deps.db, key, outcome);
     return { status: 200, body: { received: true, outcome } };
   };
 }
