@@ -6,6 +6,7 @@
  */
 import { env, envInt } from '../config/env';
 import { connectNativeConnection, temporalTarget } from '../config/temporal';
+import { startConnectionLeasesFromEnv } from '../db/connection-leases';
 import { createDb } from '../db/knex';
 import { createMailchimpClient } from '../mailchimp';
 import { createSyncDeps, lazyTemporalClient, syncConfigFromEnv } from '../wiring/env';
@@ -50,6 +51,8 @@ async function main(): Promise<void> {
       stats.mailchimpMs += event.durationMs;
     },
   });
+  // This worker's share of the key's connections, leased from the other workers of the database.
+  const leases = await startConnectionLeasesFromEnv((err) => console.error(`connection lease renewal failed: ${err instanceof Error ? err.message : String(err)}`));
   const connection = await connectNativeConnection(target);
   const worker = await createSyncWorker({
     connection, namespace, taskQueue: config.taskQueue,
@@ -72,6 +75,7 @@ async function main(): Promise<void> {
   try {
     await running;
   } finally {
+    await leases?.stop();
     await connection.close();
     await db.destroy();
     mailchimp.close();

@@ -1,29 +1,66 @@
 import { createHash } from 'node:crypto';
 
-/** A counting semaphore: at most `limit` holders at once, the rest wait in arrival order. */
+/**
+ * A counting semaphore: at most `limit` holders at once, the rest wait in arrival order. The limit is at most the
+ * configured cap; a lease keeper (db/connection-leases.ts) moves it between 0 and the cap as this process's share of
+ * the key's connections changes.
+ */
 export class ConnectionGate {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
+  private cap: number;
+  private peak = 0;
 
   constructor(private max: number) {
     if (!Number.isInteger(max) || max < 1) throw new Error(`A connection limit must be a whole number of at least 1, got ${max}`);
+    this.cap = max;
   }
 
   get limit(): number {
     return this.max;
   }
 
+  /** The most this gate may ever let through (the configured limit). */
+  get capacity(): number {
+    return this.cap;
+  }
+
   get inFlight(): number {
     return this.active;
   }
 
-  /** Lowers the limit (never raises it: every client sharing the gate keeps its promise). */
+  get waiters(): number {
+    return this.waiting.length;
+  }
+
+  /** The most requests in flight or waiting at once since the last call (what this process would use). */
+  takePeakDemand(): number {
+    const peak = Math.max(this.peak, this.active + this.waiting.length);
+    this.peak = this.active + this.waiting.length;
+    return peak;
+  }
+
+  /** Lowers the cap (never raises it: every client sharing the gate keeps its promise). */
   lowerTo(limit: number): void {
-    if (limit >= 1 && limit < this.max) this.max = limit;
+    if (limit >= 1 && limit < this.cap) this.cap = limit;
+    if (this.max > this.cap) this.max = this.cap;
+  }
+
+  /**
+   * Sets the limit (0 up to the cap). Lowering lets the requests in flight finish, and admits nobody new until fewer
+   * than `limit` are in flight; raising admits waiters at once.
+   */
+  setLimit(limit: number): void {
+    this.max = Math.max(0, Math.min(Math.floor(limit), this.cap));
+    while (this.active < this.max && this.waiting.length > 0) {
+      this.active += 1;
+      this.waiting.shift()?.();
+    }
   }
 
   /** Resolves with a release function once a slot is free. Calling release more than once does nothing. */
   async acquire(): Promise<() => void> {
+    this.peak = Math.max(this.peak, this.active + this.waiting.length + 1);
     if (this.active < this.max) this.active += 1;
     // A releasing holder hands its slot straight to the first waiter, so no newcomer can slip in between.
     else await new Promise<void>((resolve) => this.waiting.push(resolve));

@@ -2,6 +2,7 @@ import { env } from '../config/env';
 import { prepareConfigOrExit } from '../config/load';
 import { secretValues } from '../config/secrets';
 import { connectNativeConnection, describeTemporal, temporalTarget } from '../config/temporal';
+import { startConnectionLeasesFromEnv } from '../db/connection-leases';
 import { createDb } from '../db/knex';
 import { redactSecrets } from '../mailchimp/redact';
 import { setupObservability } from '../observability/setup';
@@ -25,6 +26,10 @@ export async function runWorker(): Promise<void> {
   const { logger, metrics } = observability;
   const db = createDb();
   const mailchimp = mailchimpFromEnv({ onRequest: (event) => metrics.onMailchimpRequest(event) });
+  // This worker's share of the API key's connections, leased from the other workers of the database.
+  const leases = await startConnectionLeasesFromEnv((err) => {
+    logger.warn({ error: redactSecrets(err instanceof Error ? err.message : String(err), secretValues()) }, 'connection lease renewal failed');
+  });
   const temporal = lazyTemporalClient(target);
   const connection = await connectNativeConnection(target);
   const workflowBundle = prebuiltWorkflowBundle();
@@ -49,6 +54,7 @@ export async function runWorker(): Promise<void> {
     await webhooks?.close();
     await client.connection.close();
     await connection.close();
+    await leases?.stop();
     await db.destroy();
     mailchimp.close();
     await observability.close();
