@@ -74,3 +74,9 @@ export const redemptionTemplate = check(
   'an http:// or https:// URL that may contain {domain} and {code}, e.g. https://{domain}/cart?promo={code}',
   z.string().refine((v) => isUrl(v.replace(/\{domain\}/g, 'shop.example.com').replace(/\{code\}/g, 'CODE'), ['http:', 'https:'])),
 );
+
+/** ORDER_URL_TEMPLATE: an http(s) URL once {domain}, {id} and {number} are filled in. */
+export const orderUrlTemplate = check(
+  'an http:// or https:// URL that may contain {domain}, {id} and {number}, e.g. https://{domain}/account/orders/{id}',
+  z.string().refine((v) => isUrl(v.replace(/\{domain\}/g, 'shop.example.com').replace(/\{id\}/g, '1').replace(/\{number\}/g, 'N1'), ['http:', 'https:'])),
+);

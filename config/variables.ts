@@ -7,6 +7,7 @@ import {
   anyText, boolean, currencyCode, duration, hostPort, httpUrl, identifier, mailchimpKey, mysqlUrl, nonEmpty, oneOf, orEmpty, port,
   portOrZero, readableFile, redemptionTemplate, wholeNumber, type Check,
 } from './checks';
+import { orderUrlTemplate } from './checks';
 
 export interface VariableSpec {
   readonly name: string;
@@ -45,6 +46,8 @@ export const VARIABLES = [
   { name: 'BACKFILL_MODE', default: 'direct', description: 'How a full resync sends rows: `direct` (one API call per write, at most MAILCHIMP_MAX_CONNECTIONS at a time) or `batch` (Mailchimp batch operations, POST /batches: much faster on the emulator, but a real account processes batches at its own pace, sometimes slowly).', check: oneOf('direct', 'batch') },
   { name: 'OPT_IN_TIMEOUT', default: '7 days', description: 'How long a customer workflow waits for a double opt-in confirmation.', check: duration(1000) },
   { name: 'PROMO_REDEMPTION_URL', default: 'https://{domain}/cart?promo={code}', description: 'Template of a promo code\'s redemption URL.', check: redemptionTemplate },
+  { name: 'ORDER_URL_TEMPLATE', default: '', description: 'Template of an order\'s `order_url` (the link in Mailchimp\'s order e-mails): {domain} is the store\'s domain, {id} orders.id, {number} the order number; empty: no order_url is sent. A change reaches orders already sent with a full resync of orders.', check: orEmpty(orderUrlTemplate) },
+  { name: 'SEND_PENDING_ORDERS', default: 'false', description: '`true`: pending orders are sent too, with financial_status `pending` (Mailchimp\'s Order Confirmation), and updated in place once paid; `false`: only completed orders are sent. A change reaches orders already in the shop with a full resync of orders.', check: boolean },
   { name: 'EMULATOR_PORT', default: '4010', description: 'Port of the bundled Mailchimp emulator.', check: portOrZero },
   { name: 'EMULATOR_API_KEY', default: 'fake-emulator-key-us1', description: 'The only API key the emulator accepts.', secret: true, check: nonEmpty },
   { name: 'EMULATOR_STATE_FILE', default: '', description: 'When set, the emulator saves its state to this JSON file and loads it at start.', check: anyText },

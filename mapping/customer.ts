@@ -3,7 +3,10 @@
  * who registers later stays the same customer. `opt_in_status` is not decided here: see consent.ts.
  */
 import type { CustomerPayload, MemberPutPayload } from '../mailchimp/schemas';
+import type { AddressColumns } from '../source/optional-columns';
+import type { CustomerRecord } from '../source/shop-source';
 import type { OrderWithContext } from '../source/types';
+import { CLEARED_CUSTOMER_ADDRESS, mapCustomerAddress, type CustomerAddress } from './address';
 import { customerIdForEmail, emailProblem, normaliseEmail } from './ids';
 import { invalid, ok, type Mapped } from './result';
 import { cleanText, quote, shorten } from './text';
@@ -17,6 +20,22 @@ export interface CustomerInput {
   lastName: string | null;
   /** Guests send only a first name. */
   isGuest: boolean;
+  /** A registered user's address columns (guests have none: their addresses are on their orders). */
+  address?: AddressColumns;
+}
+
+/** The mapping's input for a customer the source read (the one conversion the syncs and reconcile share). */
+export function customerInputOf(record: CustomerRecord): CustomerInput {
+  const input: CustomerInput = { email: record.email, firstName: record.firstName, lastName: record.lastName, isGuest: record.isGuest };
+  if (record.address !== undefined && !record.isGuest) input.address = record.address;
+  return input;
+}
+
+/** What the customer is sent without, and why (an address whose country code is not ISO 3166-1 alpha-2). */
+export function customerWarnings(input: CustomerInput): string[] {
+  if (input.isGuest) return [];
+  const { warning } = mapCustomerAddress(input.address, 'The customer\'s address');
+  return warning === undefined ? [] : [warning];
 }
 
 /** A customer body without `opt_in_status`, which the consent policy adds. */
@@ -25,6 +44,7 @@ export interface MappedCustomer {
   email_address: string;
   first_name?: string;
   last_name?: string;
+  address?: CustomerAddress;
 }
 
 /** The buyer of an order and whether they gave marketing consent in the shop (guests cannot: there is no column). */
@@ -37,7 +57,9 @@ export interface OrderBuyer {
  * Maps a person to a customer. `subject` starts the reason sentence ("Customer", "Order 10023").
  * - the e-mail is trimmed and lowercased, and must pass isValidEmail;
  * - registered users send first_name and last_name; guests send only first_name;
- * - names are trimmed, control characters removed, empty names left out; unicode and emoji are kept.
+ * - names are trimmed, control characters removed, empty names left out; unicode and emoji are kept;
+ * - a registered user's address (mapping/address.ts) when it has one: an invalid country code leaves the address out
+ *   (customerWarnings says so), the customer is still sent.
  */
 export function mapCustomer(input: CustomerInput, subject = 'Customer'): Mapped<MappedCustomer> {
   const raw = input.email ?? '';
@@ -56,6 +78,8 @@ export function mapCustomer(input: CustomerInput, subject = 'Customer'): Mapped<
   if (!input.isGuest) {
     const lastName = cleanText(input.lastName);
     if (lastName !== undefined) payload.last_name = lastName;
+    const { address } = mapCustomerAddress(input.address);
+    if (address !== undefined) payload.address = address;
   }
   return ok(payload);
 }
@@ -94,11 +118,11 @@ export function customerFromOrder(ctx: OrderWithContext): Mapped<MappedCustomer>
 
 /**
  * The customer body to PUT, with the opt_in_status the consent policy decided (decideConsent().customerOptIn). A name
- * the person no longer has is sent as "" (a registered user who is a guest again has no last name): an update changes
- * only what it is sent (docs/emulator.md, "Clearing a field").
+ * the person no longer has is sent as "" (a registered user who is a guest again has no last name), and an address
+ * they no longer have with every part "": an update changes only what it is sent (docs/emulator.md, "Clearing a field").
  */
 export function customerPayload(customer: MappedCustomer, optInStatus: boolean): CustomerPayload {
-  return { first_name: '', last_name: '', ...customer, opt_in_status: optInStatus };
+  return { first_name: '', last_name: '', address: { ...CLEARED_CUSTOMER_ADDRESS }, ...customer, opt_in_status: optInStatus };
 }
 
 /**

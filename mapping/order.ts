@@ -1,20 +1,24 @@
 /**
- * Orders. Pending orders are not sent (the shop has not taken the money). The order id is the order number; the
+ * Orders. Pending orders are not sent (the shop has not taken the money), unless SEND_PENDING_ORDERS is on
+ * (settings.orders.sendPending): then they are sent with financial_status "pending" (Mailchimp's Order Confirmation)
+ * and updated in place, under the same id, once paid. The order id is the order number; the
  * customer is md5 of the buyer's e-mail; products and variants are referenced by product code and SKU.
  */
 import type { OrderLinePayload, OrderPatchPayload, OrderPayload } from '../mailchimp/schemas';
-import type { OrderStatus, OrderWithContext, ShopSettings } from '../source/types';
+import { addressColumnsOf, type OrderAddressPrefix } from '../source/optional-columns';
+import type { OrderRow, OrderStatus, OrderWithContext, ShopSettings } from '../source/types';
+import { CLEARED_ORDER_ADDRESS, mapOrderAddress, type AddressResult, type OrderAddress } from './address';
 import { customerFromOrder } from './customer';
 import { isoUtc } from './dates';
 import { productRemoteId, variantRemoteId } from './product';
 import { nonNegativeMoney, normaliseCurrency, sameCurrency } from './money';
+import { normaliseDomain } from './store';
 import { invalid, ok, skip, type Mapped } from './result';
 import { cleanText, quote, shorten } from './text';
 
-type SentStatus = Exclude<OrderStatus, 'pending'>;
-
 /** financial_status / fulfillment_status per shop status (they trigger Mailchimp's order notifications). */
-export const ORDER_STATUS_FIELDS: Record<SentStatus, { financial_status: string; fulfillment_status?: string }> = {
+export const ORDER_STATUS_FIELDS: Record<OrderStatus, { financial_status: string; fulfillment_status?: string }> = {
+  pending: { financial_status: 'pending' },
   paid: { financial_status: 'paid' },
   shipped: { financial_status: 'paid', fulfillment_status: 'shipped' },
   cancelled: { financial_status: 'cancelled' },
@@ -22,9 +26,51 @@ export const ORDER_STATUS_FIELDS: Record<SentStatus, { financial_status: string;
   partially_refunded: { financial_status: 'partially_refunded' },
 };
 
+/** Whether orders in this status are sent: all but pending, and pending too with SEND_PENDING_ORDERS on. */
+export function sendsStatus(status: OrderStatus, settings: Pick<ShopSettings, 'orders'>): boolean {
+  return status !== 'pending' || settings.orders?.sendPending === true;
+}
+
+/** The statuses whose orders are not sent (what the source's "orders a sync sends" queries leave out). */
+export function unsentStatuses(settings: Pick<ShopSettings, 'orders'>): OrderStatus[] {
+  return sendsStatus('pending', settings) ? [] : ['pending'];
+}
+
+/**
+ * `order_url`: ORDER_URL_TEMPLATE with every {domain} replaced by the store's bare domain, {id} by orders.id and
+ * {number} by the URL-encoded order number. An empty template (the default) sends none, and so does a template
+ * naming {domain} while the shop has no domain.
+ */
+export function orderUrl(template: string, domain: string, order: Pick<OrderRow, 'id' | 'order_number'>): string | undefined {
+  if (template.trim() === '') return undefined;
+  const bare = normaliseDomain(domain);
+  if (template.includes('{domain}') && bare === '') return undefined;
+  return template
+    .split('{domain}').join(bare)
+    .split('{id}').join(encodeURIComponent(String(order.id).trim()))
+    .split('{number}').join(encodeURIComponent(order.order_number.trim()));
+}
+
+/** The order's shipping and billing address (mapping/address.ts), each with the warning that left it out, if any. */
+export function orderAddresses(order: OrderRow): Record<'shipping_address' | 'billing_address', AddressResult<OrderAddress>> {
+  const of = (prefix: OrderAddressPrefix, label: string) => mapOrderAddress(addressColumnsOf(order, prefix), `Order ${shorten(order.order_number)}'s ${label} address`);
+  return { shipping_address: of('shipping_', 'shipping'), billing_address: of('billing_', 'billing') };
+}
+
+/**
+ * What the order was sent without, and why (an address whose country code is not ISO 3166-1 alpha-2): recorded on
+ * its sync state, which stays `synced`. Empty when nothing was left out.
+ */
+export function orderWarnings(ctx: OrderWithContext): string[] {
+  return Object.values(orderAddresses(ctx.order)).flatMap((a) => (a.warning === undefined ? [] : [a.warning]));
+}
+
 /**
  * Maps an order with its lines, buyer and promotion.
- * - skip: status pending;
+ * - skip: status pending (unless settings.orders.sendPending);
+ * - order_url from settings.orders.urlTemplate (orderUrl); shipping_address / billing_address (orderAddresses: an
+ *   invalid country code leaves that address out, the order is still sent); tracking_number, tracking_carrier,
+ *   tracking_url when the row has them;
  * - fails: the source marked it not sendable (notSendable, e.g. a Stripe payment-only charge), currency other than the store's, a total/price/discount that is not a number or is negative, a negative
  *   quantity, no lines, no valid buyer e-mail, an invalid ordered_at;
  * - customer = { id: md5(email), email_address } (the caller upserts the customer with its consent first);
@@ -37,7 +83,7 @@ export function mapOrder(ctx: OrderWithContext, settings: ShopSettings): Mapped<
   const subject = `Order ${shorten(order.order_number)}`;
   const fail = (what: string, field?: string): Mapped<OrderPayload> => invalid(`${subject} was not sent: ${what}`, field);
 
-  if (order.status === 'pending') return skip(`${subject} is pending: pending orders are not sent`);
+  if (!sendsStatus(order.status, settings)) return skip(`${subject} is pending: pending orders are not sent`);
   const statusFields = ORDER_STATUS_FIELDS[order.status];
   if (statusFields === undefined) return fail(`its status ${quote(String(order.status))} is unknown`, 'financial_status');
 
@@ -100,6 +146,15 @@ export function mapOrder(ctx: OrderWithContext, settings: ShopSettings): Mapped<
   if (campaignId !== undefined) payload.campaign_id = campaignId;
   const landingSite = cleanText(order.landing_site);
   if (landingSite !== undefined) payload.landing_site = landingSite;
+  const url = orderUrl(settings.orders?.urlTemplate ?? '', settings.storeDomain, order);
+  if (url !== undefined) payload.order_url = url;
+  const addresses = orderAddresses(order);
+  if (addresses.shipping_address.address) payload.shipping_address = addresses.shipping_address.address;
+  if (addresses.billing_address.address) payload.billing_address = addresses.billing_address.address;
+  for (const column of TRACKING_FIELDS) {
+    const value = cleanText(order[column]);
+    if (value !== undefined) payload[column] = value;
+  }
   const promoCode = cleanText(order.promo_code);
   if (promoCode !== undefined) {
     payload.promos = [
@@ -140,12 +195,19 @@ export function mapOrderLine(line: OrderWithContext['lines'][number]): OrderLine
  * The optional text fields of an order the sync manages, with the value that empties each in Mailchimp: a PATCH only
  * changes what it sends, so a field the shop emptied is sent as "" (docs/emulator.md, "Clearing a field").
  */
-const CLEARED_ORDER_FIELDS = { campaign_id: '', landing_site: '', fulfillment_status: '' } as const;
+const CLEARED_ORDER_FIELDS = {
+  campaign_id: '', landing_site: '', fulfillment_status: '', order_url: '', tracking_number: '', tracking_carrier: '', tracking_url: '',
+  shipping_address: CLEARED_ORDER_ADDRESS, billing_address: CLEARED_ORDER_ADDRESS,
+} as const;
+
+/** The tracking columns, sent under the same names. */
+const TRACKING_FIELDS = ['tracking_number', 'tracking_carrier', 'tracking_url'] as const;
 
 /**
  * The PATCH body that updates an order already in Mailchimp: everything but `id`, `customer` (a PATCH customer has no
  * id or e-mail, and an order keeps the customer it was sent with) and `lines` (changed through the line routes, see
- * orderLineChanges). Text fields the order no longer has are sent as "": leaving `shipped` sends fulfillment_status "".
+ * orderLineChanges). Text fields the order no longer has are sent as "": leaving `shipped` sends fulfillment_status "";
+ * an address it no longer has is sent with every part "" (CLEARED_ORDER_ADDRESS).
  * `promos` is always present, [] when the order has none, because a PATCH replaces the promos entirely: this removes
  * a promo taken off the order. A date cannot be emptied by a PATCH: see needsOrderPut.
  */

@@ -1,10 +1,14 @@
 import type { Knex } from 'knex';
+import { env } from '../config/env';
 import { infoOf } from '../mapping/entity-types';
+import { unsentStatuses } from '../mapping/order';
 import { goneProductId, refusedVariantReasons } from '../mapping/product';
+import { addressColumnsOf } from './optional-columns';
 import { afterCursor, createShopDbChanges, iso, sqlTime } from './shop-db-changes';
 import type { ChangedRow, Cursor, CustomerRecord, EntityType, ShopSource } from './shop-source';
+import { createShopDbLookups } from './shop-db-lookups';
 import type {
-  OrderLineRow, OrderRow, OrderWithContext, ProductRow, ProductWithVariants, PromoCodeRow, PromotionRow, ShopSettings, UserRow, VariantRow,
+  OrderLineRow, OrderRow, OrderSendOptions, OrderWithContext, ProductRow, ProductWithVariants, PromoCodeRow, PromotionRow, ShopSettings, UserRow, VariantRow,
 } from './types';
 
 /** Reads the shop database's contract tables (docs/shop-database.md). Nothing here writes to them except the feature switch. */
@@ -22,7 +26,21 @@ function codeKey(code: string): string {
   return code.toLowerCase().trimEnd();
 }
 
-export function createShopDbSource(db: Knex): ShopSource {
+export interface ShopDbOptions {
+  /** SEND_PENDING_ORDERS and ORDER_URL_TEMPLATE, handed to the mapping with the settings (ShopSettings.orders). */
+  orders?: OrderSendOptions;
+}
+
+/** The order options of the configuration (SEND_PENDING_ORDERS, ORDER_URL_TEMPLATE; config/variables.ts). */
+export function shopDbOptionsFromEnv(vars: NodeJS.ProcessEnv = process.env): ShopDbOptions {
+  const pending = env('SEND_PENDING_ORDERS', vars).trim().toLowerCase();
+  return { orders: { sendPending: pending === 'true' || pending === '1', urlTemplate: env('ORDER_URL_TEMPLATE', vars).trim() } };
+}
+
+export function createShopDbSource(db: Knex, options: ShopDbOptions = {}): ShopSource {
+  /** The statuses of orders no sync sends: their lines keep nothing in Mailchimp. */
+  const UNSENT = unsentStatuses(options);
+
   async function settings(): Promise<ShopSettings> {
     const rows = (await db('shop_settings').select('name', 'value')) as Array<{ name: string; value: string }>;
     const map = new Map(rows.map((r) => [r.name, r.value]));
@@ -33,6 +51,7 @@ export function createShopDbSource(db: Knex): ShopSource {
       storeDomain: map.get('store_domain') ?? '',
       storeCurrency: (map.get('store_currency') ?? '').toUpperCase(),
     };
+      ...(options.orders ? { orders: options.orders } : {}),
   }
 
   function user(row: UserRow): UserRow {
@@ -69,7 +88,7 @@ export function createShopDbSource(db: Knex): ShopSource {
       const registered = user(row);
       out.set(row.email_hash, {
         emailHash: row.email_hash, email: registered.email.trim(), firstName: registered.first_name, lastName: registered.last_name,
-        isGuest: false, shopOptIn: registered.marketing_opt_in,
+        isGuest: false, shopOptIn: registered.marketing_opt_in, address: addressColumnsOf(row),
       });
     }
     const rest = emailHashes.filter((h) => !out.has(h));
@@ -157,6 +176,7 @@ export function createShopDbSource(db: Knex): ShopSource {
     settings,
     ...createShopDbChanges(db),
 
+    ...createShopDbLookups(db),
     async setSyncEnabled(enabled) {
       await db('shop_settings')
         .insert({ name: 'mailchimp_sync_enabled', value: enabled ? '1' : '0' })
@@ -172,12 +192,13 @@ export function createShopDbSource(db: Knex): ShopSource {
 
     async productIdsReferencedByOrders(productIds) {
       if (productIds.length === 0) return new Set();
-      // Only orders a sync sends name a product in Mailchimp: a pending order's lines keep nothing there.
+      // Only orders a sync sends name a product in Mailchimp: a pending order's lines keep nothing there (unless
+      // SEND_PENDING_ORDERS sends them).
       const rows = (await db('order_lines as l')
         .join('orders as o', 'o.id', 'l.order_id')
         .distinct('l.product_id')
         .whereIn('l.product_id', productIds)
-        .andWhereNot('o.status', 'pending')) as Array<{ product_id: string }>;
+        .whereNotIn('o.status', UNSENT)) as Array<{ product_id: string }>;
       return new Set(rows.map((r) => String(r.product_id)));
     },
 
@@ -190,7 +211,7 @@ export function createShopDbSource(db: Knex): ShopSource {
         .leftJoin('product_variants as v', 'v.id', 'l.variant_id')
         .distinct('l.product_id')
         .whereIn('l.product_id', productIds)
-        .andWhereNot('o.status', 'pending')
+        .whereNotIn('o.status', UNSENT)
         .andWhere((w) => {
           w.whereNull('l.variant_id').orWhereNull('v.id').orWhereRaw("TRIM(v.sku) = ''");
         })) as Array<{ product_id: string }>;
@@ -203,7 +224,7 @@ export function createShopDbSource(db: Knex): ShopSource {
         .join('product_variants as v', 'v.id', 'l.variant_id')
         .distinct(db.raw('TRIM(v.sku) as sku'))
         .where('l.product_id', productId)
-        .andWhereNot('o.status', 'pending')
+        .whereNotIn('o.status', UNSENT)
         .andWhereRaw("TRIM(v.sku) <> ''")
         .orderBy('sku')) as Array<{ sku: string }>;
       return rows.map((r) => r.sku);
@@ -214,7 +235,7 @@ export function createShopDbSource(db: Knex): ShopSource {
         .join('orders as o', 'o.id', 'l.order_id')
         .distinct('o.id')
         .where('l.product_id', productId)
-        .andWhereNot('o.status', 'pending')
+        .whereNotIn('o.status', UNSENT)
         .orderBy('o.id')) as Array<{ id: string }>;
       return rows.map((r) => String(r.id));
     },
@@ -235,7 +256,7 @@ export function createShopDbSource(db: Knex): ShopSource {
     },
 
     async guestOrderIdsToSend(emailHash) {
-      const rows = (await db('orders').whereNull('user_id').whereNot('status', 'pending')
+      const rows = (await db('orders').whereNull('user_id').whereNotIn('status', UNSENT)
         .whereRaw(`${EMAIL_HASH_SQL} = ?`, ['guest_email', emailHash]).orderBy('id').select('id')) as Array<{ id: string }>;
       return rows.map((r) => String(r.id));
     },
@@ -257,13 +278,20 @@ export function createShopDbSource(db: Knex): ShopSource {
 
     orders,
 
-    async changedAfter(type, after: Cursor | null, limit, until) {
+    async changedAfter(type, after: Cursor | null, limit, until, upTo) {
       const table = TABLE_OF(type);
       const columns = type === 'customer' ? ['id', 'updated_at', db.raw(`${EMAIL_HASH_SQL} as entity_id`, ['email'])] : ['id', 'updated_at'];
       const q = afterCursor(db(table).select(columns), after).limit(limit);
       if (until) q.andWhere('updated_at', '<=', sqlTime(until));
       const rows = (await q) as Array<{ id: string; updated_at: Date; entity_id?: string }>;
       return rows.map((r): ChangedRow => ({ id: String(r.id), updatedAt: iso(r.updated_at), entityId: r.entity_id ?? String(r.id) }));
+      if (upTo) {
+        q.andWhere((w) => {
+          w.where('updated_at', '<', sqlTime(upTo.updatedAt)).orWhere((w2) => {
+            w2.where('updated_at', '=', sqlTime(upTo.updatedAt)).andWhere('id', '<=', upTo.id);
+          });
+        });
+      }
     },
 
     async newestChange(type) {

@@ -4,6 +4,7 @@ import type {
 
 import type { EntityType } from '../mapping/ids';
 import type { PromoLookup, QueuedChange, TableChange, WatchedTable } from './watched-tables';
+import type { AddressColumns } from './optional-columns';
 
 export type { EntityType };
 
@@ -29,6 +30,8 @@ export interface CustomerRecord {
   lastName: string | null;
   isGuest: boolean;
   shopOptIn: boolean;
+  /** A registered user's address columns (absent for a guest, or a source without them). */
+  address?: AddressColumns;
 }
 
 /**
@@ -50,12 +53,15 @@ export interface ShopSource {
   promoCode(id: string): Promise<PromoCodeRow | null>;
   /** The ids of a promotion's codes (a source without promotions may leave it out). */
   promoCodeIdsOf?(promotionId: string): Promise<string[]>;
-  /** The guest orders with this email that are not pending: a guest's customer reaches Mailchimp only with a sent order. */
+  /** The guest orders with this email that a sync sends (not pending, unless pending orders are sent): a guest's customer reaches Mailchimp only with a sent order. */
   guestOrderIdsToSend?(emailHash: string): Promise<string[]>;
   customer(emailHash: string): Promise<CustomerRecord | null>;
   order(id: string): Promise<OrderWithContext | null>;
-  /** Rows of a type changed after the cursor, oldest first. Customers page over users. */
-  changedAfter(type: EntityType, after: Cursor | null, limit: number, until?: string): Promise<ChangedRow[]>;
+  /**
+   * Rows of a type changed after the cursor, oldest first. Customers page over users. `upTo` (optional to honour: a
+   * source may read past it) ends the rows at that key, inclusive: a full resync's page of one key range.
+   */
+  changedAfter(type: EntityType, after: Cursor | null, limit: number, until?: string, upTo?: Cursor): Promise<ChangedRow[]>;
   /** The newest updated_at of a type (null when empty). */
   newestChange(type: EntityType): Promise<string | null>;
   count(type: EntityType): Promise<number>;

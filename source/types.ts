@@ -3,12 +3,26 @@
  * Ids and money are strings, exactly as stored (BIGINT and DECIMAL); dates are Date objects in UTC.
  */
 
+import type { OrderOptionalColumns, UserOptionalColumns } from './optional-columns';
+
 export interface ShopSettings {
   mailchimpSyncEnabled: boolean;
   alwaysOptIn: boolean;
   storeName: string;
   storeDomain: string;
   storeCurrency: string;
+  /**
+   * How orders are sent, from the configuration (SEND_PENDING_ORDERS, ORDER_URL_TEMPLATE), which the source that
+   * reads the settings was given; absent: pending orders are not sent and no order_url.
+   */
+  orders?: OrderSendOptions;
+}
+
+export interface OrderSendOptions {
+  /** SEND_PENDING_ORDERS: a pending order is sent with financial_status "pending" (Order Confirmation). */
+  sendPending: boolean;
+  /** ORDER_URL_TEMPLATE: `order_url` with {domain}, {id} and {number} filled in; "" sends none. */
+  urlTemplate: string;
 }
 
 export interface ProductRow {
@@ -46,7 +60,8 @@ export interface ProductWithVariants {
   variants: VariantRow[];
 }
 
-export interface UserRow {
+/** Its optional address columns (source/optional-columns.ts) are read when the table has them. */
+export interface UserRow extends UserOptionalColumns {
   id: string;
   email: string;
   first_name: string | null;
@@ -59,7 +74,8 @@ export interface UserRow {
 
 export type OrderStatus = 'pending' | 'paid' | 'shipped' | 'cancelled' | 'refunded' | 'partially_refunded';
 
-export interface OrderRow {
+/** Its optional address and tracking columns (source/optional-columns.ts) are read when the table has them. */
+export interface OrderRow extends OrderOptionalColumns {
   id: string;
   order_number: string;
   user_id: string | null;

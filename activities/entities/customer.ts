@@ -1,5 +1,5 @@
 import { consentFor, needsAudienceDoubleOptIn, type ConsentDecision, type MemberStatus } from '../../mapping/consent';
-import { customerPayload, mapCustomer, pendingMemberPut, type MappedCustomer } from '../../mapping/customer';
+import { customerInputOf, customerPayload, customerWarnings, mapCustomer, pendingMemberPut, type MappedCustomer } from '../../mapping/customer';
 import { mapOrder } from '../../mapping/order';
 import type { Mapped } from '../../mapping/result';
 import type { SyncStateRow } from '../../db/sync-state';
@@ -54,7 +54,9 @@ export function syncCustomer(ctx: SyncContext, emailHash: string, options: { for
       await audience.remember(emailHash, payload.email_address, 'pending', 'sync');
     }
     await mailchimp.upsertCustomer(config.storeId, customerPayload(payload, decision.customerOptIn));
-    await state.record('customer', emailHash, { status: 'synced', contentHash: hash, remoteId: payload.id });
+    // What the customer was sent without (an address with an invalid country code) stays visible: `mcsync errors`.
+    const warnings = customerWarnings(customerInputOf(record));
+    await state.record('customer', emailHash, { status: 'synced', contentHash: hash, remoteId: payload.id, errorReason: warnings.length > 0 ? warnings.join('; ') : null });
     return { status: 'synced', entityId: emailHash, awaitConfirmation: decision.awaitConfirmation };
   });
 }
@@ -110,7 +112,7 @@ async function removeCustomer(ctx: SyncContext, emailHash: string, previous: Syn
 
 /** The customer body (without opt_in_status) and the hash the sync state compares, or why it cannot be sent. */
 export function planCustomer(ctx: Pick<SyncContext, 'settings'>, record: CustomerRecord): Mapped<{ payload: MappedCustomer; hash: string }> {
-  const mapped = mapCustomer({ email: record.email, firstName: record.firstName, lastName: record.lastName, isGuest: record.isGuest });
+  const mapped = mapCustomer(customerInputOf(record));
   if (mapped.kind !== 'ok') return mapped;
   const hash = contentHash({ payload: mapped.payload, shopOptIn: record.shopOptIn, alwaysOptIn: ctx.settings.alwaysOptIn });
   return { kind: 'ok', payload: { payload: mapped.payload, hash } };

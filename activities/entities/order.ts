@@ -1,6 +1,6 @@
 import { MailchimpError } from '../../mailchimp/mailchimp-error';
 import { customerIdForEmail } from '../../mapping/ids';
-import { mapOrder, needsOrderPut, orderLineChanges, orderPatchFrom, orderPutFrom } from '../../mapping/order';
+import { mapOrder, needsOrderPut, orderLineChanges, orderPatchFrom, orderPutFrom, orderWarnings } from '../../mapping/order';
 import { lineVariantFor } from '../../mapping/product';
 import { apiPath } from '../../mailchimp/api-path';
 import { refusesUnknownCustomer } from '../../mailchimp/classify';
@@ -66,7 +66,9 @@ export function syncOrder(ctx: SyncContext, orderId: string, options: { force?: 
       }
     }
     if (renamedFrom !== undefined && previous?.status !== 'deleted') await ctx.deps.mailchimp.deleteOrder(ctx.deps.config.storeId, renamedFrom);
-    await state.record('order', orderId, { status: 'synced', contentHash: hash, remoteId: payload.id });
+    // What the order was sent without (an address with an invalid country code) stays visible: `mcsync errors`.
+    const warnings = orderWarnings(found);
+    await state.record('order', orderId, { status: 'synced', contentHash: hash, remoteId: payload.id, errorReason: warnings.length > 0 ? warnings.join('; ') : null });
     return {
       status: 'synced',
       entityId: orderId,

@@ -5,7 +5,7 @@
 import type { CustomerRecord } from '../../source/shop-source';
 import type { OrderWithContext, ProductWithVariants, PromoCodeRow, PromotionRow, ShopSettings } from '../../source/types';
 import { consentFor, type MemberStatus } from '../../mapping/consent';
-import { mapCustomer } from '../../mapping/customer';
+import { customerInputOf, mapCustomer } from '../../mapping/customer';
 import { mapOrder } from '../../mapping/order';
 import { mapPromoCode, mapPromoRule, promoCodeRemoteId } from '../../mapping/promo';
 import { mapStore } from '../../mapping/store';
@@ -82,7 +82,7 @@ export function buyerIds(s: Pick<ShopSnapshot, 'orders' | 'settings'>): string[]
 export function expectedCustomers(s: ShopSnapshot): ExpectedSet {
   const set = emptySet('customer');
   for (const record of s.customers) {
-    const mapped = mapCustomer({ email: record.email, firstName: record.firstName, lastName: record.lastName, isGuest: record.isGuest });
+    const mapped = mapCustomer(customerInputOf(record));
     if (mapped.kind !== 'ok') {
       set.unsendable.push({ id: record.emailHash, entityId: record.emailHash, reason: mapped.reason });
       continue;

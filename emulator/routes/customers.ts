@@ -4,9 +4,11 @@ import type { Router } from '../router';
 import type { Json, Stamped, StoreRecord } from '../state';
 import { page, paging } from '../util';
 import { validateBody } from '../validation';
-import { STORES, collection, duplicate, findStore, found, stamp, storeList, touch, withoutUndefined } from './ecommerce';
+import { STORES, collection, duplicate, findStore, found, mergeAddresses, stamp, storeList, touch, withoutUndefined } from './ecommerce';
 
 const CUSTOMERS = `${STORES}/{store_id}/customers`;
+
+const EMPTY_ADDRESS: Json = { address1: '', address2: '', city: '', province: '', province_code: '', postal_code: '', country: '', country_code: '' };
 
 /** orders_count and total_spent over the customer's orders that are not cancelled. */
 export function customerView(store: StoreRecord, customer: Stamped): Json {
@@ -26,6 +28,8 @@ export function customerView(store: StoreRecord, customer: Stamped): Json {
     first_name: '',
     last_name: '',
     ...customer.data,
+    // Mailchimp answers an address with every part, "" for a part never sent.
+    address: { ...EMPTY_ADDRESS, ...((customer.data.address as Json | undefined) ?? {}) },
     orders_count: ordersCount,
     total_spent: Math.round(totalSpent * 100) / 100,
     created_at: customer.created_at,
@@ -45,7 +49,8 @@ export interface CustomerFields {
 
 /**
  * Creates or updates a customer and applies Mailchimp's audience rules to its email address.
- * `replace` (PUT) replaces the stored fields; otherwise they merge (PATCH, an order's inline customer).
+ * `replace` (PUT) replaces the stored fields; otherwise they merge (PATCH, an order's inline customer), the address
+ * part by part.
  */
 export function writeCustomer(services: Services, store: StoreRecord, id: string, fields: CustomerFields, replace: boolean): Stamped {
   const existing = store.customers.get(id);
@@ -63,7 +68,7 @@ export function writeCustomer(services: Services, store: StoreRecord, id: string
     touch(customer, {});
   } else {
     customer = existing;
-    touch(customer, { ...fields });
+    touch(customer, mergeAddresses(customer.data, { ...fields }, ['address']));
   }
   const storedEmail = customer.data.email_address;
   if (typeof storedEmail === 'string' && (fields.opt_in_status !== undefined || !existing || fields.email_address !== undefined)) {

@@ -35,6 +35,20 @@ export function touch(record: Stamped, changes: Json): void {
   record.updated_at = mailchimpTime();
 }
 
+/**
+ * The changes of a PATCH (or a merging write) with each address it sends merged part by part into the stored one:
+ * a part the body leaves out is kept, a part sent as "" is emptied (docs/emulator.md, "Clearing a field").
+ */
+export function mergeAddresses(stored: Json, changes: Json, fields: readonly string[]): Json {
+  const out: Json = { ...changes };
+  for (const field of fields) {
+    const sent = changes[field];
+    const had = stored[field];
+    if (sent && typeof sent === 'object' && had && typeof had === 'object') out[field] = { ...(had as Json), ...withoutUndefined(sent as Json) };
+  }
+  return out;
+}
+
 export function withoutUndefined(object: Json): Json {
   const out: Json = {};
   for (const [key, value] of Object.entries(object)) if (value !== undefined) out[key] = value;

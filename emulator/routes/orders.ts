@@ -6,7 +6,7 @@ import { indexOrder, unindexOrder, type Json, type OrderRecord, type StoreRecord
 import { mailchimpTime, page, paging } from '../util';
 import { validateBody } from '../validation';
 import { customerView, writeCustomer } from './customers';
-import { STORES, collection, duplicate, findStore, found, stamp, touch, withoutUndefined } from './ecommerce';
+import { STORES, collection, duplicate, findStore, found, mergeAddresses, stamp, touch, withoutUndefined } from './ecommerce';
 
 const ORDERS = `${STORES}/{store_id}/orders`;
 const LINES = `${ORDERS}/{order_id}/lines`;
@@ -61,6 +61,9 @@ export function orderView(store: StoreRecord, order: OrderRecord): Json {
     processed_at_foreign: '',
     cancelled_at_foreign: '',
     updated_at_foreign: '',
+    tracking_number: '',
+    tracking_carrier: '',
+    tracking_url: '',
     promos: [],
     ...order.data,
     lines: [...order.lines.values()].map(lineView),
@@ -149,7 +152,7 @@ const getOrder: Handler = ({ params, services }) => {
   return ok(orderView(store, findOrder(store, params.order_id)));
 };
 
-/** PATCH: fields merge, `promos` is replaced entirely, lines are upserted by id. */
+/** PATCH: fields merge (an address part by part), `promos` is replaced entirely, lines are upserted by id. */
 const patchOrder: Handler = ({ params, body, services }) => {
   const store = findStore(services, params.store_id);
   const order = findOrder(store, params.order_id);
@@ -164,7 +167,8 @@ const patchOrder: Handler = ({ params, body, services }) => {
   });
   if (customer) writeCustomer(services, store, order.customerId, customer, false);
   // Sending cancelled_at_foreign cancels the order; a later PATCH that does not send it (a refund) keeps its own status.
-  const sent: Json = { ...fields };
+  // Addresses merge part by part: a part the body leaves out is kept, "" empties it.
+  const sent: Json = mergeAddresses(order.data, { ...fields }, ['shipping_address', 'billing_address']);
   applyCancellation(sent);
   touch(order, sent);
   for (const line of resolved) order.lines.set(String(line.id), line);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { customerSchema, memberPutSchema } from '../../../mailchimp/schemas';
 import { decideConsent } from '../../../mapping/consent';
+import { CLEARED_CUSTOMER_ADDRESS } from '../../../mapping/address';
 import { customerFromOrder, customerPayload, mapCustomer, orderBuyer, pendingMemberPut } from '../../../mapping/customer';
 import { md5 } from '../../../mapping/ids';
 import { expectSchemaAccepts, guestOrderCtx, orderCtx, payloadOf, userRow } from './fixtures';
@@ -68,12 +69,12 @@ describe('customerPayload / pendingMemberPut', () => {
 
   it('adds the opt_in_status the consent policy decided', () => {
     const d = decideConsent({ memberStatus: null, shopOptIn: true, alwaysOptIn: true, doubleOptIn: false });
-    expect(customerPayload(c, d.customerOptIn)).toEqual({ ...c, opt_in_status: true });
+    expect(customerPayload(c, d.customerOptIn)).toEqual({ ...c, address: CLEARED_CUSTOMER_ADDRESS, opt_in_status: true });
   });
 
   it('sends a name the person does not have as "" (a registered user who is a guest again loses the last name)', () => {
     const guest = payloadOf(mapCustomer({ email: 'new@example.com', firstName: 'New', lastName: 'Person', isGuest: true }));
-    expect(customerPayload(guest, false)).toEqual({ ...guest, last_name: '', opt_in_status: false });
+    expect(customerPayload(guest, false)).toEqual({ ...guest, last_name: '', address: CLEARED_CUSTOMER_ADDRESS, opt_in_status: false });
     const nameless = payloadOf(mapCustomer({ email: 'new@example.com', firstName: null, lastName: null, isGuest: false }));
     expect(customerPayload(nameless, false)).toMatchObject({ first_name: '', last_name: '' });
     expectSchemaAccepts(customerSchema, customerPayload(nameless, false), 'customer');
