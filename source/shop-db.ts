@@ -6,7 +6,6 @@ import { goneProductId, refusedVariantReasons } from '../mapping/product';
 import { addressColumnsOf } from './optional-columns';
 import { afterCursor, createShopDbChanges, iso, sqlTime } from './shop-db-changes';
 import type { ChangedRow, Cursor, CustomerRecord, EntityType, ShopSource } from './shop-source';
-import { createShopDbLookups } from './shop-db-lookups';
 import type {
   OrderLineRow, OrderRow, OrderSendOptions, OrderWithContext, ProductRow, ProductWithVariants, PromoCodeRow, PromotionRow, ShopSettings, UserRow, VariantRow,
 } from './types';
@@ -50,8 +49,8 @@ export function createShopDbSource(db: Knex, options: ShopDbOptions = {}): ShopS
       storeName: map.get('store_name') ?? '',
       storeDomain: map.get('store_domain') ?? '',
       storeCurrency: (map.get('store_currency') ?? '').toUpperCase(),
-    };
       ...(options.orders ? { orders: options.orders } : {}),
+    };
   }
 
   function user(row: UserRow): UserRow {
@@ -176,7 +175,6 @@ export function createShopDbSource(db: Knex, options: ShopDbOptions = {}): ShopS
     settings,
     ...createShopDbChanges(db),
 
-    ...createShopDbLookups(db),
     async setSyncEnabled(enabled) {
       await db('shop_settings')
         .insert({ name: 'mailchimp_sync_enabled', value: enabled ? '1' : '0' })
@@ -278,20 +276,13 @@ export function createShopDbSource(db: Knex, options: ShopDbOptions = {}): ShopS
 
     orders,
 
-    async changedAfter(type, after: Cursor | null, limit, until, upTo) {
+    async changedAfter(type, after: Cursor | null, limit, until) {
       const table = TABLE_OF(type);
       const columns = type === 'customer' ? ['id', 'updated_at', db.raw(`${EMAIL_HASH_SQL} as entity_id`, ['email'])] : ['id', 'updated_at'];
       const q = afterCursor(db(table).select(columns), after).limit(limit);
       if (until) q.andWhere('updated_at', '<=', sqlTime(until));
       const rows = (await q) as Array<{ id: string; updated_at: Date; entity_id?: string }>;
       return rows.map((r): ChangedRow => ({ id: String(r.id), updatedAt: iso(r.updated_at), entityId: r.entity_id ?? String(r.id) }));
-      if (upTo) {
-        q.andWhere((w) => {
-          w.where('updated_at', '<', sqlTime(upTo.updatedAt)).orWhere((w2) => {
-            w2.where('updated_at', '=', sqlTime(upTo.updatedAt)).andWhere('id', '<=', upTo.id);
-          });
-        });
-      }
     },
 
     async newestChange(type) {
