@@ -5,10 +5,12 @@ import { coversAllTypes } from '../mapping/entity-types';
 import type { Cursor, EntityType } from '../source/shop-source';
 import { createAudienceSnapshots } from './batch/audience';
 import { syncPageInBatches } from './batch/page';
+import { sendEach } from './batch/send-each';
 import { createContext, type BackfillMode, type SyncContext, type SyncDeps } from './context';
 import { memberStatus } from './entities/customer';
 import { syncEntity, type SyncOutcome } from './entities';
 import { forEachConcurrent } from '../util/concurrency';
+import { nextInRange, planPages, type PagePlan } from './pages';
 import { retryTransient } from './retry';
 import { createScanner } from './scan';
 import { setStoreSyncing, setupStore } from './store';
@@ -16,6 +18,8 @@ import { setStoreSyncing, setupStore } from './store';
 /** Watermarks a full resync leaves start this long before it began (late commits beyond it: CHANGE_LOOKBACK). */
 export const CHANGE_LAG_MS = 2000;
 const PAGE_CONCURRENCY = 12;
+/** Rows per chunk of a direct page (its locks, reads and records); a few chunks run at once (activities/batch/page.ts). */
+const DIRECT_CHUNK = 100;
 
 export interface PageCounts {
   synced: number;
@@ -118,20 +122,33 @@ export function createActivities(deps: SyncDeps) {
       if (coversAllTypes(input.types)) await deps.state.setWatermark('full_sync', { updatedAt: input.startedAt, id: '0' });
     },
 
-    /** One page of a backfill: every row of a type after the cursor, synced with bounded concurrency. */
-    async syncPage(input: { entityType: EntityType; after: Cursor | null; until: string; limit: number }): Promise<PageResult> {
+    /**
+     * One page of a backfill (BACKFILL_MODE=direct): every row of a type after the cursor. Like a batch page, the
+     * page's rows and what they need are read in bulk under their locks, built into operations and recorded in bulk
+     * (activities/batch/page.ts), but each operation is its own request (sendEach): one per entity, a new buyer
+     * inside its first order. What the builders leave (updates, deletions, double opt-in, refusals) goes to the
+     * entity's own sync.
+     */
+    async syncPage(input: { entityType: EntityType; after: Cursor | null; upTo?: Cursor | null; until: string; limit: number }): Promise<PageResult> {
       const ctx = await createContext(deps);
-      const rows = await deps.source.changedAfter(input.entityType, input.after, input.limit, input.until);
+      const rows = await deps.source.changedAfter(input.entityType, input.after, input.limit, input.until, input.upTo ?? undefined);
       const counts = emptyCounts();
-      await forEachConcurrent(rows, PAGE_CONCURRENCY, async (row, i) => {
-        const outcome = await retryTransient(() => syncEntity(ctx, input.entityType, row.entityId));
+      const outcomes = await syncPageInBatches(ctx, {
+        snapshots,
+        send: (operations) => sendEach(deps.mailchimp, operations),
+        inlineCustomers: true,
+        chunk: DIRECT_CHUNK,
+        direct: async (type, id) => {
+          const outcome = await retryTransient(() => syncEntity(ctx, type, id));
+          await afterOutcome(outcome);
+          return outcome;
+        },
+      }, { entityType: input.entityType, rows, phaseKey: `${input.until}:${input.entityType}` });
+      for (const outcome of outcomes) {
         counts[outcome.status] += 1;
-        await afterOutcome(outcome);
         await surfaceFailure(input.entityType, outcome);
-        if (i % 20 === 0) heartbeat({ done: i });
-      });
-      const last = rows[rows.length - 1];
-      return { next: rows.length < input.limit ? null : { updatedAt: last.updatedAt, id: last.id }, counts };
+      }
+      return { next: nextInRange(rows, input.limit, input.upTo), counts };
     },
 
     /**
@@ -139,9 +156,9 @@ export function createActivities(deps: SyncDeps) {
      * far fewer direct calls. Re-running a page after a crash is harmless: a create Mailchimp already has falls back to
      * the direct update, and PUTs are idempotent.
      */
-    async syncPageBatch(input: { entityType: EntityType; after: Cursor | null; until: string; limit: number }): Promise<PageResult> {
+    async syncPageBatch(input: { entityType: EntityType; after: Cursor | null; upTo?: Cursor | null; until: string; limit: number }): Promise<PageResult> {
       const ctx = await createContext(deps);
-      const rows = await deps.source.changedAfter(input.entityType, input.after, input.limit, input.until);
+      const rows = await deps.source.changedAfter(input.entityType, input.after, input.limit, input.until, input.upTo ?? undefined);
       const counts = emptyCounts();
       const outcomes = await syncPageInBatches(ctx, {
         snapshots,
@@ -159,8 +176,12 @@ export function createActivities(deps: SyncDeps) {
         counts[outcome.status] += 1;
         await surfaceFailure(input.entityType, outcome);
       }
-      const last = rows[rows.length - 1];
-      return { next: rows.length < input.limit ? null : { updatedAt: last.updatedAt, id: last.id }, counts };
+      return { next: nextInRange(rows, input.limit, input.upTo), counts };
+    },
+
+    /** Splits the next rows of a type into key ranges of a page each, so a full resync runs several pages at once. */
+    async planPages(input: { entityType: EntityType; after: Cursor | null; until: string; limit: number; pages: number }): Promise<PagePlan> {
+      return planPages(deps.source, input);
     },
 
     /** Entities the sync sent that are gone from the shop (hard-deleted rows) are deleted from Mailchimp. */

@@ -4,13 +4,15 @@
  * else to the entity's direct sync. Dependencies are finished before their dependants are submitted, because
  * Mailchimp runs the operations of a batch, and separate batches, in no particular order.
  */
+import type { BatchOperationResult } from '../../mailchimp';
+import { orderSchema, validatePayload } from '../../mailchimp/schemas';
 import type { EntityType } from '../../mapping/ids';
-import { needsAudienceDoubleOptIn } from '../../mapping/consent';
+import { needsAudienceDoubleOptIn, type MemberStatus } from '../../mapping/consent';
 import { productRemoteId } from '../../mapping/product';
 import type { ChangedRow, CustomerRecord } from '../../source/shop-source';
 import type { SyncContext } from '../context';
 import type { SyncOutcome } from '../entities';
-import { planCustomer } from '../entities/customer';
+import { memberStatus, planCustomer } from '../entities/customer';
 import { recordOrderSkipped } from '../entities/order';
 import { isUnchanged } from '../entities/record';
 import { forEachConcurrent } from '../../util/concurrency';
@@ -31,10 +33,25 @@ const DIRECT_CONCURRENCY = 12;
 export interface BatchPageEnv {
   snapshots: AudienceSnapshots;
   wait?: BatchWaitOptions;
+  /**
+   * How a group of independent operations is sent; default one Mailchimp batch (runBatch). The direct backfill sends
+   * each operation as its own request (sendEach), in the order given, so `inlineCustomers` may rely on that order.
+   */
+  send?: (operations: readonly PlannedOperation['operation'][]) => Promise<BatchOperationResult[]>;
+  /**
+   * A new buyer travels inside the first of the chunk's orders that names them (an order create carries a new
+   * customer's details), instead of a customer write of its own; the buyer's other orders follow once it is sent.
+   * Only for a `send` that finishes each group before the next (a batch runs its operations in no particular order).
+   */
+  inlineCustomers?: boolean;
   /** The entity's direct sync (with its transient retries and follow-ups): the fallback for whatever a batch cannot do. */
   direct(type: EntityType, id: string): Promise<SyncOutcome>;
   chunk?: number;
   chunksInFlight?: number;
+}
+
+function send(ctx: SyncContext, env: BatchPageEnv, operations: readonly PlannedOperation['operation'][]): Promise<BatchOperationResult[]> {
+  return env.send ? env.send(operations) : runBatch(ctx.deps.mailchimp, operations, env.wait);
 }
 
 /** Syncs the rows of one page of `type`; returns one outcome per entity of the page. */
@@ -64,6 +81,9 @@ async function syncChunk(ctx: SyncContext, env: BatchPageEnv, type: EntityType, 
       return customerChunk(ctx, env, ids, phaseKey);
     case 'order':
       return orderChunk(ctx, env, ids, phaseKey);
+    case 'cart':
+      // Carts go direct: a page of them is small (CART_MAX_AGE bounds it), and each is a create or an in-place PATCH.
+      return runDirect(env, 'cart', ids);
   }
 }
 
@@ -89,7 +109,7 @@ async function runDirect(env: BatchPageEnv, type: EntityType, ids: readonly stri
 /** Submits the operations, records their outcomes, and syncs directly what the batch handed on. */
 async function submitAndApply(ctx: SyncContext, env: BatchPageEnv, operations: PlannedOperation[]): Promise<{ outcomes: SyncOutcome[]; handedOn: string[] }> {
   if (operations.length === 0) return { outcomes: [], handedOn: [] };
-  const results = await runBatch(ctx.deps.mailchimp, operations.map((o) => o.operation), env.wait);
+  const results = await send(ctx, env, operations.map((o) => o.operation));
   const applied = await applyResults(ctx, operations, results);
   return { outcomes: applied.outcomes, handedOn: applied.direct.map((d) => d.entityId) };
 }
@@ -175,7 +195,14 @@ async function customerRows(ctx: SyncContext, env: BatchPageEnv, ids: string[], 
   });
   if (decided.length === 0) return { rows, audience: { status: () => null, doubleOptIn: false } };
   const statuses = await env.snapshots.get(phaseKey);
-  const status = (id: string) => statuses.get(id) ?? null;
+  // A contact the sync wrote before may have changed in the audience since the phase's listing (its own entity
+  // workflow ran meanwhile, creating the member): asked afresh, one GET each. The listing decides only for contacts
+  // the sync never wrote, whose lock this chunk holds from its read to its record.
+  const fresh = new Map<string, MemberStatus | null>();
+  await forEachConcurrent(decided.filter((r) => r.previous !== null), READ_CONCURRENCY, async (r) => {
+    if (r.record) fresh.set(r.id, await memberStatus(ctx, r.record.email));
+  });
+  const status = (id: string): MemberStatus | null => (fresh.has(id) ? (fresh.get(id) ?? null) : (statuses.get(id) ?? null));
   const asks = decided.some((r) => r.record && needsAudienceDoubleOptIn(r.record, status(r.id)));
   return { rows, audience: { status, doubleOptIn: asks ? await ctx.doubleOptIn() : false } };
 }
@@ -239,7 +266,7 @@ async function lockedOrders(ctx: SyncContext, env: BatchPageEnv, ids: string[], 
   const customerIds = [...new Set([...page.dependencies.values()].map((d) => d.customerId))];
   const customerStates = await state.getMany('customer', customerIds);
   const missing = new Set(customerIds.filter((id) => customerStates.get(id)?.status !== 'synced'));
-  const ready = await ctx.deps.locks.withLocks([...missing].map((id) => ({ type: 'customer' as const, id })), async () => {
+  const ready: { ready: PlannedOperation[]; sent?: { outcomes: SyncOutcome[]; handedOn: string[] } } = await ctx.deps.locks.withLocks([...missing].map((id) => ({ type: 'customer' as const, id })), async () => {
     let customers: PlannedOperation[] = [];
     if (missing.size > 0) {
       const { rows, audience } = await customerRows(ctx, env, [...missing], phaseKey);
@@ -251,6 +278,9 @@ async function lockedOrders(ctx: SyncContext, env: BatchPageEnv, ids: string[], 
     ]);
     const byCode = new Map([...products].map(([id, p]) => [productRemoteId(p.product.code), { found: p, orderedWithoutVariant: withoutVariant.has(id) }]));
     const variants = buildLineVariantOperations(config.storeId, ctx.settings, page.dependencies, byCode);
+    if (env.inlineCustomers) {
+      return { ready: [], sent: await sendWithInlineBuyers(ctx, env, page, customers, variants, missing, notReady) };
+    }
     if (customers.length > 0 || variants.length > 0) {
       const results = await runBatch(ctx.deps.mailchimp, [...customers.map((c) => c.operation), ...variants.map((v) => v.operation)], env.wait);
       const applied = await applyResults(ctx, customers, results);
@@ -264,11 +294,82 @@ async function lockedOrders(ctx: SyncContext, env: BatchPageEnv, ids: string[], 
         if (code < 200 || code >= 300) for (const orderId of v.orderIds) notReady.add(orderId);
       }
     }
-    return page.operations.filter((op) => !notReady.has(op.entityId));
+    return { ready: page.operations.filter((op) => !notReady.has(op.entityId)) };
   });
 
-  const { outcomes: sent, handedOn } = await submitAndApply(ctx, env, ready);
+  const { outcomes: sent, handedOn } = ready.sent ?? (await submitAndApply(ctx, env, ready.ready));
   outcomes.push(...sent);
   for (const id of page.unchanged) outcomes.push({ status: 'unchanged', entityId: id });
   return { outcomes, direct: [...page.direct, ...notReady, ...handedOn] };
+}
+
+/**
+ * The orders of a chunk when each buyer not yet in Mailchimp travels inside its first order (env.inlineCustomers):
+ * the variants the lines need first, then every order whose buyer is ready plus the first order of each new buyer
+ * (carrying the customer body the consent policy decided, as the customer PUT would), then the buyers' other orders.
+ * A buyer whose order was created is recorded synced with that body's hash. Runs under the buyers' locks.
+ */
+async function sendWithInlineBuyers(
+  ctx: SyncContext, env: BatchPageEnv, page: Awaited<ReturnType<typeof buildOrders>>, customers: readonly PlannedOperation[],
+  variants: ReturnType<typeof buildLineVariantOperations>, missing: ReadonlySet<string>, notReady: Set<string>,
+): Promise<{ outcomes: SyncOutcome[]; handedOn: string[] }> {
+  if (variants.length > 0) {
+    const byId = resultsById(await send(ctx, env, variants.map((v) => v.operation)));
+    for (const v of variants) {
+      const code = byId.get(v.operation.operation_id)?.status_code ?? 0;
+      if (code < 200 || code >= 300) for (const orderId of v.orderIds) notReady.add(orderId);
+    }
+  }
+  const customerOps = new Map(customers.map((c) => [c.entityId, c]));
+  const first: PlannedOperation[] = [];
+  const later: PlannedOperation[] = [];
+  /** Order entity id → the customer operation its create carries. */
+  const carried = new Map<string, PlannedOperation>();
+  const placed = new Set<string>();
+  for (const op of page.operations) {
+    if (notReady.has(op.entityId)) continue;
+    const customerId = page.dependencies.get(op.entityId)?.customerId;
+    if (customerId === undefined || !missing.has(customerId)) {
+      first.push(op);
+      continue;
+    }
+    const customerOp = customerOps.get(customerId);
+    if (!customerOp) {
+      // The buyer cannot travel inline (double opt-in, a refusal): the direct path syncs the buyer, then the order.
+      notReady.add(op.entityId);
+      continue;
+    }
+    if (placed.has(customerId)) {
+      later.push(op);
+      continue;
+    }
+    const inline = withCustomer(op, customerOp);
+    if (!inline) {
+      notReady.add(op.entityId);
+      continue;
+    }
+    placed.add(customerId);
+    carried.set(op.entityId, customerOp);
+    first.push(inline);
+  }
+  const firstWave = await submitAndApply(ctx, env, first);
+  const created = firstWave.outcomes.filter((o) => o.status === 'synced' && carried.has(o.entityId));
+  const buyers = created.map((o) => carried.get(o.entityId)).filter((c): c is PlannedOperation => c !== undefined);
+  await applyResults(ctx, buyers, buyers.map((c) => ({ operation_id: c.operation.operation_id, status_code: 200, response: null })));
+  const sentBuyers = new Set(buyers.map((c) => c.entityId));
+  const secondWave = await submitAndApply(ctx, env, later.filter((op) => {
+    const ok = sentBuyers.has(page.dependencies.get(op.entityId)?.customerId ?? '');
+    if (!ok) notReady.add(op.entityId);
+    return ok;
+  }));
+  return { outcomes: [...firstWave.outcomes, ...secondWave.outcomes], handedOn: [...firstWave.handedOn, ...secondWave.handedOn] };
+}
+
+/** The order create with the new buyer's details inline (null when the body would not pass the order schema). */
+function withCustomer(order: PlannedOperation, customer: PlannedOperation): PlannedOperation | null {
+  if (!order.operation.body || !customer.operation.body) return null;
+  const body = { ...(JSON.parse(order.operation.body) as Record<string, unknown>), customer: JSON.parse(customer.operation.body) as unknown };
+  const checked = validatePayload(orderSchema, body, order.entity);
+  if (!checked.ok) return null;
+  return { ...order, operation: { ...order.operation, body: JSON.stringify(checked.value) } };
 }

@@ -1,5 +1,6 @@
 import { apiPath } from '../api-path';
 import { parseBatchResults, type BatchOperationResult } from '../batch-results';
+import { MailchimpError } from '../mailchimp-error';
 import { batchRequestSchema, type BatchOperation } from '../schemas';
 import type { Transport } from '../transport';
 import type { BatchResource } from '../types';
@@ -12,6 +13,12 @@ export interface BatchMethods {
   getBatchResults(responseBodyUrl: string): Promise<BatchOperationResult[]>;
   /** DELETE /batches/{id}: stops a batch that has not finished (one already gone is fine). */
   stopBatch(batchId: string): Promise<void>;
+  /**
+   * Sends one batch operation as its own request (the direct backfill) and answers what a batch's results archive
+   * would say of it: a refusal is a result (its status and problem body), not an error. No response at all (a
+   * timeout, a reset) is status 0; a throttling 403 without a body is a 429.
+   */
+  runOperation(operation: BatchOperation): Promise<BatchOperationResult>;
 }
 
 export function batchMethods(t: Transport): BatchMethods {
@@ -21,5 +28,19 @@ export function batchMethods(t: Transport): BatchMethods {
     getBatch: (batchId) => t.call({ method: 'GET', path: apiPath`/batches/${batchId}`, entity: `batch ${batchId}` }),
     getBatchResults: async (responseBodyUrl) => parseBatchResults(await t.download(responseBodyUrl)),
     stopBatch: (batchId) => t.remove({ path: apiPath`/batches/${batchId}`, entity: `batch ${batchId}` }),
+    runOperation: async (operation) => {
+      const operationId = operation.operation_id ?? null;
+      try {
+        const response = await t.call<unknown>({
+          method: operation.method, path: operation.path, query: operation.params,
+          body: operation.body === undefined ? undefined : (JSON.parse(operation.body) as unknown), entity: operationId ?? operation.path,
+        });
+        return { operation_id: operationId, status_code: 200, response: response ?? null };
+      } catch (err) {
+        if (!(err instanceof MailchimpError)) throw err;
+        const status = err.kind === 'rate_limited' ? 429 : err.status;
+        return { operation_id: operationId, status_code: status, response: { title: err.title, status, detail: err.detail, errors: err.fieldErrors } };
+      }
+    },
   };
 }
