@@ -2,7 +2,7 @@ import { ApplicationFailure, condition, patched, setHandler, sleep } from '@temp
 import type { SyncOutcome } from '../activities';
 import { toMs } from '../config/duration';
 import { entityActivities } from './activities-proxy';
-import { entityChanged, optInConfirmed } from './signals';
+import { entityChanged, optInConfirmed } from './contract';
 
 export interface CustomerSyncInput {
   storeId: string;

@@ -2,7 +2,7 @@ import { ApplicationFailure, continueAsNew, setHandler, sleep } from '@temporali
 import type { SyncOutcome } from '../activities';
 import type { EntityType } from '../mapping/ids';
 import { entityActivities } from './activities-proxy';
-import { entityChanged } from './signals';
+import { entityChanged } from './contract';
 
 export interface EntitySyncInput {
   storeId: string;

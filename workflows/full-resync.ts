@@ -3,7 +3,7 @@ import type { PageCounts } from '../activities';
 import { ENTITY_TYPES, PRUNED_TYPES, type EntityType, type ScanScope, TYPES_OF_SCOPE } from '../mapping/entity-types';
 import type { Cursor } from '../source/shop-source';
 import { batchPageActivities, pageActivities } from './activities-proxy';
-import { progressQuery, type ResyncProgress } from './signals';
+import { progressQuery, type ResyncProgress } from './contract';
 
 export type ResyncScope = 'all' | ScanScope;
 
