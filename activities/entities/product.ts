@@ -1,6 +1,7 @@
 import {
   goneProductPlaceholder, placeholderPlanOf, planProduct, productRemoteId, refusedVariantsReason, type PlannedProduct, type RefusedVariant,
 } from '../../mapping/product';
+import { isSentOrder } from '../../mapping/sent-order';
 import type { ProductPayload } from '../../mailchimp/schemas';
 import type { SyncStateRow } from '../../db/sync-state';
 import type { ProductWithVariants } from '../../source/types';
@@ -24,8 +25,7 @@ export function syncProduct(ctx: SyncContext, productId: string, options: { forc
     const found = await source.product(productId);
     const previous = await state.get('product', productId);
     if (!found) {
-      const referenced = await source.productIdsReferencedByOrders([productId]);
-      if (!referenced.has(productId)) return removeProduct(ctx, productId, [previous?.remote_id]);
+      if (!(await sentOrderNames(ctx, productId))) return removeProduct(ctx, productId, [previous?.remote_id]);
       // Its order lines now name the placeholder (source/shop-db.ts): like a code change, the orders sent with the
       // product as it was are re-sent, then it is deleted (kept without stock while one of them cannot be re-sent).
       return upsertProduct(ctx, productId, { payload: goneProductPlaceholder(productId), refused: [] }, null, previous, options);
@@ -40,6 +40,22 @@ export function syncProduct(ctx: SyncContext, productId: string, options: { forc
     if (planned.kind !== 'ok') return recordFailure(ctx, 'product', productId, planned.reason);
     return upsertProduct(ctx, productId, planned.payload, found, previous, options);
   });
+}
+
+/**
+ * Whether an order the sync sends names this product, which the shop no longer has (mapping/sent-order.ts): only then
+ * does its stand-in stay, as a fresh full sync creates it only on the way of such an order. Reads the orders naming it
+ * until one is sent; a source that cannot list them answers by any order that is not pending.
+ */
+async function sentOrderNames(ctx: SyncContext, productId: string): Promise<boolean> {
+  const { source } = ctx.deps;
+  const orderIds = await source.orderIdsNamingProduct?.(productId);
+  if (orderIds === undefined) return (await source.productIdsReferencedByOrders([productId])).has(productId);
+  for (const orderId of orderIds) {
+    const order = await source.order(orderId);
+    if (order && isSentOrder(order, ctx.settings)) return true;
+  }
+  return false;
 }
 
 async function upsertProduct(
