@@ -1,6 +1,6 @@
 import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { fullResyncWorkflowId, notifyEntityChanged, searchAttributesFor, WORKFLOW_TYPES } from '../client/entity-workflows';
+import { notifyEntityChanged, startFullResync } from '../workflows/start';
 import { coversAllTypes } from '../mapping/entity-types';
 import type { Cursor, EntityType } from '../source/shop-source';
 import { createAudienceSnapshots } from './batch/audience';
@@ -200,14 +200,7 @@ export function createActivities(deps: SyncDeps) {
       const client = await deps.temporal();
       const fullSync = await deps.state.watermark('full_sync');
       if (!fullSync) {
-        await client.workflow.start(WORKFLOW_TYPES.fullResync, {
-          workflowId: fullResyncWorkflowId(deps.config.storeId),
-          taskQueue: deps.config.taskQueue,
-          args: [{ storeId: deps.config.storeId, types: 'all' }],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          typedSearchAttributes: searchAttributesFor(deps.config.storeId, 'full_resync', 'all'),
-          memo: { entity: 'full resync (first sync)', store: deps.config.storeId },
-        });
+        await startFullResync(client, deps.config, { types: 'all' }, 'first sync');
         return { dispatched: 0, state: 'started-full-sync' };
       }
       // A table without a cursor yet (new in the contract, or never changed) starts where the last full sync began.

@@ -1,7 +1,7 @@
 import { heartbeat } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { notifyEntityChanged, type EntityTarget } from '../client/entity-workflows';
+import { notifyEntityChanged, type EntityTarget } from '../workflows/start';
 import { toMs } from '../config/duration';
 import { seenKey } from '../db/scan-state';
 import type { Cursor, EntityType } from '../source/shop-source';
