@@ -20,6 +20,10 @@ export interface SyncConfig {
   changeLookback?: string;
   /** How long a Mailchimp batch may make no progress before it is stopped and its rows go direct (default 10 min). */
   batchStallMs?: number;
+  /** CART_URL_TEMPLATE: a cart's checkout_url when its row has none (default https://{domain}/cart/{id}). */
+  cartUrlTemplate?: string;
+  /** CART_MAX_AGE: older carts are not sent (default 30 days). */
+  cartMaxAge?: string;
 }
 
 export type BackfillMode = 'direct' | 'batch';
@@ -100,15 +104,17 @@ function pausingAfterReads(source: ShopSource, afterRead: (type: EntityType, id:
     for (const id of ids) await afterRead(type, id);
     return found;
   };
-  const { products, customers, orders } = source;
+  const { products, customers, orders, carts } = source;
   return Object.assign(Object.create(source) as ShopSource, {
     product: single('product', (id) => source.product(id)),
     customer: single('customer', (id) => source.customer(id)),
     order: single('order', (id) => source.order(id)),
     promotion: single('promo_rule', (id) => source.promotion(id)),
     promoCode: single('promo_code', (id) => source.promoCode(id)),
+    ...(source.cart ? { cart: single('cart', (id) => source.cart?.(id) ?? Promise.resolve(null)) } : {}),
     ...(products ? { products: bulk('product', (ids) => products.call(source, ids)) } : {}),
     ...(customers ? { customers: bulk('customer', (ids) => customers.call(source, ids)) } : {}),
     ...(orders ? { orders: bulk('order', (ids) => orders.call(source, ids)) } : {}),
+    ...(carts ? { carts: bulk('cart', (ids) => carts.call(source, ids)) } : {}),
   });
 }

@@ -11,6 +11,7 @@ import {
 } from '../source/watched-tables';
 import { createContext, type SyncDeps } from './context';
 import { forEachConcurrent } from '../util/concurrency';
+import { cartOptionsOf } from './entities/cart';
 import { setupStore } from './store';
 
 /**
@@ -110,6 +111,28 @@ export function createScanner(deps: SyncDeps, client: Client, target: EntityTarg
     }
   }
 
+  /** A changed row's entities; an order placed or changed also reaches the carts it may have converted. */
+  async function dispatchRows(table: WatchedTable, rows: TableChange[]): Promise<void> {
+    await dispatch(rows.flatMap((r) => entitiesOf(table, r)));
+    if (table === 'orders' && source.cartIdsForOrders && rows.length > 0) {
+      await dispatch((await source.cartIdsForOrders(rows.map((r) => r.id))).map((id) => ({ type: 'cart', id })));
+    }
+  }
+
+  /**
+   * Carts in Mailchimp that aged out (no change for CART_MAX_AGE) change no row: each cart scan looks at the carts the
+   * sync sent (indexed reads, 500 at a time) and hands the aged ones to their workflows, which delete them.
+   */
+  async function dispatchAgedCarts(): Promise<void> {
+    if (!source.cartIdsUnchangedSince) return;
+    const since = new Date(new Date(await source.now()).getTime() - cartOptionsOf(deps.config, new Date().toISOString()).maxAgeMs).toISOString();
+    const sent = await deps.state.idsWithStatus('cart', 'synced');
+    for (let i = 0; i < sent.length; i += PAGE) {
+      await dispatch((await source.cartIdsUnchangedSince(sent.slice(i, i + PAGE), since)).map((id) => ({ type: 'cart', id })));
+      heartbeat({ agedCarts: i, dispatched });
+    }
+  }
+
   /** The orders whose promos a promo change alters (their type is the code's promotion's), a page at a time. */
   async function dispatchOrdersNaming(lookup: PromoLookup): Promise<void> {
     if (!source.orderIdsNamingPromos) return;
@@ -157,9 +180,10 @@ export function createScanner(deps: SyncDeps, client: Client, target: EntityTarg
     async scanTypes(types: readonly EntityType[], start: Cursor): Promise<number> {
       for (const type of types) {
         for (const table of TABLES_FEEDING[type]) {
-          await scanTable(table, type, start, (rows) => (table === 'shop_settings' ? settingsChanged(type, rows) : dispatch(rows.flatMap((r) => entitiesOf(table, r)))));
+          await scanTable(table, type, start, (rows) => (table === 'shop_settings' ? settingsChanged(type, rows) : dispatchRows(table, rows)));
         }
         await drainQueue(TABLES_FEEDING[type]);
+        if (type === 'cart') await dispatchAgedCarts();
       }
       return dispatched;
     },

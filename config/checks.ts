@@ -69,6 +69,12 @@ export function orEmpty(inner: Check): Check {
   return check(`empty, or ${inner.allowed}`, z.union([z.literal(''), inner.schema]));
 }
 
+/** CART_URL_TEMPLATE: an http(s) URL once {domain} and {id} are filled in. */
+export const cartUrlTemplate = check(
+  'an http:// or https:// URL that may contain {domain} and {id}, e.g. https://{domain}/cart/{id}',
+  z.string().refine((v) => isUrl(v.replace(/\{domain\}/g, 'shop.example.com').replace(/\{id\}/g, '1'), ['http:', 'https:'])),
+);
+
 /** PROMO_REDEMPTION_URL: an http(s) URL once {domain} and {code} are filled in. */
 export const redemptionTemplate = check(
   'an http:// or https:// URL that may contain {domain} and {code}, e.g. https://{domain}/cart?promo={code}',

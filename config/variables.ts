@@ -4,7 +4,7 @@
  * so a variable that is not here does not exist.
  */
 import {
-  anyText, boolean, currencyCode, duration, hostPort, httpUrl, identifier, mailchimpKey, mysqlUrl, nonEmpty, oneOf, orEmpty, port,
+  anyText, boolean, cartUrlTemplate, currencyCode, duration, hostPort, httpUrl, identifier, mailchimpKey, mysqlUrl, nonEmpty, oneOf, orEmpty, port,
   portOrZero, readableFile, redemptionTemplate, wholeNumber, type Check,
 } from './checks';
 import { orderUrlTemplate } from './checks';
@@ -48,6 +48,8 @@ export const VARIABLES = [
   { name: 'PROMO_REDEMPTION_URL', default: 'https://{domain}/cart?promo={code}', description: 'Template of a promo code\'s redemption URL.', check: redemptionTemplate },
   { name: 'ORDER_URL_TEMPLATE', default: '', description: 'Template of an order\'s `order_url` (the link in Mailchimp\'s order e-mails): {domain} is the store\'s domain, {id} orders.id, {number} the order number; empty: no order_url is sent. A change reaches orders already sent with a full resync of orders.', check: orEmpty(orderUrlTemplate) },
   { name: 'SEND_PENDING_ORDERS', default: 'false', description: '`true`: pending orders are sent too, with financial_status `pending` (Mailchimp\'s Order Confirmation), and updated in place once paid; `false`: only completed orders are sent. A change reaches orders already in the shop with a full resync of orders.', check: boolean },
+  { name: 'CART_URL_TEMPLATE', default: 'https://{domain}/cart/{id}', description: 'Template of a cart\'s `checkout_url` (the link of Mailchimp\'s abandoned-cart e-mails) when the row has none: {domain} is the store\'s domain, {id} carts.id.', check: cartUrlTemplate },
+  { name: 'CART_MAX_AGE', default: '30 days', description: 'Carts whose last change is older are not sent, and are deleted from Mailchimp when they age out.', check: duration(60_000) },
   { name: 'EMULATOR_PORT', default: '4010', description: 'Port of the bundled Mailchimp emulator.', check: portOrZero },
   { name: 'EMULATOR_API_KEY', default: 'fake-emulator-key-us1', description: 'The only API key the emulator accepts.', secret: true, check: nonEmpty },
   { name: 'EMULATOR_STATE_FILE', default: '', description: 'When set, the emulator saves its state to this JSON file and loads it at start.', check: anyText },

@@ -11,7 +11,7 @@ import type { EntityType } from '../mapping/ids';
  * The locks are MariaDB/MySQL named locks (GET_LOCK), held on one pooled connection per async chain (a "session"):
  * an order's nested customer and product locks are taken on its session, a lock held is re-entered, and every lock
  * dies with its connection (a killed worker leaves nothing behind). Several locks at once (a batch chunk's) are taken
- * in one statement where free, then the busy ones in LOCK_ORDER, which is also the common nesting (an order, then its
+ * in one statement where free, then the busy ones in LOCK_RANK order, which is also the common nesting (an order, then its
  * customer, then its products; a code, then its rule). Overlapping chunks, or the rarer reverse nestings (a renamed
  * product re-sending the orders that name it, a recreated promo rule re-sending its codes), can close a cycle: the
  * server detects it at once (ER_LOCK_DEADLOCK), and the chain it picks releases every lock and runs its sync again
@@ -45,11 +45,14 @@ export interface EntityLockOptions {
 /** Pool connections never held as lock sessions, so the syncs holding them can always run their queries. */
 const QUERY_CONNECTIONS = 4;
 
-/** Types by rank: a chain holding a lock only waits for locks of a later rank (or later in the sorted order). */
-const LOCK_ORDER: readonly EntityType[] = ['order', 'promo_code', 'customer', 'promo_rule', 'product'];
+/**
+ * Types by rank: a chain holding a lock only waits for locks of a later rank (or later in the sorted order). A record
+ * over EntityType, so a new type cannot be left without a rank: a cart nests its customer and products, like an order.
+ */
+const LOCK_RANK: Readonly<Record<EntityType, number>> = { cart: 0, order: 1, promo_code: 2, customer: 3, promo_rule: 4, product: 5 };
 
 export function compareKeys(a: EntityKey, b: EntityKey): number {
-  const rank = LOCK_ORDER.indexOf(a.type) - LOCK_ORDER.indexOf(b.type);
+  const rank = LOCK_RANK[a.type] - LOCK_RANK[b.type];
   if (rank !== 0) return rank;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }

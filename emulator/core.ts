@@ -6,6 +6,8 @@ import { ApiError, invalidResource, jsonParseError, methodNotAllowed, notFound }
 import { Router } from './router';
 import { loadSpecValidator, type SpecValidator } from './spec';
 import { registerBatchRoutes } from './routes/batches';
+import { registerCampaignRoutes } from './routes/campaigns';
+import { registerCartRoutes } from './routes/carts';
 import { registerCustomerRoutes } from './routes/customers';
 import { registerListRoutes } from './routes/lists';
 import { registerMemberRoutes } from './routes/members';
@@ -34,6 +36,8 @@ export function buildRouter(): Router<Handler> {
   registerCustomerRoutes(router);
   registerProductRoutes(router);
   registerOrderRoutes(router);
+  registerCartRoutes(router);
+  registerCampaignRoutes(router);
   registerPromoRoutes(router);
   registerBatchRoutes(router);
   return router;
@@ -117,6 +121,12 @@ export class EmulatorCore {
 
   /** Routes one call to its handler; every failure becomes a problem document. */
   async dispatch(request: ApiRequest): Promise<DispatchResult> {
+    const result = await this.route(request);
+    this.stats.logRequest(request.method, request.path, result.reply.status);
+    return result;
+  }
+
+  private async route(request: ApiRequest): Promise<DispatchResult> {
     const match = this.router.match(request.method, request.path);
     if (match.kind === 'not-found') return { reply: problemReply(notFound()), pattern: '(unmatched)' };
     if (match.kind === 'method-not-allowed') {

@@ -41,11 +41,21 @@ function renderStore(state: EmulatorState, store: StoreRecord): string {
     const name = [c.data.first_name, c.data.last_name].filter(Boolean).join(' ');
     return `<li>${escapeHtml(name)} &lt;${escapeHtml(email)}&gt; <code>${escapeHtml(c.data.id)}</code> — opt_in ${escapeHtml(c.data.opt_in_status)}, audience: <em>${escapeHtml(member?.status ?? 'not a member')}</em><ul>${orders}</ul></li>`;
   });
+  const carts = limited(store.carts.values(), store.carts.size, (c) => {
+    const customer = store.customers.get(c.customerId);
+    const lines = limited(c.lines.values(), c.lines.size, (l) =>
+      `<li>${escapeHtml(l.quantity)} × ${escapeHtml(l.product_title)} <code>${escapeHtml(l.product_variant_id)}</code> at ${escapeHtml(l.price)}</li>`,
+    );
+    const url = typeof c.data.checkout_url === 'string' && c.data.checkout_url !== '' ? ` · <a href="${escapeHtml(c.data.checkout_url)}">checkout</a>` : '';
+    const campaign = c.data.campaign_id ? ` · campaign <code>${escapeHtml(c.data.campaign_id)}</code>` : '';
+    return `<li>cart <code>${escapeHtml(c.data.id)}</code> of &lt;${escapeHtml(customer?.data.email_address ?? c.customerId)}&gt;: ${escapeHtml(c.data.order_total)} ${escapeHtml(c.data.currency_code)}${url}${campaign}<ul>${lines}</ul></li>`;
+  });
   return `<section>
 <h2>${escapeHtml(d.name)} <code>${escapeHtml(d.id)}</code></h2>
 <p>Currency ${escapeHtml(d.currency_code)} · is_syncing ${escapeHtml(d.is_syncing ?? false)} · audience <code>${escapeHtml(d.list_id)}</code></p>
 <h3>Products (${store.products.size})</h3><ul>${products}</ul>
 <h3>Customers (${store.customers.size})</h3><ul>${customers}</ul>
+<h3>Carts (${store.carts.size})</h3><ul>${carts}</ul>
 <p>Orders: ${store.orders.size} · promo rules: ${store.promoRules.size}</p>
 </section>`;
 }

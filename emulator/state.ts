@@ -85,6 +85,12 @@ export interface OrderRecord extends Stamped {
   lines: Map<string, Json>;
 }
 
+/** A cart: its fields, its customer (required, as for orders) and its lines by id. */
+export interface CartRecord extends Stamped {
+  customerId: string;
+  lines: Map<string, Json>;
+}
+
 export interface PromoRuleRecord extends Stamped {
   codes: Map<string, Stamped>;
 }
@@ -93,6 +99,7 @@ export interface StoreRecord extends Stamped {
   customers: Map<string, Stamped>;
   products: Map<string, ProductRecord>;
   orders: Map<string, OrderRecord>;
+  carts: Map<string, CartRecord>;
   promoRules: Map<string, PromoRuleRecord>;
   /** customer id → order ids, for `?customer_id=` and the customer's orders_count/total_spent. */
   ordersByCustomer: Map<string, Set<string>>;
@@ -138,6 +145,8 @@ export class EmulatorState {
   readonly lists = new Map<string, ListRecord>();
   readonly stores = new Map<string, StoreRecord>();
   readonly batches = new Map<string, BatchRecord>();
+  /** The account's campaigns by id (only their existence is modelled: carts' campaign_id is checked against them). */
+  readonly campaigns = new Map<string, { id: string; title: string; create_time: string }>();
   counters = { webId: 100000, tagId: 1000 };
 
   nextWebId(): number {
@@ -154,6 +163,7 @@ export class EmulatorState {
     this.lists.clear();
     this.stores.clear();
     this.batches.clear();
+    this.campaigns.clear();
     this.counters = { webId: 100000, tagId: 1000 };
   }
 
@@ -193,9 +203,11 @@ export class EmulatorState {
         customers: [...s.customers.values()].map(stamped),
         products: [...s.products.values()].map((p) => ({ ...stamped(p), variants: [...p.variants.values()].map(stamped) })),
         orders: [...s.orders.values()].map((o) => ({ ...stamped(o), customerId: o.customerId, lines: [...o.lines.values()] })),
+        carts: [...s.carts.values()].map((c) => ({ ...stamped(c), customerId: c.customerId, lines: [...c.lines.values()] })),
         promoRules: [...s.promoRules.values()].map((r) => ({ ...stamped(r), codes: [...r.codes.values()].map(stamped) })),
       })),
       batches: [...this.batches.values()],
+      campaigns: [...this.campaigns.values()],
     };
   }
 
@@ -223,6 +235,7 @@ export class EmulatorState {
           s.products.map((p) => [String(p.data.id), { ...stamped(p), variants: new Map(p.variants.map((v) => [String(v.data.id), v])) }]),
         ),
         orders: new Map(),
+        carts: new Map((s.carts ?? []).map((c) => [String(c.data.id), { ...stamped(c), customerId: c.customerId, lines: new Map(c.lines.map((l) => [String(l.id), l])) }])),
         promoRules: new Map(
           s.promoRules.map((r) => [String(r.data.id), { ...stamped(r), codes: new Map(r.codes.map((c) => [String(c.data.id), c])) }]),
         ),
@@ -236,6 +249,7 @@ export class EmulatorState {
       this.stores.set(String(s.data.id), store);
     }
     for (const b of snapshot.batches) this.batches.set(b.id, b);
+    for (const c of snapshot.campaigns ?? []) this.campaigns.set(c.id, c);
   }
 }
 
@@ -278,8 +292,11 @@ export interface StateSnapshot {
       customers: Stamped[];
       products: Array<Stamped & { variants: Stamped[] }>;
       orders: Array<Stamped & { customerId: string; lines: Json[] }>;
+      /** Absent in state files written before carts. */
+      carts?: Array<Stamped & { customerId: string; lines: Json[] }>;
       promoRules: Array<Stamped & { codes: Stamped[] }>;
     }
   >;
   batches: BatchRecord[];
+  campaigns?: Array<{ id: string; title: string; create_time: string }>;
 }

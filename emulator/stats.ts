@@ -12,7 +12,20 @@ export interface StatsSnapshot {
   orderCreates: Record<string, number>;
 }
 
+/** One call the emulator answered (HTTP or a batch operation), in the order answered: GET /_emulator/requests. */
+export interface LoggedRequest {
+  method: string;
+  /** The path below /3.0, without the query. */
+  path: string;
+  status: number;
+  at: string;
+}
+
+/** The request log keeps the newest calls only. */
+export const REQUEST_LOG_LIMIT = 20_000;
+
 export class Stats {
+  private log: LoggedRequest[] = [];
   private since = new Date().toISOString();
   private requests = 0;
   private byRoute = new Map<string, number>();
@@ -46,6 +59,17 @@ export class Stats {
     this.byStatus.set(code, (this.byStatus.get(code) ?? 0) + 1);
   }
 
+  /** Every call the store's routes answered, so tests can assert on what was sent and in which order. */
+  logRequest(method: string, path: string, status: number): void {
+    this.log.push({ method, path, status, at: new Date().toISOString() });
+    if (this.log.length > REQUEST_LOG_LIMIT) this.log.splice(0, this.log.length - REQUEST_LOG_LIMIT);
+  }
+
+  /** The logged calls, oldest first; `pathPrefix` keeps those under a path. */
+  requestLog(pathPrefix = ''): LoggedRequest[] {
+    return this.log.filter((r) => r.path.startsWith(pathPrefix));
+  }
+
   /** An order was created: more than one per id means Mailchimp got the same order twice. */
   orderCreated(storeId: string, orderId: string): void {
     const key = `${storeId}/${orderId}`;
@@ -53,6 +77,7 @@ export class Stats {
   }
 
   reset(): void {
+    this.log = [];
     this.orderCreates.clear();
     this.since = new Date().toISOString();
     this.requests = 0;

@@ -86,6 +86,18 @@ export function refusesUnknownCustomer(err: MailchimpError): boolean {
   return err.kind === 'validation' && err.fieldErrors.some((e) => e.field === 'customer.email_address');
 }
 
+/** Mailchimp's refusal of a cart or order naming a campaign it does not have (a deleted campaign's id, from a cookie). */
+export const UNKNOWN_CAMPAIGN = 'A campaign with the provided ID does not exist.';
+
+/**
+ * Mailchimp refused a write for its `campaign_id` (the campaign is deleted or never existed): the cart is sent again
+ * without it (activities/entities/cart.ts). Matched on the text whatever the kind: "… in the account" reads as a
+ * missing dependency.
+ */
+export function refusesUnknownCampaign(err: MailchimpError): boolean {
+  return (err.kind === 'validation' || err.kind === 'missing_dependency') && /campaign with the provided id does not exist/i.test(err.detail);
+}
+
 /** Classifies a non-2xx response. */
 export function classifyResponse(status: number, problemBody: unknown, headers: HeaderBag = {}, context: RequestContext = {}): MailchimpError {
   const problem = readProblem(problemBody);

@@ -6,6 +6,7 @@ import { storeMethods, type StoreMethods } from './resources/stores';
 import { productMethods, type ProductMethods } from './resources/products';
 import { customerMethods, type CustomerMethods } from './resources/customers';
 import { orderMethods, type OrderMethods } from './resources/orders';
+import { cartMethods, type CartMethods } from './resources/carts';
 import { promoMethods, type PromoMethods } from './resources/promos';
 import { listMethods, type ListMethods } from './resources/lists';
 import { batchMethods, type BatchMethods } from './resources/batches';
@@ -35,6 +36,7 @@ export interface MailchimpClient
     ProductMethods,
     CustomerMethods,
     OrderMethods,
+    CartMethods,
     PromoMethods,
     ListMethods,
     BatchMethods {
@@ -61,6 +63,7 @@ export function createMailchimpClient(options: MailchimpClientOptions): Mailchim
     ...productMethods(transport),
     ...customerMethods(transport),
     ...orderMethods(transport),
+    ...cartMethods(transport),
     ...promoMethods(transport),
     ...listMethods(transport),
     ...batchMethods(transport),

@@ -1,4 +1,6 @@
 import type {
+  CartLinePayload,
+  CartPayload,
   CustomerPayload,
   ListWebhookPayload,
   OrderLinePayload,
@@ -19,6 +21,8 @@ export type VariantResource = Resource<VariantPayload>;
 export type CustomerResource = Resource<CustomerPayload & { orders_count?: number; total_spent?: number }>;
 export type OrderResource = Resource<OrderPayload>;
 export type OrderLineResource = Resource<OrderLinePayload>;
+export type CartResource = Resource<CartPayload>;
+export type CartLineResource = Resource<CartLinePayload>;
 export type PromoRuleResource = Resource<PromoRulePayload>;
 export type PromoCodeResource = Resource<PromoCodePayload>;
 

@@ -4,14 +4,15 @@
  * loaders) is derived from ENTITY_TYPE_INFO. Pure: workflows import it.
  */
 
-export type EntityType = 'product' | 'customer' | 'order' | 'promo_rule' | 'promo_code';
+export type EntityType = 'product' | 'customer' | 'order' | 'promo_rule' | 'promo_code' | 'cart';
 
 /** A change-scan scope: one Temporal Schedule each; also a full resync scope and a CLI --type value. */
-export type ScanScope = 'products' | 'promotions' | 'customers' | 'orders';
+export type ScanScope = 'products' | 'promotions' | 'customers' | 'orders' | 'carts';
 
 /** The shop tables whose rows feed synced entities. */
 export type ShopTable =
-  | 'shop_settings' | 'products' | 'product_variants' | 'promotions' | 'promo_codes' | 'users' | 'orders' | 'order_lines';
+  | 'shop_settings' | 'products' | 'product_variants' | 'promotions' | 'promo_codes' | 'users' | 'orders' | 'order_lines'
+  | 'carts' | 'cart_lines';
 
 export interface EntityTypeInfo {
   readonly type: EntityType;
@@ -25,30 +26,41 @@ export interface EntityTypeInfo {
   /** Every spelling an operator may use for it on the command line. */
   readonly aliases: readonly string[];
   /** The Mailchimp collection reconcile lists it from, under the store (promo codes are listed rule by rule). */
-  readonly remoteCollection: 'products' | 'customers' | 'orders' | 'promo-rules' | 'promo-codes';
+  readonly remoteCollection: 'products' | 'customers' | 'orders' | 'promo-rules' | 'promo-codes' | 'carts';
+  /**
+   * Sent only once the store's `is_syncing` is false: Mailchimp's automations ignore what arrives while the store
+   * syncs (an abandoned cart sent during the first full sync never triggers its e-mail). The full resync sends these
+   * types after it lowered is_syncing, and their syncs hold them before the first full sync finished.
+   */
+  readonly afterSyncing: boolean;
 }
 
 /** In dependency order (the full resync's phase order): what an order references is there before the order. */
 export const ENTITY_TYPE_INFO: readonly EntityTypeInfo[] = [
   {
     type: 'product', table: 'products', feeds: ['shop_settings', 'products', 'product_variants'], pruned: true,
-    scope: 'products', aliases: ['product', 'products'], remoteCollection: 'products',
+    scope: 'products', aliases: ['product', 'products'], remoteCollection: 'products', afterSyncing: false,
   },
   {
     type: 'promo_rule', table: 'promotions', feeds: ['promotions'], pruned: true,
-    scope: 'promotions', aliases: ['promo_rule', 'promo-rule', 'promotion', 'rule'], remoteCollection: 'promo-rules',
+    scope: 'promotions', aliases: ['promo_rule', 'promo-rule', 'promotion', 'rule'], remoteCollection: 'promo-rules', afterSyncing: false,
   },
   {
     type: 'promo_code', table: 'promo_codes', feeds: ['shop_settings', 'promo_codes'], pruned: true,
-    scope: 'promotions', aliases: ['promo_code', 'promo-code', 'code'], remoteCollection: 'promo-codes',
+    scope: 'promotions', aliases: ['promo_code', 'promo-code', 'code'], remoteCollection: 'promo-codes', afterSyncing: false,
   },
   {
     type: 'customer', table: 'users', feeds: ['users'], pruned: false,
-    scope: 'customers', aliases: ['customer', 'customers'], remoteCollection: 'customers',
+    scope: 'customers', aliases: ['customer', 'customers'], remoteCollection: 'customers', afterSyncing: false,
   },
   {
     type: 'order', table: 'orders', feeds: ['orders', 'order_lines'], pruned: false,
-    scope: 'orders', aliases: ['order', 'orders'], remoteCollection: 'orders',
+    scope: 'orders', aliases: ['order', 'orders'], remoteCollection: 'orders', afterSyncing: false,
+  },
+  {
+    // After orders: a cart is deleted when an order converted it. Its checkout URL is built from the domain.
+    type: 'cart', table: 'carts', feeds: ['shop_settings', 'carts', 'cart_lines'], pruned: true,
+    scope: 'carts', aliases: ['cart', 'carts'], remoteCollection: 'carts', afterSyncing: true,
   },
 ];
 
@@ -66,12 +78,12 @@ export function typesOfScope(scope: ScanScope): EntityType[] {
   return ENTITY_TYPE_INFO.filter((t) => t.scope === scope).map((t) => t.type);
 }
 
-export const TYPES_OF_SCOPE: Readonly<Record<ScanScope, readonly EntityType[]>> = {
-  products: typesOfScope('products'),
-  promotions: typesOfScope('promotions'),
-  customers: typesOfScope('customers'),
-  orders: typesOfScope('orders'),
-};
+export const TYPES_OF_SCOPE: Readonly<Record<ScanScope, readonly EntityType[]>> = SCAN_SCOPES.reduce(
+  (all, scope) => ({ ...all, [scope]: typesOfScope(scope) }), {} as Record<ScanScope, readonly EntityType[]>,
+);
+
+/** The types sent only once is_syncing is false (afterSyncing), in dependency order. */
+export const AFTER_SYNCING_TYPES: ReadonlySet<EntityType> = new Set(ENTITY_TYPE_INFO.filter((t) => t.afterSyncing).map((t) => t.type));
 
 export function infoOf(type: EntityType): EntityTypeInfo {
   const info = ENTITY_TYPE_INFO.find((t) => t.type === type);

@@ -16,6 +16,8 @@ const COLUMNS: Record<WatchedTable, { key: string; parent?: string; emailHash?: 
   users: { key: 'id', emailHash: `${EMAIL_HASH_SQL}` },
   orders: { key: 'id', emailHash: `CASE WHEN user_id IS NULL THEN ${EMAIL_HASH_SQL} END` },
   order_lines: { key: 'id', parent: 'order_id' },
+  carts: { key: 'id' },
+  cart_lines: { key: 'id', parent: 'cart_id' },
 };
 
 const EMAIL_COLUMN: Partial<Record<WatchedTable, string>> = { users: 'email', orders: 'guest_email' };

@@ -4,6 +4,7 @@ import { infoOf } from '../mapping/entity-types';
 import { unsentStatuses } from '../mapping/order';
 import { goneProductId, refusedVariantReasons } from '../mapping/product';
 import { addressColumnsOf } from './optional-columns';
+import { createShopDbCarts } from './shop-db-carts';
 import { afterCursor, createShopDbChanges, iso, sqlTime } from './shop-db-changes';
 import type { ChangedRow, Cursor, CustomerRecord, EntityType, ShopSource } from './shop-source';
 import type {
@@ -175,6 +176,7 @@ export function createShopDbSource(db: Knex, options: ShopDbOptions = {}): ShopS
     settings,
     ...createShopDbChanges(db),
 
+    ...createShopDbCarts(db, { products, user }),
     async setSyncEnabled(enabled) {
       await db('shop_settings')
         .insert({ name: 'mailchimp_sync_enabled', value: enabled ? '1' : '0' })

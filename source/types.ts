@@ -143,3 +143,40 @@ export interface PromoCodeRow {
   created_at: Date;
   updated_at: Date;
 }
+
+export interface CartRow {
+  id: string;
+  user_id: string | null;
+  guest_email: string | null;
+  guest_first_name: string | null;
+  currency: string;
+  order_total: string;
+  tax_total: string | null;
+  campaign_id: string | null;
+  checkout_url: string | null;
+  /** Set when the cart became this order. */
+  order_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface CartLineRow {
+  id: string;
+  cart_id: string;
+  product_id: string;
+  variant_id: string | null;
+  quantity: number;
+  unit_price: string;
+  updated_at: Date;
+}
+
+/** A cart with everything its Mailchimp payload and its conversion check need. */
+export interface CartWithContext {
+  cart: CartRow;
+  /** Each line with the product it names (null: the product row is gone) and the SKU of its variant. */
+  lines: Array<CartLineRow & { product: ProductWithVariants | null; variant_sku: string | null }>;
+  /** The registered buyer (user_id), when the row exists. */
+  user: UserRow | null;
+  /** When the newest order of the same buyer (the same e-mail, registered or guest) was placed; null: none. */
+  buyerLastOrderedAt: Date | null;
+}

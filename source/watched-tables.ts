@@ -85,6 +85,10 @@ export function entitiesOf(
       return [{ type: 'order', id: row.id }, ...customer];
     case 'order_lines':
       return [...(row.parentId ? [{ type: 'order' as const, id: row.parentId }] : []), ...linedProduct];
+    case 'carts':
+      return [{ type: 'cart', id: row.id }];
+    case 'cart_lines':
+      return row.parentId ? [{ type: 'cart', id: row.parentId }] : [];
   }
 }
 
@@ -117,4 +121,5 @@ export const STORE_SETTINGS: ReadonlySet<string> = new Set(['store_name', 'store
 export const SETTINGS_FEEDING: Partial<Record<EntityType, ReadonlySet<string>>> = {
   product: new Set(['store_domain', 'store_currency']),
   promo_code: new Set(['store_domain']),
+  cart: new Set(['store_domain', 'store_currency']),
 };

@@ -20,6 +20,8 @@ export function syncConfigFromEnv(): SyncConfig {
     optInTimeout: env('OPT_IN_TIMEOUT'),
     backfillMode: parseBackfillMode(env('BACKFILL_MODE')),
     changeLookback: env('CHANGE_LOOKBACK'),
+    cartUrlTemplate: env('CART_URL_TEMPLATE'),
+    cartMaxAge: env('CART_MAX_AGE'),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { EntityType } from '../../source/shop-source';
 import type { EntityOutcome, SyncContext } from '../context';
+import { syncCart } from './cart';
 import { syncCustomer } from './customer';
 import { syncOrder } from './order';
 import { syncProduct } from './product';
@@ -20,5 +21,7 @@ export function syncEntity(ctx: SyncContext, type: EntityType, id: string, optio
       return syncPromoRule(ctx, id, options);
     case 'promo_code':
       return syncPromoCode(ctx, id, options);
+    case 'cart':
+      return syncCart(ctx, id, options);
   }
 }

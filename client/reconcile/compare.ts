@@ -25,7 +25,7 @@ export type DriftKind = 'missing' | 'extra' | 'field' | 'duplicate';
 
 /** A variant of a product or a line of an order, as a drift names it. */
 export interface DriftPart {
-  kind: 'variant' | 'line';
+  kind: 'variant' | 'line' | 'cart_line';
   id: string;
 }
 
@@ -105,7 +105,7 @@ export interface EntityDiff extends FieldDiff {
   part?: DriftPart;
 }
 
-type ChildKind = 'variant' | 'line' | 'order_promo';
+type ChildKind = 'variant' | 'line' | 'order_promo' | 'cart_line';
 
 /** Compares sub-items (variants, lines, promos) keyed by `key`: missing, extra and field differences. */
 function compareChildren(
@@ -160,6 +160,16 @@ export function compareEntity(type: ReconcileType, expected: Json, actual: Json)
     }
     case 'promo_code':
       return compareFields('promo_code', expected, actual);
+    case 'cart': {
+      const out: EntityDiff[] = [
+        ...compareFields('cart', expected, actual),
+        ...compareChildren('cart_line', 'line', arr(expected.lines), arr(actual.lines), 'id'),
+      ];
+      const want = (expected.customer as Json | undefined)?.id;
+      const have = (actual.customer as Json | undefined)?.id;
+      if (want !== have) out.push({ field: 'customer.id', expected: want ?? null, actual: have ?? null });
+      return out;
+    }
   }
 }
 

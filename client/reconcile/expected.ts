@@ -10,6 +10,7 @@ import { mapOrder } from '../../mapping/order';
 import { mapPromoCode, mapPromoRule, promoCodeRemoteId } from '../../mapping/promo';
 import { mapStore } from '../../mapping/store';
 import type { ExpectedSet, ReconcileType } from './compare';
+import { cartOnlyCustomers, type CartSnapshot } from './expected-carts';
 
 export interface ShopSnapshot {
   settings: ShopSettings;
@@ -29,6 +30,8 @@ export interface ShopSnapshot {
   promoCodes: PromoCodeRow[];
   /** The audience as it is now (load.ts loadAudience), which the consent policy reads: customers only. */
   audience?: Audience;
+  /** Carts, when carts or customers are reconciled (expected-carts.ts). */
+  cart?: CartSnapshot;
 }
 
 export interface Audience {
@@ -94,6 +97,7 @@ export function expectedCustomers(s: ShopSnapshot): ExpectedSet {
     }
     set.present.push({ id: mapped.payload.id, entityId: record.emailHash, payload });
   }
+  for (const [id, payload] of cartOnlyCustomers(s)) set.present.push({ id, entityId: id, payload });
   return set;
 }
 

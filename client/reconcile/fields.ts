@@ -73,7 +73,7 @@ export function sameValue(kind: FieldKind, expected: unknown, actual: unknown): 
 }
 
 /** The resources (and parts of resources) reconcile compares. */
-export type ResourceKind = 'store' | 'product' | 'variant' | 'customer' | 'order' | 'line' | 'order_promo' | 'promo_rule' | 'promo_code';
+export type ResourceKind = 'store' | 'product' | 'variant' | 'customer' | 'order' | 'line' | 'order_promo' | 'promo_rule' | 'promo_code' | 'cart' | 'cart_line';
 
 /** How the known fields compare; a field not listed compares as JSON (and must be empty when not expected). */
 export const FIELD_KINDS: Record<ResourceKind, FieldSpec> = {
@@ -95,6 +95,8 @@ export const FIELD_KINDS: Record<ResourceKind, FieldSpec> = {
     created_at_foreign: 'date', updated_at_foreign: 'date',
   },
   promo_code: { code: 'text', redemption_url: 'text', usage_count: 'number', enabled: 'bool', created_at_foreign: 'date', updated_at_foreign: 'date' },
+  cart: { currency_code: 'text', order_total: 'money', tax_total: 'money', checkout_url: 'text', campaign_id: 'text' },
+  cart_line: { product_id: 'text', product_variant_id: 'text', quantity: 'number', price: 'money' },
 };
 
 /** On every resource: the key, Mailchimp's own timestamps and its links. */
@@ -122,6 +124,10 @@ export const SERVER_FIELDS: Record<ResourceKind, readonly string[]> = {
   // amount is compared by the rule's type (money or fraction), below.
   promo_rule: ['amount'],
   promo_code: [],
+  // store_id: the path's; the customer and the lines are compared on their own (compare.ts).
+  cart: ['store_id', 'customer', 'lines'],
+  // Copied by Mailchimp from the product and variant when the line is written.
+  cart_line: ['product_title', 'product_variant_title', 'image_url'],
 };
 
 /**

@@ -34,8 +34,8 @@ export interface FixPlan {
   unfixable: Drift[];
 }
 
-/** Deleted in this order: an order before its lines' products, codes before their rules, customers last. */
-const REMOVAL_ORDER: EntityType[] = ['order', 'promo_code', 'promo_rule', 'product', 'customer'];
+/** Deleted in this order: a cart or an order before its lines' products, codes before their rules, customers last. */
+const REMOVAL_ORDER: EntityType[] = ['cart', 'order', 'promo_code', 'promo_rule', 'product', 'customer'];
 const rank = (r: Removal): number => REMOVAL_ORDER.indexOf(r.type) * 2 + (r.part ? 0 : 1);
 
 /**
@@ -79,6 +79,7 @@ export function planFix(drifts: readonly Drift[], lookup: ReadonlyMap<string, st
 /** Deletes one extra item (already gone counts as done). */
 export async function removeExtra(mailchimp: MailchimpClient, storeId: string, r: Removal): Promise<void> {
   if (r.part?.kind === 'variant') return mailchimp.deleteVariant(storeId, r.id, r.part.id);
+  if (r.part?.kind === 'cart_line') return mailchimp.deleteCartLine(storeId, r.id, r.part.id);
   if (r.part?.kind === 'line') return mailchimp.deleteOrderLine(storeId, r.id, r.part.id);
   switch (r.type) {
     case 'product':
@@ -92,6 +93,8 @@ export async function removeExtra(mailchimp: MailchimpClient, storeId: string, r
     case 'promo_code': {
       const { ruleId, codeId } = splitPromoCodeRemoteId(r.id);
       return mailchimp.deletePromoCode(storeId, ruleId, codeId);
+    case 'cart':
+      return mailchimp.deleteCart(storeId, r.id);
     }
   }
 }

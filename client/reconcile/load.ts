@@ -11,6 +11,9 @@ import type { Cursor, CustomerRecord, ShopSource } from '../../source/shop-sourc
 import type { OrderWithContext, ProductWithVariants, PromoCodeRow, PromotionRow } from '../../source/types';
 import { buyerIds, type Audience, type ShopSnapshot } from './expected';
 
+import type { CartSnapshot } from './expected-carts';
+import { cartOptions, DEFAULT_CART_MAX_AGE } from '../../mapping/cart';
+import { toMs } from '../../config/duration';
 const SHOP_PAGE = 1000;
 const READ_CONCURRENCY = 16;
 /** Mailchimp's largest page. */
@@ -50,7 +53,9 @@ async function inChunks(ids: string[], query: (chunk: string[]) => Promise<Set<s
 
 /** Loads the shop rows the selected types need (orders are needed for products and customers too). */
 export async function loadShop(
-  source: ShopSource, types: ReadonlySet<EntityType>, ids: { storeId: string; listId: string; redemptionUrlTemplate: string }, tick: Tick,
+  source: ShopSource, types: ReadonlySet<EntityType>,
+  ids: { storeId: string; listId: string; redemptionUrlTemplate: string; cartUrlTemplate?: string; cartMaxAge?: string }, tick: Tick,
+  mailchimp?: MailchimpClient,
 ): Promise<ShopSnapshot> {
   const settings = await source.settings();
   const needOrders = types.has('order') || types.has('product') || types.has('customer');
@@ -83,7 +88,25 @@ export async function loadShop(
   if (types.has('promo_code')) {
     promoCodes = await readAll(await allIds(source, 'promo_code'), (id) => source.promoCode(id), tick, 'shop promo codes');
   }
-  return { settings, ...ids, products, referencedProductIds, orderedWithoutVariant, orderedSkus, orders, customers, promotions, promoCodes };
+  const cart = types.has('cart') || types.has('customer') ? await loadCarts(source, ids, tick, mailchimp) : undefined;
+  return {
+    settings, storeId: ids.storeId, listId: ids.listId, redemptionUrlTemplate: ids.redemptionUrlTemplate,
+    products, referencedProductIds, orderedWithoutVariant, orderedSkus, orders, customers, promotions, promoCodes, ...(cart ? { cart } : {}),
+  };
+}
+
+/** The shop's carts (a source without carts has none), the mapping's options at the source's clock, the account's campaigns. */
+async function loadCarts(
+  source: ShopSource, ids: { cartUrlTemplate?: string; cartMaxAge?: string }, tick: Tick, mailchimp: MailchimpClient | undefined,
+): Promise<CartSnapshot> {
+  const read = source.cart?.bind(source);
+  const carts = read ? await readAll(await allIds(source, 'cart'), (id) => read(id), tick, 'shop carts') : [];
+  const campaigns = new Set<string>();
+  if (mailchimp && carts.some((c) => c.cart.campaign_id)) {
+    for (const c of await listAll(mailchimp, '/campaigns', tick, 'Mailchimp campaigns')) campaigns.add(String(c.id));
+  }
+  const options = cartOptions({ cartUrlTemplate: ids.cartUrlTemplate, cartMaxAgeMs: toMs(ids.cartMaxAge ?? DEFAULT_CART_MAX_AGE) }, await source.now());
+  return { carts, options, campaigns };
 }
 
 /** Every item of a Mailchimp collection, a page of 1000 at a time. */

@@ -6,6 +6,7 @@ import { compareCollection, type Drift, type ExpectedSet, type TypeSummary, type
 import {
   expectedCustomers, expectedOrders, expectedProducts, expectedPromoCodes, expectedPromoRules, expectedStore, keptCustomers, type ShopSnapshot,
 } from './expected';
+import { expectedCarts } from './expected-carts';
 import { loadAudience, loadRemote, loadShop, type Tick } from './load';
 
 type Json = Record<string, unknown>;
@@ -26,6 +27,9 @@ export interface ReconcileIo {
   storeId: string;
   listId: string;
   redemptionUrlTemplate: string;
+  /** CART_URL_TEMPLATE and CART_MAX_AGE (their defaults when left out). */
+  cartUrlTemplate?: string;
+  cartMaxAge?: string;
   /** The sync's recorded failures (load.ts loadFailures), `type:shop id` → reason: such a missing entity is not drift. */
   failures?: ReadonlyMap<string, string>;
 }
@@ -36,6 +40,7 @@ const BUILDERS: Record<EntityType, (s: ShopSnapshot) => ExpectedSet> = {
   promo_code: expectedPromoCodes,
   customer: expectedCustomers,
   order: expectedOrders,
+  cart: expectedCarts,
 };
 
 /** Dependency order, as the full resync runs. */
@@ -43,7 +48,7 @@ const ORDER = ENTITY_TYPES;
 
 export async function reconcile(io: ReconcileIo, types: readonly EntityType[], tick: Tick = () => undefined): Promise<ReconcileReport> {
   const selected = new Set(types);
-  const snapshot = await loadShop(io.source, selected, io, tick);
+  const snapshot = await loadShop(io.source, selected, io, tick, io.mailchimp);
   if (selected.has('customer')) snapshot.audience = await loadAudience(io.mailchimp, io.listId, tick);
   const storeItems = await loadRemote(io.mailchimp, io.storeId, 'store', tick);
   const storeExists = storeItems.length > 0;

@@ -47,6 +47,22 @@ export function registerControlRoutes(app: FastifyInstance, core: EmulatorCore):
 
   app.get('/_emulator/state', async (_request, reply) => json(reply, core.state.toSnapshot()));
 
+  app.get<{ Querystring: { path?: string } }>('/_emulator/requests', async (request, reply) => json(reply, { requests: core.stats.requestLog(request.query.path ?? '') }));
+
+  // Campaigns exist only as ids (a cart's campaign_id must name one): made and deleted here.
+  app.post('/_emulator/campaigns', async (request, reply) => {
+    const body = check(z.object({ id: z.string().min(1), title: z.string().optional() }).strict(), parse(request.body));
+    const campaign = { id: body.id, title: body.title ?? body.id, create_time: new Date().toISOString() };
+    core.state.campaigns.set(body.id, campaign);
+    core.onChange();
+    return json(reply, campaign);
+  });
+  app.delete<{ Params: { id: string } }>('/_emulator/campaigns/:id', async (request, reply) => {
+    if (!core.state.campaigns.delete(request.params.id)) throw notFound();
+    core.onChange();
+    return reply.code(204).send();
+  });
+
   app.get('/_emulator/config', async (_request, reply) => json(reply, core.config()));
   app.post('/_emulator/config', async (request, reply) => json(reply, core.updateConfig(check(configPatchSchema, parse(request.body)))));
 

@@ -49,6 +49,7 @@ const postStore: Handler = ({ body, services }) => {
     customers: new Map(),
     products: new Map(),
     orders: new Map(),
+    carts: new Map(),
     promoRules: new Map(),
     ordersByCustomer: new Map(),
   };

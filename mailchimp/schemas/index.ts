@@ -45,3 +45,7 @@ export {
 } from './member';
 export { BATCH_METHODS, batchOperationSchema, batchRequestSchema, type BatchOperation, type BatchRequest } from './batch';
 export { listWebhookSchema, type ListWebhookPayload } from './list-webhook';
+export {
+  cartSchema, cartPatchSchema, cartLineSchema, cartLinePatchSchema, type CartPayload, type CartPatchPayload, type CartLinePayload,
+  type CartLinePatchPayload,
+} from './cart';
