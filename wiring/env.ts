@@ -7,7 +7,7 @@ import { createEntityLocks } from '../db/entity-lock';
 import { createScanState } from '../db/scan-state';
 import { createAudienceKnowledge, createSyncState } from '../db/sync-state';
 import { createMailchimpClient, type MailchimpClient, type RequestEvent } from '../mailchimp';
-import { createShopDbSource } from '../source/shop-db';
+import { createShopDbSource, shopDbOptionsFromEnv } from '../source/shop-db';
 import type { ShopSource } from '../source/shop-source';
 import { createStripeSourceFromEnv } from '../source/stripe';
 
@@ -48,7 +48,7 @@ export function lazyTemporalClient(target: TemporalTarget = temporalTarget()): (
 /** The source SYNC_SOURCE names: the shop database (default) or a Stripe account (docs/stripe.md). */
 export function sourceFromEnv(db: Knex): ShopSource {
   const name = env('SYNC_SOURCE');
-  if (name === 'shop-db') return createShopDbSource(db);
+  if (name === 'shop-db') return createShopDbSource(db, shopDbOptionsFromEnv());
   if (name === 'stripe') return createStripeSourceFromEnv(db);
   throw new Error(`SYNC_SOURCE must be shop-db or stripe, got "${name}"`);
 }

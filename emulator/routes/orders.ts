@@ -41,6 +41,15 @@ function lineView(line: Json): Json {
   return { discount: 0, ...line, _links: [] };
 }
 
+/** Mailchimp answers an order's address with every part, "" for a part never sent (so a cleared one reads the same). */
+const EMPTY_ORDER_ADDRESS: Json = {
+  name: '', address1: '', address2: '', city: '', province: '', province_code: '', postal_code: '', country: '', country_code: '', phone: '', company: '',
+};
+
+function addressView(value: unknown): Json {
+  return { ...EMPTY_ORDER_ADDRESS, ...(value && typeof value === 'object' ? (value as Json) : {}) };
+}
+
 export function orderView(store: StoreRecord, order: OrderRecord): Json {
   const customer = store.customers.get(order.customerId);
   return {
@@ -66,6 +75,8 @@ export function orderView(store: StoreRecord, order: OrderRecord): Json {
     tracking_url: '',
     promos: [],
     ...order.data,
+    shipping_address: addressView(order.data.shipping_address),
+    billing_address: addressView(order.data.billing_address),
     lines: [...order.lines.values()].map(lineView),
     created_at: order.created_at,
     updated_at: order.updated_at,

@@ -33,7 +33,7 @@ export async function freshStores(h: SyncHarness): Promise<FreshStores> {
       const config: SyncConfig = { ...h.config, storeId: `${h.config.storeId}_f${n}`, taskQueue: `${h.config.taskQueue}-f${n}` };
       const worker = await createSyncWorker({
         connection: native, namespace: env('TEMPORAL_NAMESPACE'), taskQueue: config.taskQueue, workflowBundle: { codePath },
-        deps: createSyncDeps(h.t.db, h.mailchimp, config, async () => h.client),
+        deps: createSyncDeps(h.t.db, h.mailchimp, config, async () => h.client, h.source),
       });
       const running = worker.run();
       try {

@@ -6,6 +6,8 @@ import type { SyncConfig, SyncHooks } from '../../activities/context';
 import { env } from '../../config/env';
 import { startEmulator } from '../../emulator';
 import { createMailchimpClient, type MailchimpClient } from '../../mailchimp';
+import { createShopDbSource, type ShopDbOptions } from '../../source/shop-db';
+import type { ShopSource } from '../../source/shop-source';
 import { createSyncDeps } from '../../wiring/env';
 import { createSyncWorker } from '../../workers/worker';
 import { createTestDatabase, type TestDatabase } from './db';
@@ -23,12 +25,18 @@ export interface SyncHarness {
   /** Raw HTTP against the emulator, authenticated (Mailchimp routes under /3.0, control routes under /_emulator). */
   http: AxiosInstance;
   worker: Worker;
+  /** The source the worker reads, when the test chose one (shopDb options); else the environment's. */
+  source?: ShopSource;
   stop(): Promise<void>;
 }
 
 /** Real Temporal, a fresh MariaDB database and a fresh emulator, with a sync worker on its own task queue. */
 export async function startSyncHarness(
-  options: { optInTimeout?: string; backfillMode?: SyncConfig['backfillMode']; hooks?: SyncHooks; batchStallMs?: number } = {},
+  options: {
+    optInTimeout?: string; backfillMode?: SyncConfig['backfillMode']; hooks?: SyncHooks; batchStallMs?: number;
+    /** Order options of the shop-database source (SEND_PENDING_ORDERS, ORDER_URL_TEMPLATE). */
+    shopDb?: ShopDbOptions;
+  } = {},
 ): Promise<SyncHarness> {
   const suffix = randomBytes(4).toString('hex');
   const t = await createTestDatabase();
@@ -44,18 +52,19 @@ export async function startSyncHarness(
     ...(options.batchStallMs === undefined ? {} : { batchStallMs: options.batchStallMs }),
   };
   const mailchimp = createMailchimpClient({ apiKey: TEST_API_KEY, baseUrl: `${emulator.url}/3.0`, timeoutMs: 10_000, rejectUnknownFields: true });
+  const source = options.shopDb ? createShopDbSource(t.db, options.shopDb) : undefined;
   const address = env('TEMPORAL_ADDRESS');
   const namespace = env('TEMPORAL_NAMESPACE');
   const client = new Client({ connection: await Connection.connect({ address }), namespace });
   const native = await NativeConnection.connect({ address });
   const worker = await createSyncWorker({
     connection: native, namespace, taskQueue: config.taskQueue,
-    deps: createSyncDeps(t.db, mailchimp, config, async () => client, undefined, options.hooks),
+    deps: createSyncDeps(t.db, mailchimp, config, async () => client, source, options.hooks),
   });
   const running = worker.run();
   const http = axios.create({ baseURL: emulator.url, auth: { username: 'test', password: TEST_API_KEY }, validateStatus: () => true });
   return {
-    t, config, client, mailchimp, emulatorUrl: emulator.url, http, worker,
+    t, config, client, mailchimp, emulatorUrl: emulator.url, http, worker, ...(source ? { source } : {}),
     async stop() {
       worker.shutdown();
       await running;
