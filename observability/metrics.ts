@@ -19,6 +19,9 @@ export interface SyncMetrics {
   readonly connectionWait: Histogram;
   readonly entityStates: Gauge<'type' | 'status'>;
   readonly authFailing: Gauge;
+  readonly syncPaused: Gauge<'cause'>;
+  /** The worker paused sending (why: the key refused, the audience or the store missing), or resumed (null). */
+  setSyncPaused(cause: PausedCause | null): void;
   /** For createMailchimpClient({ onRequest }). */
   onMailchimpRequest(event: RequestEvent): void;
   /** Adds n entities of a type with an outcome (synced, unchanged, skipped, failed, deleted, paused). */
@@ -28,6 +31,10 @@ export interface SyncMetrics {
   /** Where the failed/pending gauges read their counts at each scrape (the store's mc_sync_state). */
   watchSyncState(counts: () => Promise<ReadonlyArray<{ entity_type: string; status: string; n: number }>>): void;
 }
+
+/** Why the worker stopped sending to Mailchimp (activities/auth-breaker.ts). */
+export type PausedCause = 'key' | 'audience' | 'store';
+const PAUSED_CAUSES: readonly PausedCause[] = ['key', 'audience', 'store'];
 
 /** The sync-state statuses exported per type (what an alert watches). */
 const WATCHED_STATUSES = ['failed', 'pending'] as const;
@@ -115,6 +122,13 @@ export function createSyncMetrics(options: { defaultMetrics?: boolean } = {}): S
     registers: [registry],
   });
   authFailing.set(0);
+  const syncPaused = new Gauge({
+    name: 'mcsync_sync_paused',
+    help: '1 while the worker sends nothing to Mailchimp, per cause: key (refused), audience or store (missing in Mailchimp); 0 otherwise.',
+    labelNames: ['cause'],
+    registers: [registry],
+  });
+  for (const cause of PAUSED_CAUSES) syncPaused.set({ cause }, 0);
   return {
     registry,
     entitiesSynced,
@@ -125,6 +139,10 @@ export function createSyncMetrics(options: { defaultMetrics?: boolean } = {}): S
     connectionWait,
     entityStates,
     authFailing,
+    syncPaused,
+    setSyncPaused(cause) {
+      for (const c of PAUSED_CAUSES) syncPaused.set({ cause: c }, c === cause ? 1 : 0);
+    },
     onMailchimpRequest(event) {
       const route = routeOf(event.path);
       mailchimpRequests.inc({ method: event.method, route, status: String(event.status) });

@@ -1,7 +1,8 @@
 import { NativeConnection, Worker, type WorkflowBundlePath } from '@temporalio/worker';
 import type { Knex } from 'knex';
 import { createActivities } from '../activities';
-import { createAuthBreaker } from '../activities/auth-breaker';
+import { log } from '@temporalio/activity';
+import { createAuthBreaker, describePause, mailchimpBlocker, pauseCause } from '../activities/auth-breaker';
 import { classifyFailures } from '../activities/failures';
 import type { SyncDeps } from '../activities/context';
 import { secretValues } from '../config/secrets';
@@ -28,9 +29,23 @@ export interface WorkerOptions {
 /** The sync worker: all workflows and activities on one task queue. */
 export function createSyncWorker(options: WorkerOptions): Promise<Worker> {
   const { deps, db } = options;
-  // With the database (a real worker), a refused API key pauses sending until the key works (activities/auth-breaker.ts).
+  // With the database (a real worker), a refused API key or a missing audience or store pauses sending until Mailchimp
+  // takes requests again (activities/auth-breaker.ts).
+  const { listId, storeId } = deps.config;
   const breaker = db ? createAuthBreaker({
-    db, storeId: deps.config.storeId, probe: () => deps.mailchimp.getList(deps.config.listId), probeEveryMs: options.authProbeEveryMs,
+    db, storeId, probeEveryMs: options.authProbeEveryMs,
+    probe: mailchimpBlocker({
+      listId, storeId,
+      getList: () => deps.mailchimp.getList(listId),
+      getStore: () => deps.mailchimp.getStore(storeId),
+      storeSetUp: async () => (await deps.state.get('store', storeId))?.status === 'synced',
+    }),
+    onChange: (failure) => {
+      options.metrics?.setSyncPaused(failure === null ? null : pauseCause(failure.reason));
+      // Called inside the activity that noticed it, so the line carries the activity's attributes.
+      if (failure) log.error(describePause(failure), { reason: failure.reason });
+      else log.info('Mailchimp takes requests again: the sync resumes');
+    },
   }) : null;
   const created = createActivities(deps);
   const sync = classifyFailures(breaker ? breaker.guard(created) : created, secretValues());

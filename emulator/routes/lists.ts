@@ -1,4 +1,4 @@
-import { ok, type Handler } from '../context';
+import { noContent, ok, type Handler } from '../context';
 import type { Router } from '../router';
 import type { Json, ListRecord } from '../state';
 import { page, paging } from '../util';
@@ -38,7 +38,20 @@ const getLists: Handler = ({ query, services }) => {
 
 const getList: Handler = ({ params, services }) => ok(listView(services.audience.list(params.list_id)));
 
+/**
+ * DELETE /lists/{list_id} (204): the audience is gone with its members, and so are the stores tied to it (a store
+ * belongs to one audience and cannot move; Mailchimp keeps no store without its audience). Every later request naming
+ * the list, its members or those stores answers 404 "Resource Not Found" as a problem document.
+ */
+const deleteList: Handler = ({ params, services }) => {
+  const list = services.audience.list(params.list_id);
+  for (const [id, store] of services.state.stores) if (String(store.data.list_id) === list.id) services.state.stores.delete(id);
+  services.state.lists.delete(list.id);
+  return noContent();
+};
+
 export function registerListRoutes(router: Router<Handler>): void {
   router.add('GET', '/lists', getLists);
   router.add('GET', '/lists/{list_id}', getList);
+  router.add('DELETE', '/lists/{list_id}', deleteList);
 }

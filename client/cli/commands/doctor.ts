@@ -1,4 +1,5 @@
-import { readAuthFailure } from '../../../activities/auth-breaker';
+import { describePause, pauseCause, readAuthFailure } from '../../../db/sync-pause';
+import { pendingMigrations } from '../../../db/knex';
 import { validateConfig } from '../../../config/load';
 import { env } from '../../../config/env';
 import { MailchimpError } from '../../../mailchimp/mailchimp-error';
@@ -38,10 +39,9 @@ function configuration(source: NodeJS.ProcessEnv): DoctorCheck[] {
 async function database(ctx: CliContext): Promise<DoctorCheck[]> {
   const fix = 'check DATABASE_URL and that MySQL/MariaDB runs';
   try {
-    const [, pending] = (await ctx.db().migrate.list()) as [unknown[], Array<{ file: string } | string>];
+    const pending = await pendingMigrations(ctx.db());
     if (pending.length > 0) {
-      const names = pending.map((p) => (typeof p === 'string' ? p : p.file));
-      return [bad('database migrations', 'fail', `${pending.length} not applied: ${names.join(', ')}`, 'npm run migrate (compose: docker compose run --rm migrate)')];
+      return [bad('database migrations', 'fail', `${pending.length} not applied: ${pending.join(', ')}`, 'npm run migrate (compose: docker compose run --rm migrate)')];
     }
     return [ok('database migrations', 'reachable, every migration applied')];
   } catch (err) {
@@ -104,14 +104,17 @@ async function mailchimp(ctx: CliContext, source: NodeJS.ProcessEnv): Promise<Do
       return [bad('mailchimp key', 'fail', `refused (${err.status}): ${err.detail || err.title}${since}`, 'set MAILCHIMP_API_KEY to a valid key <key>-<dc> (Mailchimp: Profile → Extras → API keys)')];
     }
     if (err instanceof MailchimpError && err.kind === 'not_found') {
-      return [ok('mailchimp key', `accepted by ${client.baseUrl}`), bad('mailchimp audience', 'fail', `audience ${listId} does not exist`, 'set MAILCHIMP_LIST_ID to your audience\'s id (Audience → Settings → Audience name and defaults)')];
+      const paused = await readAuthFailure(ctx.db(), storeId).catch(() => null);
+      const since = paused && pauseCause(paused.reason) === 'audience' ? `; the sync is paused since ${paused.since.toISOString()}` : '';
+      return [ok('mailchimp key', `accepted by ${client.baseUrl}`), bad('mailchimp audience', 'fail', `audience ${listId} does not exist (404)${since}`,
+        'set MAILCHIMP_LIST_ID to your audience\'s id (Audience → Settings → Audience name and defaults) and restart the worker; the runbook: "The sync is paused"')];
     }
     return [thrown('mailchimp', err, 'check MAILCHIMP_API_URL and the network')];
   }
   const paused = await readAuthFailure(ctx.db(), storeId).catch(() => null);
-  if (paused) {
-    checks.push(bad('sync paused', 'warn', `the worker found the key refused at ${paused.since.toISOString()} (${paused.reason}); the key works now`,
-      'nothing to do: the worker checks the key every 30 s and resumes by itself'));
+  if (paused && pauseCause(paused.reason) !== 'store') {
+    checks.push(bad('sync paused', 'warn', `the worker paused at ${paused.since.toISOString()} (${paused.reason}); the key and the audience work now`,
+      'nothing to do: the worker checks every 30 s and resumes by itself'));
   }
   const doubleOptIn = list.double_optin === true;
   checks.push(ok('mailchimp audience', `${listId} "${String(list.name)}", double opt-in ${doubleOptIn ? 'on: new opted-in contacts are pending until they confirm' : 'off'}`));
@@ -119,11 +122,17 @@ async function mailchimp(ctx: CliContext, source: NodeJS.ProcessEnv): Promise<Do
   try {
     const shopCurrency = (await ctx.source().settings()).storeCurrency;
     const store = await client.getStore(storeId);
-    if (!store) checks.push(ok('store currency', `store ${storeId} not created yet: the first scan creates it in ${shopCurrency || 'the shop\'s currency'}`));
+    if (!store && paused && pauseCause(paused.reason) === 'store') {
+      checks.push(bad('mailchimp store', 'fail', describePause(paused),
+        'if the store was deleted on purpose: mcsync disable; to send everything again: a new MAILCHIMP_STORE_ID, restart the worker (the runbook: "The sync is paused")'));
+    } else if (!store) checks.push(ok('store currency', `store ${storeId} not created yet: the first scan creates it in ${shopCurrency || 'the shop\'s currency'}`));
     else if (String(store.currency_code ?? '').toUpperCase() !== shopCurrency) {
       checks.push(bad('store currency', 'fail', `Mailchimp store ${storeId} is in ${String(store.currency_code)}, the shop in ${shopCurrency || '(none)'}`,
         'Mailchimp cannot change a store\'s currency: set the shop\'s store_currency back, or use a new MAILCHIMP_STORE_ID and resync'));
     } else checks.push(ok('store currency', `${shopCurrency}, as the shop`));
+    if (store && paused && pauseCause(paused.reason) === 'store') {
+      checks.push(bad('sync paused', 'warn', `the worker found store ${storeId} missing at ${paused.since.toISOString()}; it exists now`, 'nothing to do: the worker checks every 30 s and resumes by itself'));
+    }
   } catch (err) {
     checks.push(thrown('store currency', err, 'check the shop database and Mailchimp'));
   }
