@@ -1,3 +1,4 @@
+import { describePause, pauseCause, readAuthFailure } from '../../../db/sync-pause';
 import type { SyncStateRow } from '../../../db/sync-state';
 import { customerIdForEmail, ENTITY_TYPES, type EntityType } from '../../../mapping/ids';
 import { customerIdArg, parseScope } from '../args';
@@ -55,7 +56,11 @@ export async function errorsCommand(ctx: CliContext, rawType: string | undefined
   };
   const shown = await read((t) => ctx.state().failures(t, limit));
   const partly = await read((t) => ctx.state().partlySent(t, limit));
+  // The whole sync paused (a refused key, a missing audience or store) comes first: it holds back every entity.
+  const paused = await readAuthFailure(ctx.db(), ctx.config.storeId);
+  if (paused) ctx.say(`SYNC PAUSED: ${describePause(paused)}\n`);
   ctx.emit([
+    ...(paused ? [{ type: 'sync', entityId: ctx.config.storeId, status: 'paused', cause: pauseCause(paused.reason), failedAt: paused.since.toISOString(), reason: describePause(paused) }] : []),
     ...shown.map((r) => ({
       type: r.entity_type, entityId: r.entity_id, status: 'failed', attempts: r.attempts, failedAt: r.updated_at.toISOString(), reason: r.error_reason, detail: r.error_detail,
     })),
@@ -70,7 +75,7 @@ export async function errorsCommand(ctx: CliContext, rawType: string | undefined
     ctx.say(`\nSent without some of their parts (${partly.length}):`);
     ctx.say(table(['type', 'id', 'synced at', 'left out'], partly.map((r) => [r.entity_type, r.entity_id, when(r.updated_at), r.error_reason])));
   }
-  return shown.length > 0 || partly.length > 0 ? EXIT.failure : EXIT.ok;
+  return paused || shown.length > 0 || partly.length > 0 ? EXIT.failure : EXIT.ok;
 }
 
 export async function retryFailedCommand(ctx: CliContext, rawType: string | undefined, timeoutMs: number): Promise<number> {

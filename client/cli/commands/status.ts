@@ -1,5 +1,5 @@
 import { ScheduleNotFoundError, WorkflowNotFoundError } from '@temporalio/client';
-import { readAuthFailure } from '../../../activities/auth-breaker';
+import { describePause, pauseCause, readAuthFailure } from '../../../db/sync-pause';
 import { ENTITY_TYPES } from '../../../mapping/ids';
 import type { ResyncProgress } from '../../../workflows/signals';
 import { fullResyncWorkflowId } from '../../entity-workflows';
@@ -46,7 +46,7 @@ export async function statusCommand(ctx: CliContext): Promise<number> {
   };
   const authFailure = await readAuthFailure(ctx.db(), storeId);
   if (authFailure) {
-    problems.push(`Mailchimp refuses the API key since ${when(authFailure.since)} (${authFailure.reason}): the sync sends nothing until it works; set a valid MAILCHIMP_API_KEY (mcsync doctor)`);
+    problems.push(describePause(authFailure));
   }
   const storeRead = await reach(async () => ({ store: await ctx.mailchimp().getStore(storeId) }));
   const store = storeRead?.store ?? null;
@@ -89,12 +89,12 @@ export async function statusCommand(ctx: CliContext): Promise<number> {
     entities,
     store: !storeRead ? { reachable: false, exists: null, isSyncing: null }
       : store ? { reachable: true, exists: true, isSyncing: Boolean(store.is_syncing), name: store.name } : { reachable: true, exists: false, isSyncing: null },
-    mailchimpAuth: authFailure ? { failing: true, since: authFailure.since.toISOString(), reason: authFailure.reason } : { failing: false },
+    mailchimpAuth: authFailure ? { failing: true, cause: pauseCause(authFailure.reason), since: authFailure.since.toISOString(), reason: authFailure.reason } : { failing: false },
     temporalReachable: Boolean(client), schedules, fullResync: resync, problems,
   });
   ctx.say(`Store ${storeId}: sync ${settings.mailchimpSyncEnabled ? 'ENABLED' : 'DISABLED'}; ` +
     (fullSync ? `last full sync started ${when(fullSync.updatedAt)}` : 'no full sync yet'));
-  if (authFailure) ctx.say(`SYNC PAUSED: Mailchimp refuses the API key since ${when(authFailure.since)} (${authFailure.reason}); it resumes by itself once the key works.`);
+  if (authFailure) ctx.say(`SYNC PAUSED: ${describePause(authFailure)} It resumes by itself once Mailchimp takes requests again.`);
   ctx.say(!storeRead ? 'Mailchimp store: Mailchimp cannot be reached'
     : store ? `Mailchimp store "${String(store.name)}": is_syncing ${Boolean(store.is_syncing)}` : 'Mailchimp store: not created yet');
   ctx.say('');
