@@ -123,6 +123,34 @@ export function createSyncState(db: Knex, storeId: string, tokenOf: (type: Entit
       })));
     },
 
+    /** The failures recorded with a reason: `type:entity id` → reason. */
+    async failureReasons(): Promise<Map<string, string>> {
+      const rows = (await db('mc_sync_state').where({ store_id: storeId, status: 'failed' }).select('entity_type', 'entity_id', 'error_reason')) as Array<{
+        entity_type: string; entity_id: string; error_reason: string | null;
+      }>;
+      return new Map(rows.filter((r) => r.error_reason?.trim()).map((r) => [`${r.entity_type}:${r.entity_id}`, String(r.error_reason)]));
+    },
+
+    /** The entities the sync sent under these remote ids (any type). */
+    async byRemoteIds(remoteIds: readonly string[]): Promise<Array<{ entity_type: string; entity_id: string; remote_id: string }>> {
+      if (remoteIds.length === 0) return [];
+      return (await db('mc_sync_state')
+        .where({ store_id: storeId })
+        .whereIn('remote_id', [...remoteIds])
+        .select('entity_type', 'entity_id', 'remote_id')) as Array<{ entity_type: string; entity_id: string; remote_id: string }>;
+    },
+
+    /** Forgets the content hash of these entities, so that their next sync writes again. */
+    async forgetHashes(type: EntityType, entityIds: readonly string[]): Promise<void> {
+      if (entityIds.length === 0) return;
+      await db('mc_sync_state').where({ store_id: storeId, entity_type: type }).whereIn('entity_id', [...entityIds]).update({ content_hash: null });
+    },
+
+    /** Forgets the content hash of whatever the sync sent under this remote id (e.g. an item deleted from Mailchimp). */
+    async forgetHashOfRemote(type: EntityType, remoteId: string): Promise<void> {
+      await db('mc_sync_state').where({ store_id: storeId, entity_type: type, remote_id: remoteId }).update({ content_hash: null });
+    },
+
     async idsWithStatus(type: EntityType, status: SyncStatus): Promise<string[]> {
       const rows = (await db('mc_sync_state').where({ store_id: storeId, entity_type: type, status }).select('entity_id')) as Array<{ entity_id: string }>;
       return rows.map((r) => r.entity_id);

@@ -7,6 +7,7 @@ import { connectNativeConnection, connectTemporalClient, temporalTarget } from '
 import { ensureRetentionSchedule, ensureSchedules } from '../client/schedules';
 import { redactSecrets } from '../mailchimp/redact';
 import { createDb, migrateLatest } from '../db/knex';
+import { createShopDbSource } from '../source/shop-db';
 import { DEFAULT_SEED, DEFAULT_SIZES } from '../db/seed/generate';
 import { runSeed } from '../db/seed/main';
 import { startEmulator, type RunningEmulator } from '../emulator';
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
   log(`Temporal ${env('TEMPORAL_ADDRESS')} (${started.temporal ? 'started' : 'reused'}), Web UI http://127.0.0.1:${env('TEMPORAL_UI_PORT')}`);
   const db = createDb();
   await migrateLatest(db);
-  const products = Number(((await db('products').count('* as n').first()) as { n: number | string }).n);
+  const products = await createShopDbSource(db).count('product');
   const fromStripe = env('SYNC_SOURCE') === 'stripe';
   if (products === 0 && !fromStripe && !args.includes('--no-seed')) {
     log('The shop is empty: seeding demo data (npm run seed for other sizes).');

@@ -6,6 +6,7 @@ import { goneProductId, refusedVariantReasons } from '../mapping/product';
 import { addressColumnsOf } from './optional-columns';
 import { createShopDbCarts } from './shop-db-carts';
 import { afterCursor, createShopDbChanges, iso, sqlTime } from './shop-db-changes';
+import { createShopDbLookups } from './shop-db-lookups';
 import type { ChangedRow, Cursor, CustomerRecord, EntityType, ShopSource } from './shop-source';
 import type {
   OrderLineRow, OrderRow, OrderSendOptions, OrderWithContext, ProductRow, ProductWithVariants, PromoCodeRow, PromotionRow, ShopSettings, UserRow, VariantRow,
@@ -175,6 +176,7 @@ export function createShopDbSource(db: Knex, options: ShopDbOptions = {}): ShopS
   return {
     settings,
     ...createShopDbChanges(db),
+    ...createShopDbLookups(db),
 
     ...createShopDbCarts(db, { products, user }),
     async setSyncEnabled(enabled) {

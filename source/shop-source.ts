@@ -81,6 +81,10 @@ export interface ShopSource {
   /** The source's clock (the database's), so watermarks never depend on the worker's clock. */
   now(): Promise<string>;
   userByEmailHash(emailHash: string): Promise<UserRow | null>;
+  /** Optional (the CLI's `show` and `sync` by code): the id of the product with this code, null when none has it. */
+  productIdByCode?(code: string): Promise<string | null>;
+  /** Optional (the CLI's `show` and `sync` by order number): the id of the order with this number, null when none has it. */
+  orderIdByNumber?(orderNumber: string): Promise<string | null>;
   /**
    * Optional change detection per table (the shop database; docs/shop-database.md): rows of a watched table changed
    * after the cursor, oldest first by (updated_at, id); shop_settings rows have their name as id. Without it the

@@ -45,9 +45,11 @@ export function lazyTemporalClient(target: TemporalTarget = temporalTarget()): (
   };
 }
 
-/** The source SYNC_SOURCE names: the shop database (default) or a Stripe account (docs/stripe.md). */
-export function sourceFromEnv(db: Knex): ShopSource {
-  const name = env('SYNC_SOURCE');
+/**
+ * The source SYNC_SOURCE names (or `name`, the CLI's configured one): the shop database (default) or a Stripe account
+ * (docs/stripe.md). The worker and the CLI build theirs here.
+ */
+export function sourceFromEnv(db: Knex, name: string = env('SYNC_SOURCE')): ShopSource {
   if (name === 'shop-db') return createShopDbSource(db, shopDbOptionsFromEnv());
   if (name === 'stripe') return createStripeSourceFromEnv(db);
   throw new Error(`SYNC_SOURCE must be shop-db or stripe, got "${name}"`);

@@ -5,10 +5,8 @@ import { connectTemporalClient, temporalTarget } from '../../config/temporal';
 import { createDb } from '../../db/knex';
 import { createSyncState, type SyncState } from '../../db/sync-state';
 import type { MailchimpClient } from '../../mailchimp';
-import { createShopDbSource } from '../../source/shop-db';
-import { createStripeSourceFromEnv } from '../../source/stripe';
 import type { ShopSource } from '../../source/shop-source';
-import { mailchimpFromEnv } from '../../wiring/env';
+import { mailchimpFromEnv, sourceFromEnv } from '../../wiring/env';
 import { unreachable } from './errors';
 import { createProgress, type Progress, type ProgressSink } from './progress';
 
@@ -105,7 +103,7 @@ export function createCliContext(options: CliOptions, json: boolean): CliContext
       return db;
     },
     source() {
-      source ??= config.sourceName === 'stripe' ? createStripeSourceFromEnv(ctx.db()) : createShopDbSource(ctx.db());
+      source ??= sourceFromEnv(ctx.db(), config.sourceName ?? env('SYNC_SOURCE', options.env));
       return source;
     },
     state() {

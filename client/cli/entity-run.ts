@@ -1,4 +1,5 @@
 import { WorkflowFailedError, type Client } from '@temporalio/client';
+import { createAudienceKnowledge } from '../../db/sync-state';
 import { forEachConcurrent } from '../../util/concurrency';
 import { notifyEntityChanged } from '../entity-workflows';
 import type { EntityType } from '../../mapping/ids';
@@ -72,9 +73,8 @@ export async function waitForEntity(
       const row = await ctx.state().get('customer', ref.entityId);
       if (row && row.updated_at >= startedAt && row.status === 'synced') {
         // Synced, and the sync created a pending member: the workflow now waits for the confirmation.
-        const member = (await ctx.db()('mc_audience_members').where({ list_id: ctx.config.listId, email_hash: ref.entityId }).first('status')) as
-          | { status: string } | undefined;
-        if (member?.status === 'pending') return { ...base, status: 'awaiting-confirmation' };
+        const status = await createAudienceKnowledge(ctx.db(), ctx.config.listId).status(ref.entityId);
+        if (status === 'pending') return { ...base, status: 'awaiting-confirmation' };
       }
     }
     if (Date.now() >= deadline) return { ...base, status: 'timeout', reason: `still running after ${Math.round(timeoutMs / 1000)} s` };

@@ -5,7 +5,6 @@
  * its content hash, so a later sync writes it again rather than trusting a hash of something no longer there.
  * The store's fields are PATCHed from the mapping; a missing store and duplicates are left to the operator.
  */
-import type { Knex } from 'knex';
 import type { MailchimpClient } from '../../mailchimp';
 import type { EntityType } from '../../mapping/ids';
 import { splitPromoCodeRemoteId } from '../../mapping/promo';
@@ -97,11 +96,6 @@ export async function removeExtra(mailchimp: MailchimpClient, storeId: string, r
       return mailchimp.deleteCart(storeId, r.id);
     }
   }
-}
-
-/** The sync state of whatever points at a deleted item (the entity, or the parent of a variant or line). */
-export async function forgetHash(db: Knex, storeId: string, r: Removal): Promise<void> {
-  await db('mc_sync_state').where({ store_id: storeId, entity_type: r.type, remote_id: r.id }).update({ content_hash: null });
 }
 
 /**

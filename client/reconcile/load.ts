@@ -1,6 +1,7 @@
 /** Reconcile's I/O: reads the shop through its ShopSource and pages through Mailchimp's collections. */
 import type { Knex } from 'knex';
 import { forEachConcurrent } from '../../util/concurrency';
+import { createSyncState } from '../../db/sync-state';
 import type { MailchimpClient } from '../../mailchimp';
 import type { MemberStatus } from '../../mapping/consent';
 import { apiPath } from '../../mailchimp/api-path';
@@ -148,10 +149,7 @@ export async function loadRemote(mailchimp: MailchimpClient, storeId: string, ty
 
 /** The sync's recorded failures for a store (mc_sync_state, status `failed`, with a reason): `type:shop id` → reason. */
 export async function loadFailures(db: Knex, storeId: string): Promise<Map<string, string>> {
-  const rows = (await db('mc_sync_state').where({ store_id: storeId, status: 'failed' }).select('entity_type', 'entity_id', 'error_reason')) as Array<{
-    entity_type: string; entity_id: string; error_reason: string | null;
-  }>;
-  return new Map(rows.filter((r) => r.error_reason?.trim()).map((r) => [`${r.entity_type}:${r.entity_id}`, String(r.error_reason)]));
+  return createSyncState(db, storeId).failureReasons();
 }
 
 /** The audience's members (subscriber hash → status) and whether it asks new subscribers to confirm. */

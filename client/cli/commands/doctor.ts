@@ -1,4 +1,5 @@
 import { describePause, pauseCause, readAuthFailure } from '../../../db/sync-pause';
+import { pendingMigrations } from '../../../db/knex';
 import { validateConfig } from '../../../config/load';
 import { env } from '../../../config/env';
 import { MailchimpError } from '../../../mailchimp/mailchimp-error';
@@ -38,10 +39,9 @@ function configuration(source: NodeJS.ProcessEnv): DoctorCheck[] {
 async function database(ctx: CliContext): Promise<DoctorCheck[]> {
   const fix = 'check DATABASE_URL and that MySQL/MariaDB runs';
   try {
-    const [, pending] = (await ctx.db().migrate.list()) as [unknown[], Array<{ file: string } | string>];
+    const pending = await pendingMigrations(ctx.db());
     if (pending.length > 0) {
-      const names = pending.map((p) => (typeof p === 'string' ? p : p.file));
-      return [bad('database migrations', 'fail', `${pending.length} not applied: ${names.join(', ')}`, 'npm run migrate (compose: docker compose run --rm migrate)')];
+      return [bad('database migrations', 'fail', `${pending.length} not applied: ${pending.join(', ')}`, 'npm run migrate (compose: docker compose run --rm migrate)')];
     }
     return [ok('database migrations', 'reachable, every migration applied')];
   } catch (err) {

@@ -11,16 +11,16 @@ import { OK_STATUSES, runEntities, type EntityRunResult } from '../entity-run';
 export async function resolveEntityId(ctx: CliContext, type: EntityType, raw: string): Promise<string> {
   const value = raw.trim();
   if (type === 'customer') return customerIdArg(value, customerIdForEmail);
-  const db = ctx.db();
+  const source = ctx.source();
   if (type === 'product' && !/^\d+$/.test(value)) {
-    const row = (await db('products').where({ code: value }).first('id')) as { id: string } | undefined;
-    if (row) return String(row.id);
+    const id = await source.productIdByCode?.(value);
+    if (id) return id;
   }
   if (type === 'order') {
-    const byId = /^\d+$/.test(value) ? ((await db('orders').where({ id: value }).first('id')) as { id: string } | undefined) : undefined;
+    const byId = /^\d+$/.test(value) && (await source.existing('order', [value])).has(value);
     if (!byId) {
-      const row = (await db('orders').where({ order_number: value }).first('id')) as { id: string } | undefined;
-      if (row) return String(row.id);
+      const id = await source.orderIdByNumber?.(value);
+      if (id) return id;
     }
   }
   return value;

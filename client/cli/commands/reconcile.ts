@@ -2,8 +2,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { EntityType } from '../../../mapping/ids';
 import { fullResyncWorkflowId } from '../../entity-workflows';
 import type { Drift, TypeSummary, Unsent } from '../../reconcile/compare';
-import { loadFailures } from '../../reconcile/load';
-import { forgetHash, patchStore, planFix, removeExtra, type FixPlan, type Removal } from '../../reconcile/fix';
+import { patchStore, planFix, removeExtra, type FixPlan, type Removal } from '../../reconcile/fix';
 import { reconcile, type ReconcileReport } from '../../reconcile/reconcile';
 import { parseScope } from '../args';
 import type { CliContext } from '../context';
@@ -16,7 +15,7 @@ async function check(ctx: CliContext, types: EntityType[]): Promise<ReconcileRep
   const report = await reconcile(
     {
       source: ctx.source(), mailchimp: ctx.mailchimp(), storeId: ctx.config.storeId, listId: ctx.config.listId,
-      redemptionUrlTemplate: ctx.config.redemptionUrlTemplate, failures: await loadFailures(ctx.db(), ctx.config.storeId),
+      redemptionUrlTemplate: ctx.config.redemptionUrlTemplate, failures: await ctx.state().failureReasons(),
     },
     types,
     (what, done, total) => bar.update(done, total, `reading ${what}`),
@@ -59,10 +58,7 @@ async function lookupBySyncState(ctx: CliContext, drifts: Drift[]): Promise<Map<
   const wanted = drifts.filter((d) => !d.entityId && d.type !== 'store' && d.kind !== 'extra');
   const out = new Map<string, string>();
   if (wanted.length === 0) return out;
-  const rows = (await ctx.db()('mc_sync_state')
-    .where({ store_id: ctx.config.storeId })
-    .whereIn('remote_id', [...new Set(wanted.map((d) => d.id))])
-    .select('entity_type', 'entity_id', 'remote_id')) as Array<{ entity_type: string; entity_id: string; remote_id: string }>;
+  const rows = await ctx.state().byRemoteIds([...new Set(wanted.map((d) => d.id))]);
   for (const r of rows) out.set(`${r.entity_type}:${r.remote_id}`, r.entity_id);
   for (const d of wanted) if (d.type === 'customer') out.set(`customer:${d.id}`, d.id);
   return out;
@@ -135,9 +131,7 @@ async function resyncAll(ctx: CliContext, plan: FixPlan, timeoutMs: number): Pro
   const { resync: targets } = plan;
   // The customer workflow takes no `force`: forget the content hash so its sync writes again.
   const customers = targets.filter((t) => t.type === 'customer').map((t) => t.entityId);
-  if (customers.length > 0) {
-    await ctx.db()('mc_sync_state').where({ store_id: ctx.config.storeId, entity_type: 'customer' }).whereIn('entity_id', customers).update({ content_hash: null });
-  }
+  await ctx.state().forgetHashes('customer', customers);
   if (targets.length === 0) return [];
   const bar = ctx.progress();
   bar.update(0, targets.length, 'repairing');
@@ -160,7 +154,8 @@ async function removeAll(ctx: CliContext, removals: Removal[]): Promise<{ done: 
   for (const r of removals) {
     try {
       await removeExtra(ctx.mailchimp(), ctx.config.storeId, r);
-      await forgetHash(ctx.db(), ctx.config.storeId, r);
+      // Whatever points at the deleted item (the entity, or the parent of a variant or line) writes it again next time.
+      await ctx.state().forgetHashOfRemote(r.type, r.id);
       done.push(r);
     } catch (err) {
       failed.push({ ...r, reason: err instanceof Error ? err.message : String(err) });

@@ -16,8 +16,8 @@ async function remoteCopy(ctx: CliContext, type: EntityType, remoteId: string): 
     case 'order': return mc.getOrder(storeId, remoteId);
     case 'promo_rule': return mc.getPromoRule(storeId, remoteId);
     case 'promo_code': {
-      const row = (await ctx.db()('promo_codes').where({ id: remoteId }).first('promotion_id')) as { promotion_id: number | string } | undefined;
-      return row ? mc.getPromoCode(storeId, String(row.promotion_id), remoteId) : null;
+      const code = await ctx.source().promoCode(remoteId);
+      return code ? mc.getPromoCode(storeId, code.promotion_id, remoteId) : null;
     }
   }
 }
