@@ -1,6 +1,6 @@
 import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
 import { toMs } from '../config/duration';
-import { searchAttributesFor, WORKFLOW_TYPES } from './entity-workflows';
+import { changeScanAction, webhookRetentionAction } from '../workflows/start';
 
 import { SCAN_SCOPES, type ScanScope } from '../mapping/entity-types';
 
@@ -25,15 +25,7 @@ export async function ensureSchedules(client: Client, target: ScheduleTarget): P
   const ids: string[] = [];
   for (const scope of SCAN_SCOPES) {
     const id = scheduleId(target.storeId, scope);
-    const action = {
-      type: 'startWorkflow' as const,
-      workflowType: WORKFLOW_TYPES.changeScan,
-      workflowId: `${target.storeId}:scan:${scope}`,
-      taskQueue: target.taskQueue,
-      args: [{ storeId: target.storeId, scope }],
-      typedSearchAttributes: searchAttributesFor(target.storeId, 'scan', scope),
-      memo: { entity: `change scan of ${scope}`, store: target.storeId },
-    };
+    const action = changeScanAction(target, scope);
     const spec = { intervals: [{ every: toMs(target.interval) }] };
     try {
       await client.schedule.create({
@@ -61,8 +53,6 @@ export async function setSchedulesPaused(client: Client, storeId: string, paused
   }
 }
 
-export const WEBHOOK_RETENTION_WORKFLOW = 'webhookRetentionWorkflow';
-
 export function retentionScheduleId(storeId: string): string {
   return `${storeId}-webhook-retention`;
 }
@@ -70,15 +60,7 @@ export function retentionScheduleId(storeId: string): string {
 /** The daily schedule that deletes processed webhook events older than `retention` (WEBHOOK_EVENT_RETENTION). Idempotent. */
 export async function ensureRetentionSchedule(client: Client, target: { storeId: string; taskQueue: string; retention: string }): Promise<string> {
   const id = retentionScheduleId(target.storeId);
-  const action = {
-    type: 'startWorkflow' as const,
-    workflowType: WEBHOOK_RETENTION_WORKFLOW,
-    workflowId: `${target.storeId}:webhook-retention`,
-    taskQueue: target.taskQueue,
-    args: [{ olderThanMs: toMs(target.retention) }],
-    typedSearchAttributes: searchAttributesFor(target.storeId, 'maintenance', 'webhook-retention'),
-    memo: { entity: `webhook events older than ${target.retention}`, store: target.storeId },
-  };
+  const action = webhookRetentionAction(target, target.retention);
   const spec = { intervals: [{ every: 86_400_000 }] };
   try {
     await client.schedule.create({

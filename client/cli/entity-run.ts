@@ -1,7 +1,7 @@
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { createAudienceKnowledge } from '../../db/sync-state';
 import { forEachConcurrent } from '../../util/concurrency';
-import { notifyEntityChanged } from '../entity-workflows';
+import { notifyEntityChanged, type EntityChangeExtra } from '../../workflows/start';
 import type { EntityType } from '../../mapping/ids';
 import type { CliContext } from './context';
 
@@ -87,7 +87,7 @@ export async function waitForEntity(
  * a few at a time, reporting progress.
  */
 export async function runEntities(
-  ctx: CliContext, refs: EntityTargetRef[], options: { extra?: Record<string, unknown>; timeoutMs: number; onDone?: (done: number, total: number) => void },
+  ctx: CliContext, refs: EntityTargetRef[], options: { extra?: EntityChangeExtra; timeoutMs: number; onDone?: (done: number, total: number) => void },
 ): Promise<EntityRunResult[]> {
   const client = await ctx.temporal();
   const target = { storeId: ctx.config.storeId, taskQueue: ctx.config.taskQueue, optInTimeout: ctx.config.optInTimeout };

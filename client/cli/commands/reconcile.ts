@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { EntityType } from '../../../mapping/ids';
-import { fullResyncWorkflowId } from '../../entity-workflows';
+import { fullResyncHandle } from '../../../workflows/start';
 import type { Drift, TypeSummary, Unsent } from '../../reconcile/compare';
 import { patchStore, planFix, removeExtra, type FixPlan, type Removal } from '../../reconcile/fix';
 import { reconcile, type ReconcileReport } from '../../reconcile/reconcile';
@@ -39,7 +39,7 @@ async function stuckSyncing(ctx: CliContext, report: ReconcileReport): Promise<D
   let running: boolean;
   try {
     const client = await ctx.temporal();
-    running = (await client.workflow.getHandle(fullResyncWorkflowId(report.storeId)).describe()).status.name === 'RUNNING';
+    running = (await fullResyncHandle(client, report.storeId).describe()).status.name === 'RUNNING';
   } catch (err) {
     if (!(err instanceof WorkflowNotFoundError)) {
       ctx.note(`The store is syncing (is_syncing true); whether a full resync runs is unknown: ${err instanceof Error ? err.message : String(err)}`);

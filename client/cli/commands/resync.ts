@@ -1,8 +1,8 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import type { EntityType } from '../../../mapping/ids';
 import type { ResyncScope } from '../../../workflows/full-resync';
-import type { ResyncProgress } from '../../../workflows/signals';
-import { fullResyncWorkflowId } from '../../entity-workflows';
+import { progressQuery, type ResyncProgress } from '../../../workflows/contract';
+import { fullResyncHandle } from '../../../workflows/start';
 import type { CliContext } from '../context';
 import { EXIT } from '../errors';
 import { table } from '../format';
@@ -31,7 +31,7 @@ export interface ResyncOptions {
 
 export async function resyncCommand(ctx: CliContext, options: ResyncOptions): Promise<number> {
   const client = await ctx.temporal();
-  const running = await client.workflow.getHandle(fullResyncWorkflowId(ctx.config.storeId)).describe().then((d) => d.status.name === 'RUNNING', () => false);
+  const running = await fullResyncHandle(client, ctx.config.storeId).describe().then((d) => d.status.name === 'RUNNING', () => false);
   const handle = await startFullResync(ctx, options.scope, `mcsync resync --type ${options.scope}`, options.pageSize);
   const url = workflowUrl(ctx, handle.workflowId);
   if (running) ctx.note(`A full resync is already running for store ${ctx.config.storeId}: following it (your --type does not apply to it).`);
@@ -52,7 +52,7 @@ export async function resyncCommand(ctx: CliContext, options: ResyncOptions): Pr
     const d = await handle.describe();
     if (d.status.name !== 'RUNNING') break;
     try {
-      last = await handle.query<ResyncProgress>('progress');
+      last = await handle.query(progressQuery);
       const { done, total } = progressTotals(last, shopCounts);
       bar.update(done, total, `phase ${last.phase} (${last.phaseIndex + 1}/${last.phases.length}), ${last.pages} pages`);
     } catch {
@@ -63,7 +63,7 @@ export async function resyncCommand(ctx: CliContext, options: ResyncOptions): Pr
 
   let result: ResyncProgress;
   try {
-    result = (await handle.result()) as ResyncProgress;
+    result = await handle.result();
   } catch (err) {
     const reason = err instanceof WorkflowFailedError ? (err.cause?.message ?? err.message) : err instanceof Error ? err.message : String(err);
     bar.finish(`Full resync failed: ${reason}`);

@@ -1,5 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { entityWorkflowId, type EntityType } from '../../../mapping/ids';
+import type { EntityType } from '../../../mapping/ids';
+import { entityWorkflowId } from '../../../workflows/contract';
 import type { CliContext } from '../context';
 import { EXIT } from '../errors';
 import { when } from '../format';

@@ -1,8 +1,8 @@
 import { ScheduleNotFoundError, WorkflowNotFoundError } from '@temporalio/client';
 import { describePause, pauseCause, readAuthFailure } from '../../../db/sync-pause';
 import { ENTITY_TYPES } from '../../../mapping/ids';
-import type { ResyncProgress } from '../../../workflows/signals';
-import { fullResyncWorkflowId } from '../../entity-workflows';
+import { progressQuery, type ResyncProgress } from '../../../workflows/contract';
+import { fullResyncHandle } from '../../../workflows/start';
 import { scheduleId, SCAN_SCOPES } from '../../schedules';
 import type { CliContext } from '../context';
 import { classifyError, EXIT } from '../errors';
@@ -74,10 +74,10 @@ export async function statusCommand(ctx: CliContext): Promise<number> {
 
   let resync: { workflowId: string; status: string; progress: ResyncProgress | null } | null = null;
   if (client) {
-    const handle = client.workflow.getHandle(fullResyncWorkflowId(storeId));
+    const handle = fullResyncHandle(client, storeId);
     try {
       const d = await handle.describe();
-      const progress = d.status.name === 'RUNNING' ? await handle.query<ResyncProgress>('progress').catch(() => null) : null;
+      const progress = d.status.name === 'RUNNING' ? await handle.query(progressQuery).catch(() => null) : null;
       resync = { workflowId: handle.workflowId, status: d.status.name, progress };
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;

@@ -1,5 +1,6 @@
 import { ScheduleNotFoundError, type Client } from '@temporalio/client';
-import { fullResyncWorkflowId, searchAttributesFor, WORKFLOW_TYPES } from '../../entity-workflows';
+import type { ResyncScope } from '../../../workflows/full-resync';
+import { startFullResync as startResyncWorkflow } from '../../../workflows/start';
 import { ensureSchedules, scheduleId, SCAN_SCOPES, setSchedulesPaused } from '../../schedules';
 import type { CliContext } from '../context';
 import { EXIT } from '../errors';
@@ -34,17 +35,8 @@ export function usesSchedules(ctx: CliContext): boolean {
 }
 
 /** Starts the store's full resync, or follows the one already running (same id, USE_EXISTING). */
-export async function startFullResync(ctx: CliContext, types: string, why: string, pageSize?: number) {
-  const client = await ctx.temporal();
-  const { storeId, taskQueue } = ctx.config;
-  return client.workflow.start(WORKFLOW_TYPES.fullResync, {
-    workflowId: fullResyncWorkflowId(storeId),
-    taskQueue,
-    args: [{ storeId, types, ...(pageSize ? { pageSize } : {}) }],
-    workflowIdConflictPolicy: 'USE_EXISTING',
-    typedSearchAttributes: searchAttributesFor(storeId, 'full_resync', types),
-    memo: { entity: `full resync (${why})`, store: storeId },
-  });
+export async function startFullResync(ctx: CliContext, types: ResyncScope, why: string, pageSize?: number) {
+  return startResyncWorkflow(await ctx.temporal(), ctx.config, { types, ...(pageSize ? { pageSize } : {}) }, why);
 }
 
 export async function enableCommand(ctx: CliContext): Promise<number> {
