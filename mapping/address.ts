@@ -1,5 +1,5 @@
 /**
- * Addresses: the contract's address columns (source/optional-columns.ts) to a Mailchimp customer's `address` and an
+ * Addresses: the contract's address columns (address-columns.ts) to a Mailchimp customer's `address` and an
  * order's `shipping_address` / `billing_address`. Pure.
  * - every part is trimmed, control characters removed; a part the row lacks or leaves empty is "";
  * - an address whose parts are all empty is not sent (undefined);
@@ -10,7 +10,7 @@
  * - the address is always complete (every part, "" when empty), and CLEARED_* is what empties it: whether Mailchimp
  *   replaces or merges an address it is sent, nothing of an older address survives.
  */
-import type { AddressColumns } from '../source/optional-columns';
+import type { AddressColumns } from './address-columns';
 import { COUNTRY_NAMES } from './countries';
 import { cleanText, quote, shorten } from './text';
 

@@ -3,7 +3,7 @@
  * who registers later stays the same customer. `opt_in_status` is not decided here: see consent.ts.
  */
 import type { CustomerPayload, MemberPutPayload } from '../mailchimp/schemas';
-import type { AddressColumns } from '../source/optional-columns';
+import type { AddressColumns } from './address-columns';
 import type { CustomerRecord } from '../source/shop-source';
 import type { OrderWithContext } from '../source/types';
 import { CLEARED_CUSTOMER_ADDRESS, mapCustomerAddress, type CustomerAddress } from './address';

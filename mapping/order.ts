@@ -5,7 +5,7 @@
  * customer is md5 of the buyer's e-mail; products and variants are referenced by product code and SKU.
  */
 import type { OrderLinePayload, OrderPatchPayload, OrderPayload } from '../mailchimp/schemas';
-import { addressColumnsOf, type OrderAddressPrefix } from '../source/optional-columns';
+import { addressColumnsOf, type OrderAddressPrefix } from './address-columns';
 import type { OrderRow, OrderStatus, OrderWithContext, ShopSettings } from '../source/types';
 import { CLEARED_ORDER_ADDRESS, mapOrderAddress, type AddressResult, type OrderAddress } from './address';
 import { customerFromOrder } from './customer';
@@ -165,16 +165,25 @@ export function mapOrder(ctx: OrderWithContext, settings: ShopSettings): Mapped<
 }
 
 /**
+ * The Mailchimp product and variant ids an order line names: the ids the product sync gives the product and its
+ * variants (mapping/product.ts), so the line finds them; a line without a variant, or whose variant row is gone or
+ * has no SKU, names the variant called after the product code.
+ */
+export function lineRemoteIds(line: Pick<OrderWithContext['lines'][number], 'product_code' | 'variant_id' | 'variant_sku'>): { productId: string; variantId: string } {
+  const productId = productRemoteId(line.product_code);
+  const sku = line.variant_id === null || line.variant_sku === null ? '' : variantRemoteId(line.variant_sku);
+  return { productId, variantId: sku === '' ? productId : sku };
+}
+
+/**
  * One order line, or the phrase saying why it cannot be sent.
  * product_variant_id = the variant's SKU, or the product code for a variant-less line (variant_id NULL, or a
  * variant whose SKU is unknown), matching the placeholder variant of a variant-less product.
  */
 export function mapOrderLine(line: OrderWithContext['lines'][number]): OrderLinePayload | string {
   const label = `line ${line.id}`;
-  const productCode = productRemoteId(line.product_code);
+  const { productId: productCode, variantId } = lineRemoteIds(line);
   if (productCode === '') return `${label} has no product code`;
-  // The ids the product sync gives the product and its variants (mapping/product.ts), so the line finds them.
-  const sku = line.variant_id === null || line.variant_sku === null ? undefined : variantRemoteId(line.variant_sku) || undefined;
   if (!Number.isInteger(line.quantity)) return `the quantity ${quote(String(line.quantity))} of ${label} is not a whole number`;
   if (line.quantity < 0) return `the quantity ${line.quantity} of ${label} is negative`;
   const price = nonNegativeMoney(line.unit_price, `the unit price of ${label}`);
@@ -184,7 +193,7 @@ export function mapOrderLine(line: OrderWithContext['lines'][number]): OrderLine
   return {
     id: line.id,
     product_id: productCode,
-    product_variant_id: sku ?? productCode,
+    product_variant_id: variantId,
     quantity: line.quantity,
     price: price.value,
     discount: discount.value,

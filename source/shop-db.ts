@@ -3,7 +3,7 @@ import { env } from '../config/env';
 import { infoOf } from '../mapping/entity-types';
 import { unsentStatuses } from '../mapping/order';
 import { goneProductId, refusedVariantReasons } from '../mapping/product';
-import { addressColumnsOf } from './optional-columns';
+import { addressColumnsOf } from '../mapping/address-columns';
 import { createShopDbCarts } from './shop-db-carts';
 import { afterCursor, createShopDbChanges, iso, sqlTime } from './shop-db-changes';
 import { createShopDbLookups } from './shop-db-lookups';

@@ -4,7 +4,7 @@ import type {
 
 import type { EntityType } from '../mapping/ids';
 import type { PromoLookup, QueuedChange, TableChange, WatchedTable } from './watched-tables';
-import type { AddressColumns } from './optional-columns';
+import type { AddressColumns } from '../mapping/address-columns';
 
 export type { EntityType };
 

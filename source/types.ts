@@ -3,7 +3,7 @@
  * Ids and money are strings, exactly as stored (BIGINT and DECIMAL); dates are Date objects in UTC.
  */
 
-import type { OrderOptionalColumns, UserOptionalColumns } from './optional-columns';
+import type { OrderOptionalColumns, UserOptionalColumns } from '../mapping/address-columns';
 
 export interface ShopSettings {
   mailchimpSyncEnabled: boolean;
@@ -60,7 +60,7 @@ export interface ProductWithVariants {
   variants: VariantRow[];
 }
 
-/** Its optional address columns (source/optional-columns.ts) are read when the table has them. */
+/** Its optional address columns (mapping/address-columns.ts) are read when the table has them. */
 export interface UserRow extends UserOptionalColumns {
   id: string;
   email: string;
@@ -74,7 +74,7 @@ export interface UserRow extends UserOptionalColumns {
 
 export type OrderStatus = 'pending' | 'paid' | 'shipped' | 'cancelled' | 'refunded' | 'partially_refunded';
 
-/** Its optional address and tracking columns (source/optional-columns.ts) are read when the table has them. */
+/** Its optional address and tracking columns (mapping/address-columns.ts) are read when the table has them. */
 export interface OrderRow extends OrderOptionalColumns {
   id: string;
   order_number: string;

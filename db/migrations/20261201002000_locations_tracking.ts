@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { OPTIONAL_ORDER_COLUMNS, OPTIONAL_USER_COLUMNS, type OptionalColumn } from '../../source/optional-columns';
+import { OPTIONAL_ORDER_COLUMNS, OPTIONAL_USER_COLUMNS, type OptionalColumn } from '../../mapping/address-columns';
 
 /**
  * Locations and complete orders (docs/shop-database.md, "Optional columns"): the address columns of `users`, the

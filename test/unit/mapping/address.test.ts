@@ -3,7 +3,7 @@ import { CLEARED_CUSTOMER_ADDRESS, CLEARED_ORDER_ADDRESS, isCountryCode, mapCust
 import { COUNTRY_NAMES } from '../../../mapping/countries';
 import { customerInputOf, customerPayload, customerWarnings, mapCustomer } from '../../../mapping/customer';
 import { mapOrder, orderPatchFrom, orderUrl, orderWarnings, sendsStatus, unsentStatuses } from '../../../mapping/order';
-import { addressColumnsOf, OPTIONAL_ORDER_COLUMNS, OPTIONAL_USER_COLUMNS } from '../../../source/optional-columns';
+import { addressColumnsOf, OPTIONAL_ORDER_COLUMNS, OPTIONAL_USER_COLUMNS } from '../../../mapping/address-columns';
 import type { ShopSettings } from '../../../source/types';
 import { expectSchemaAccepts, orderCtx, payloadOf, settings } from './fixtures';
 
