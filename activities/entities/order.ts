@@ -10,6 +10,7 @@ import type { Mapped } from '../../mapping/result';
 import type { OrderWithContext, ShopSettings } from '../../source/types';
 import { contentHash, type EntityOutcome, type SyncContext } from '../context';
 import { ensureCustomer, syncCustomer, syncCustomerAfterOrderLeft, type CustomerOutcome } from './customer';
+import { keepWhatRefusedLinesName } from './order-refused';
 import { syncProduct } from './product';
 import { guarded, isUnchanged, recordFailure } from './record';
 import { upsert } from './upsert';
@@ -35,7 +36,10 @@ export function syncOrder(ctx: SyncContext, orderId: string, options: { force?: 
       }
       return recordOrderSkipped(ctx, orderId, planned.reason);
     }
-    if (planned.kind !== 'ok') return recordFailure(ctx, 'order', orderId, planned.reason);
+    if (planned.kind !== 'ok') {
+      await keepWhatRefusedLinesName(ctx, found);
+      return recordFailure(ctx, 'order', orderId, planned.reason);
+    }
     const { payload, hash, buyerEmail } = planned.payload;
     if (isUnchanged(previous, hash, options.force)) return { status: 'unchanged', entityId: orderId };
 
