@@ -280,11 +280,18 @@ export function createShopDbSource(db: Knex, options: ShopDbOptions = {}): ShopS
 
     orders,
 
-    async changedAfter(type, after: Cursor | null, limit, until) {
+    async changedAfter(type, after: Cursor | null, limit, until, upTo) {
       const table = TABLE_OF(type);
       const columns = type === 'customer' ? ['id', 'updated_at', db.raw(`${EMAIL_HASH_SQL} as entity_id`, ['email'])] : ['id', 'updated_at'];
       const q = afterCursor(db(table).select(columns), after).limit(limit);
       if (until) q.andWhere('updated_at', '<=', sqlTime(until));
+      if (upTo) {
+        q.andWhere((w) => {
+          w.where('updated_at', '<', sqlTime(upTo.updatedAt)).orWhere((w2) => {
+            w2.where('updated_at', '=', sqlTime(upTo.updatedAt)).andWhere('id', '<=', upTo.id);
+          });
+        });
+      }
       const rows = (await q) as Array<{ id: string; updated_at: Date; entity_id?: string }>;
       return rows.map((r): ChangedRow => ({ id: String(r.id), updatedAt: iso(r.updated_at), entityId: r.entity_id ?? String(r.id) }));
     },
