@@ -23,6 +23,11 @@ export function createDb(url: string = env('DATABASE_URL'), pool: Knex.PoolConfi
   });
 }
 
+/** Rolls every migration back: drops the shop's and the sync's tables (development databases only). */
+export async function rollbackAllMigrations(db: Knex): Promise<void> {
+  await db.migrate.rollback(undefined, true);
+}
+
 export async function migrateLatest(db: Knex): Promise<string[]> {
   const [, applied] = (await db.migrate.latest()) as [number, string[]];
   return applied;

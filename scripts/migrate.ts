@@ -1,5 +1,5 @@
 import { prepareConfigOrExit } from '../config/load';
-import { createDb } from '../db/knex';
+import { createDb, migrateLatest, rollbackAllMigrations } from '../db/knex';
 
 const HELP = `Usage: npm run migrate [-- down]
 
@@ -12,10 +12,10 @@ async function main(): Promise<void> {
   const db = createDb();
   try {
     if (arg === 'down') {
-      await db.migrate.rollback(undefined, true);
+      await rollbackAllMigrations(db);
       console.log('Rolled back every migration.');
     } else if (arg === undefined) {
-      const [, applied] = (await db.migrate.latest()) as [number, string[]];
+      const applied = await migrateLatest(db);
       console.log(applied.length ? `Applied ${applied.join(', ')}` : 'The database is up to date.');
     } else {
       throw new Error(`Unknown argument "${arg}".\n${HELP}`);
