@@ -36,14 +36,15 @@ export interface FaultWorld {
   mailchimp: MailchimpClient;
   storeId: string;
   taskQueue: string;
-  /** The current worker process. */
-  worker(): WorkerProcess;
+  /** The current process of worker `index` (default the first). */
+  worker(index?: number): WorkerProcess;
   /** Worker processes started so far (restarts included). */
   workerStarts(): number;
-  /** Kill the worker with SIGKILL; the supervisor starts a new one. */
-  killWorker(): Promise<void>;
+  /** Kill worker `index` (default the first) with SIGKILL; the supervisor starts a new one unless `restartWorkers` is false. */
+  killWorker(index?: number): Promise<void>;
   emulatorControl(path: string, body?: unknown): Promise<unknown>;
-  startFullSync(): Promise<void>;
+  /** Starts the full resync of everything (pages of `pageSize` rows, default PAGE_SIZE). */
+  startFullSync(pageSize?: number): Promise<void>;
   progress(): Promise<ResyncProgress | null>;
   /** Waits for the full sync to finish and returns its progress. */
   fullSyncResult(timeoutMs?: number): Promise<ResyncProgress>;
@@ -58,6 +59,10 @@ export interface WorldOptions {
   databaseServerUrl?: string;
   badRows?: boolean;
   workerEnv?: Record<string, string>;
+  /** Worker processes polling the task queue (default 1). */
+  workers?: number;
+  /** Whether the supervisor starts a worker again when it dies (default true). */
+  restartWorkers?: boolean;
 }
 
 export async function startWorld(options: WorldOptions = {}): Promise<FaultWorld> {
@@ -76,39 +81,38 @@ export async function startWorld(options: WorldOptions = {}): Promise<FaultWorld
     MAILCHIMP_API_KEY: API_KEY, MAILCHIMP_STORE_ID: storeId, MAILCHIMP_LIST_ID: LIST_ID, MAILCHIMP_MAX_CONNECTIONS: '10',
     LOG_LEVEL: 'warn', ...options.workerEnv,
   };
-  let current = spawnWorker(vars);
-  let starts = 1;
+  const current = Array.from({ length: options.workers ?? 1 }, () => spawnWorker(vars));
+  let starts = current.length;
   let closing = false;
   // The supervisor: a worker that exits for any reason is started again after a second.
-  const supervise = (w: WorkerProcess) => {
-    void w.exited.then(async () => {
-      if (closing) return;
+  const supervise = (index: number) => {
+    void current[index].exited.then(async () => {
+      if (closing || options.restartWorkers === false) return;
       await sleep(1000);
       if (closing) return;
-      current = spawnWorker(vars);
+      current[index] = spawnWorker(vars);
       starts += 1;
-      supervise(current);
+      supervise(index);
     });
   };
-  supervise(current);
-  await current.ready;
+  current.forEach((_, index) => supervise(index));
+  await Promise.all(current.map((w) => w.ready));
 
   const resyncId = fullResyncWorkflowId(storeId);
   const world: FaultWorld = {
     fresh, emulator, client, mailchimp, storeId, taskQueue,
-    worker: () => current,
+    worker: (index = 0) => current[index],
     workerStarts: () => starts,
-    async killWorker() {
-      const victim = current;
-      await victim.kill();
+    async killWorker(index = 0) {
+      await current[index].kill();
     },
     async emulatorControl(path, body) {
       const res = await fetch(`${emulator.url}/_emulator/${path}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) });
       if (!res.ok) throw new Error(`emulator ${path}: ${res.status} ${await res.text()}`);
       return res.json();
     },
-    async startFullSync() {
-      await client.workflow.start('fullResyncWorkflow', { workflowId: resyncId, taskQueue, args: [{ storeId, types: 'all', pageSize: PAGE_SIZE }] });
+    async startFullSync(pageSize = PAGE_SIZE) {
+      await client.workflow.start('fullResyncWorkflow', { workflowId: resyncId, taskQueue, args: [{ storeId, types: 'all', pageSize }] });
     },
     async progress() {
       try {
@@ -137,7 +141,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<FaultWorld
     },
     async close() {
       closing = true;
-      await current.stop();
+      await Promise.all(current.map((w) => w.stop()));
       await client.workflow.getHandle(resyncId).terminate('test over').catch(() => undefined);
       await client.connection.close();
       mailchimp.close();
