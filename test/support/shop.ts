@@ -60,3 +60,20 @@ export async function promotion(db: Knex, row: Record<string, unknown> = {}, cod
   }
   return { id: pid, codeIds };
 }
+
+/** A cart with its lines (updated_at of cart and lines from `row.updated_at` when given). */
+export async function cart(
+  db: Knex,
+  row: Record<string, unknown>,
+  lines: Array<{ id?: number; product_id: number; variant_id?: number | null; quantity?: number; unit_price?: string }>,
+): Promise<{ id: number; lineIds: number[] }> {
+  const cid = (row.id as number | undefined) ?? id();
+  await db('carts').insert({ id: cid, currency: 'USD', order_total: '20.00', ...row });
+  const lineIds: number[] = [];
+  for (const l of lines) {
+    const lid = l.id ?? id();
+    await db('cart_lines').insert({ id: lid, cart_id: cid, quantity: 1, unit_price: '10.00', variant_id: null, ...(row.updated_at ? { updated_at: row.updated_at } : {}), ...l });
+    lineIds.push(lid);
+  }
+  return { id: cid, lineIds };
+}
