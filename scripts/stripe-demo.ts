@@ -1,12 +1,12 @@
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import type { SyncConfig } from '../activities/context';
-import { fullResyncWorkflowId, searchAttributesFor, WORKFLOW_TYPES } from '../client/entity-workflows';
 import { env, envInt } from '../config/env';
 import { ensureLocalStripe, localStripePort, registerLocalStripeWebhook, stopLocalStripe } from '../services/stripe';
 import { createStripeSourceFromEnv, type StripeSource } from '../source/stripe';
 import { seedStripeDemo } from '../source/stripe/demo';
 import { createStripeWebhookHandler, startStripeWebhookServer } from '../webhooks/stripe/receiver';
+import { startFullResync } from '../workflows/start';
 
 export interface RunningStripe {
   source: StripeSource;
@@ -43,12 +43,7 @@ export async function startStripe(options: { db: Knex; client: Client; config: S
   return {
     source,
     async backfill() {
-      await options.client.workflow.start(WORKFLOW_TYPES.fullResync, {
-        workflowId: fullResyncWorkflowId(options.config.storeId), taskQueue: options.config.taskQueue,
-        args: [{ storeId: options.config.storeId, types: 'all' }], workflowIdConflictPolicy: 'USE_EXISTING',
-        typedSearchAttributes: searchAttributesFor(options.config.storeId, 'full_resync', 'all'),
-        memo: { entity: 'full resync (Stripe backfill)', store: options.config.storeId },
-      });
+      await startFullResync(options.client, options.config, { types: 'all' }, 'Stripe backfill');
     },
     async close() {
       await server.close();

@@ -2,8 +2,8 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { createAudienceKnowledge, type AudienceMemberFields } from '../db/sync-state';
 import { withdrawMarketingConsent } from '../source/shop-db-consent';
-import { notifyEntityChanged, OPT_IN_CONFIRMED_SIGNAL } from '../client/entity-workflows';
-import { customerIdForEmail, entityWorkflowId, normaliseEmail } from '../mapping/ids';
+import { customerIdForEmail, normaliseEmail } from '../mapping/ids';
+import { confirmOptIn, notifyEntityChanged } from '../workflows/start';
 import { obj, str, type AudienceWebhookEvent } from './events';
 
 /** What processing an audience event needs. */
@@ -29,9 +29,8 @@ async function upsertMember(trx: Knex.Transaction, listId: string, hash: string,
 }
 
 async function signalOptInConfirmed(ctx: ProcessContext, hash: string): Promise<string> {
-  const workflowId = entityWorkflowId(ctx.storeId, 'customer', hash);
   try {
-    await ctx.temporalClient.workflow.getHandle(workflowId).signal(OPT_IN_CONFIRMED_SIGNAL);
+    await confirmOptIn(ctx.temporalClient, ctx.storeId, hash);
     return 'confirmation signalled';
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return 'no customer workflow waiting';

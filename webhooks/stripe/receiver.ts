@@ -8,7 +8,7 @@ import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Knex } from 'knex';
 import Stripe from 'stripe';
-import { notifyEntityChanged, type EntityTarget } from '../../client/entity-workflows';
+import { notifyEntityChanged, type EntityTarget } from '../../workflows/start';
 import { insertWebhookEvent, markWebhookEventProcessed, webhookEventProcessedAt } from '../../db/webhook-events';
 import { customerIdForEmail, type EntityType } from '../../mapping/ids';
 import type { StripeCustomerLike } from '../../source/stripe/convert';
