@@ -1,7 +1,7 @@
 import { CancellationScope, ContinueAsNew, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { PageCounts, PageResult } from '../activities';
 import type { PageRange } from '../activities/pages';
-import { ENTITY_TYPES, PRUNED_TYPES, type EntityType, type ScanScope, TYPES_OF_SCOPE } from '../mapping/entity-types';
+import { AFTER_SYNCING_TYPES, ENTITY_TYPES, PRUNED_TYPES, type EntityType, type ScanScope, TYPES_OF_SCOPE } from '../mapping/entity-types';
 import type { Cursor } from '../source/shop-source';
 import { batchPageActivities, pageActivities } from './activities-proxy';
 import { progressQuery, type ResyncProgress } from './contract';
@@ -36,6 +36,8 @@ export interface FullResyncInput {
     ranges?: PageRange[];
     /** The phase's last range is planned (`cursor` is then meaningless). */
     planned?: boolean;
+    /** is_syncing was lowered already (the phases of types sent after it run). */
+    ended?: boolean;
   };
 }
 
@@ -54,13 +56,17 @@ const PLAN_WINDOWS = 2;
  * ahead by reading only the keys), so every worker polling the task queue runs some. Resumable after any crash:
  * continue-as-new waits for the pages in flight, then carries the ranges not done and where planning stands.
  * A `progress` query.
- * is_syncing is true while it runs and false after it, whether it succeeds, fails or is cancelled.
+ * is_syncing is true while it runs and false after it, whether it succeeds, fails or is cancelled. The types sent only
+ * once is_syncing is false (carts: Mailchimp's automations ignore what arrives while the store syncs) run last, after
+ * endFullSync lowered it.
  */
 export async function fullResyncWorkflow(input: FullResyncInput): Promise<ResyncProgress> {
   const scope = input.types ?? 'all';
   const known = PHASES[scope] as readonly EntityType[] | undefined;
   if (!known) throw new Error(`Unknown resync scope "${String(scope)}": use ${Object.keys(PHASES).join(', ')}`);
-  const phases = [...known];
+  // The types Mailchimp's automations need sent once is_syncing is false (carts) come after endFullSync lowered it.
+  const phases = [...known.filter((t) => !AFTER_SYNCING_TYPES.has(t)), ...known.filter((t) => AFTER_SYNCING_TYPES.has(t))];
+  const syncingPhases = phases.filter((t) => !AFTER_SYNCING_TYPES.has(t)).length;
   const pagesPerRun = input.pagesPerRun ?? PAGES_PER_RUN;
   const resume = input.resume;
   let phaseIndex = resume?.phaseIndex ?? 0;
@@ -72,6 +78,7 @@ export async function fullResyncWorkflow(input: FullResyncInput): Promise<Resync
   const counts: Record<string, PageCounts> = resume?.counts ?? {};
   let startedAt = resume?.startedAt ?? null;
   let done = false;
+  let ended = resume?.ended ?? false;
 
   setHandler(progressQuery, () => ({
     phase: phases[phaseIndex] ?? 'finishing', phaseIndex, phases, startedAt, pages, ...failuresOf(input.storeId, counts), counts, done,
@@ -92,6 +99,10 @@ export async function fullResyncWorkflow(input: FullResyncInput): Promise<Resync
     let pagesThisRun = 0;
     for (; phaseIndex < phases.length; phaseIndex++) {
       const type = phases[phaseIndex];
+      if (phaseIndex === syncingPhases && !ended) {
+        await CancellationScope.nonCancellable(() => pageActivities.endFullSync({ startedAt: since, types: phases, succeeded: true }));
+        ended = true;
+      }
       const inFlight = new Map<number, Promise<{ id: number; range: PageRange; page: PageResult }>>();
       let nextId = 0;
       const due = () => pagesThisRun >= pagesPerRun || workflowInfo().continueAsNewSuggested;
@@ -114,7 +125,7 @@ export async function fullResyncWorkflow(input: FullResyncInput): Promise<Resync
         if (inFlight.size === 0) {
           if (ranges.length === 0 && planned) break;
           // Only continue-as-new stops starting pages: the pages in flight are done, the rest is carried over.
-          await continueAsNew<typeof fullResyncWorkflow>({ ...input, resume: { phaseIndex, cursor, ranges, planned, startedAt: since, pages, counts, mode } });
+          await continueAsNew<typeof fullResyncWorkflow>({ ...input, resume: { phaseIndex, cursor, ranges, planned, startedAt: since, pages, counts, mode, ended } });
         }
         const { id, range, page } = await Promise.race(inFlight.values());
         inFlight.delete(id);
@@ -130,11 +141,11 @@ export async function fullResyncWorkflow(input: FullResyncInput): Promise<Resync
     }
   } catch (err) {
     if (err instanceof ContinueAsNew) throw err;
-    await CancellationScope.nonCancellable(() => pageActivities.endFullSync({ startedAt: since, types: phases, succeeded: false }));
+    if (!ended) await CancellationScope.nonCancellable(() => pageActivities.endFullSync({ startedAt: since, types: phases, succeeded: false }));
     throw err;
   }
   // Not cancellable: a cancel arriving now must not leave is_syncing stuck at true.
-  await CancellationScope.nonCancellable(() => pageActivities.endFullSync({ startedAt: since, types: phases, succeeded: true }));
+  if (!ended) await CancellationScope.nonCancellable(() => pageActivities.endFullSync({ startedAt: since, types: phases, succeeded: true }));
   done = true;
   return { phase: 'done', phaseIndex, phases, startedAt, pages, ...failuresOf(input.storeId, counts), counts, done };
 }

@@ -1,5 +1,5 @@
 import { WorkflowFailedError } from '@temporalio/client';
-import type { EntityType } from '../../../mapping/ids';
+import { ENTITY_TYPES } from '../../../mapping/entity-types';
 import type { ResyncScope } from '../../../workflows/full-resync';
 import { progressQuery, type ResyncProgress } from '../../../workflows/contract';
 import { fullResyncHandle } from '../../../workflows/start';
@@ -45,7 +45,7 @@ export async function resyncCommand(ctx: CliContext, options: ResyncOptions): Pr
 
   const shopCounts: Record<string, number> = {};
   const source = ctx.source();
-  for (const type of ['product', 'promo_rule', 'promo_code', 'customer', 'order'] as EntityType[]) shopCounts[type] = await source.count(type);
+  for (const type of ENTITY_TYPES) shopCounts[type] = await source.count(type);
   const bar = ctx.progress();
   let last: ResyncProgress | null = null;
   for (;;) {

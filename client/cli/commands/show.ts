@@ -20,6 +20,7 @@ async function remoteCopy(ctx: CliContext, type: EntityType, remoteId: string): 
       const code = await ctx.source().promoCode(remoteId);
       return code ? mc.getPromoCode(storeId, code.promotion_id, remoteId) : null;
     }
+    case 'cart': return mc.getCart(storeId, remoteId);
   }
 }
 
