@@ -1,21 +1,23 @@
 /**
- * `npm run bench -- --size small|medium|large [--mode direct|batch] [--latency-ms 100] [--jitter-ms 20] [--updates 40] [--interval 5s] [--out docs/benchmarks.md]`
+ * `npm run bench -- --size small|medium|large [--mode direct|batch|auto] [--latency-ms 100] [--jitter-ms 20] [--connections 10]
+ *   [--batch-ops-per-second 1000] [--finalize-delay-ms 0] [--workers 1] [--updates 40] [--interval 5s] [--out docs/benchmarks.md]`
  *
  * Seeds a fresh database, runs the first full sync against the emulator set up like Mailchimp (10 connections per key,
  * latency L with jitter) with the worker in its own process, then measures incremental latency on the immediate
  * path (notifyEntityChanged) and the polling path (the change-scan schedules). Writes bench/results/*.{json,md}.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { notifyEntityChanged } from '../client/entity-workflows';
 import { ensureSchedules, SCAN_SCOPES, scheduleId } from '../client/schedules';
 import { toMs } from '../config/duration';
 import { connectTemporalClient } from '../config/temporal';
 import { generateShop } from '../db/seed/generate';
 import { writeShop } from '../db/seed/write';
 import { startEmulator } from '../emulator';
-import type { ResyncProgress } from '../workflows/signals';
+import { fullResyncWorkflowId, progressQuery, type ResyncProgress } from '../workflows/contract';
+import { notifyEntityChanged, startFullResync } from '../workflows/start';
 import { ensureServices } from '../services';
 import { DATA_DIR, PROJECT_ROOT } from '../services/paths';
 import {
@@ -34,7 +36,10 @@ type Size = keyof typeof SIZES;
 
 const API_KEY = 'bench-emulator-key-us1';
 const LIST_ID = 'a1b2c3d4e5';
-const CONNECTIONS = 10;
+/** Mailchimp's per-key limit: the default of --connections. */
+const DEFAULT_CONNECTIONS = 10;
+/** What --connections 0 (no cap) gives the worker's gate: far more than a page ever has queued. */
+const UNCAPPED_CONNECTIONS = 512;
 
 interface PhaseResult {
   type: string;
@@ -48,13 +53,24 @@ interface PhaseResult {
   requestsPerSecond: number;
   /** requests/s ÷ (10 / L). */
   ofBound: number;
+  /** entities/s ÷ the mode's bound (10 / L; B + 10 / L with batches); null when unbounded (L = 0, no cap). */
+  entitiesOfBound: number | null;
   requestsPerEntity: number;
 }
 
 export interface BenchResult {
   size: Size;
   /** How the full sync sent rows (BACKFILL_MODE). */
-  mode: 'direct' | 'batch';
+  mode: string;
+  /** Per-key connection cap (null: none), batch rate B and finalisation delay of the emulator, worker processes. */
+  connections: number | null;
+  batchOpsPerSecond: number;
+  finalizeDelayMs: number;
+  workers: number;
+  /** Entities/s the mode can reach at most: C / L direct, B + C / L with batches (null: unbounded). */
+  boundEntitiesPerSecond: number | null;
+  /** `uptime` load averages (1, 5, 15 min) when the full sync started and when the run ended. */
+  load: { start: number[]; end: number[] };
   command: string;
   date: string;
   machine: ReturnType<typeof machine>;
@@ -67,6 +83,7 @@ export interface BenchResult {
     seconds: number;
     entities: number;
     entitiesPerSecond: number;
+    entitiesOfBound: number | null;
     requests: number;
     requestsPerSecond: number;
     ofBound: number;
@@ -102,20 +119,35 @@ function parseArgs(argv: string[]) {
   const program = new Command()
     .name('bench')
     .option('--size <size>', 'small, medium or large', 'small')
-    .option('--mode <mode>', 'how the full sync sends rows: direct or batch (BACKFILL_MODE)', 'direct')
+    .option('--mode <mode>', 'how the full sync sends rows: direct, batch or auto (BACKFILL_MODE)', 'direct')
     .option('--latency-ms <ms>', 'emulated Mailchimp latency per call', '100')
     .option('--jitter-ms <ms>', 'uniform extra latency 0..jitter', '20')
+    .option('--connections <n>', 'connections per API key (the emulator\'s cap and MAILCHIMP_MAX_CONNECTIONS); 0 = no cap', String(DEFAULT_CONNECTIONS))
+    .option('--batch-ops-per-second <n>', 'operations per second the emulator runs in batches (B)', '1000')
+    .option('--finalize-delay-ms <ms>', 'time from a batch\'s last operation to `finished`', '0')
+    .option('--workers <n>', 'worker processes', '1')
     .option('--updates <n>', 'rows changed in the incremental phase (half immediate, half polling)', '40')
     .option('--interval <duration>', 'SYNC_INTERVAL of the change-scan schedules', '5s')
     .option('--page-size <n>', 'rows per full-resync page (default: the workflow\'s)')
     .option('--out <file>', 'also write the markdown report into this file (e.g. docs/benchmarks.md)')
     .option('--keep-db', 'keep the benchmark database');
   program.parse(argv, { from: 'user' });
-  const o = program.opts<{ size: string; mode: string; latencyMs: string; jitterMs: string; updates: string; interval: string; pageSize?: string; out?: string; keepDb?: boolean }>();
+  const o = program.opts<{
+    size: string; mode: string; latencyMs: string; jitterMs: string; connections: string; batchOpsPerSecond: string; finalizeDelayMs: string; workers: string;
+    updates: string; interval: string; pageSize?: string; out?: string; keepDb?: boolean;
+  }>();
   if (!(o.size in SIZES)) throw new Error(`--size must be small, medium or large, got ${o.size}`);
-  if (o.mode !== 'direct' && o.mode !== 'batch') throw new Error(`--mode must be direct or batch, got ${o.mode}`);
+  if (!['direct', 'batch', 'auto'].includes(o.mode)) throw new Error(`--mode must be direct, batch or auto, got ${o.mode}`);
+  const whole = (name: string, value: string, min: number) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number of at least ${min}, got ${value}`);
+    return n;
+  };
+  const connections = whole('connections', o.connections, 0);
   return {
-    size: o.size as Size, mode: o.mode as 'direct' | 'batch', latencyMs: Number(o.latencyMs), jitterMs: Number(o.jitterMs), updates: Number(o.updates),
+    size: o.size as Size, mode: o.mode, latencyMs: Number(o.latencyMs), jitterMs: Number(o.jitterMs),
+    connections: connections === 0 ? null : connections, batchOpsPerSecond: Number(o.batchOpsPerSecond), finalizeDelayMs: whole('finalize-delay-ms', o.finalizeDelayMs, 0),
+    workers: whole('workers', o.workers, 1), updates: Number(o.updates),
     interval: o.interval, pageSize: o.pageSize ? Number(o.pageSize) : undefined, out: o.out, keepDb: Boolean(o.keepDb),
   };
 }
@@ -128,7 +160,11 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
   const meanLatencyS = (args.latencyMs + args.jitterMs / 2) / 1000;
-  const bound = CONNECTIONS / meanLatencyS;
+  const connections = args.connections ?? UNCAPPED_CONNECTIONS;
+  // Requests/s the connections allow (Infinity at L = 0), and entities/s the mode allows: a batch runs at B on top.
+  const bound = connections / meanLatencyS;
+  const entityBound = args.mode === 'direct' ? bound : args.batchOpsPerSecond + bound;
+  const ofEntityBound = (perSecond: number): number | null => (Number.isFinite(entityBound) ? perSecond / entityBound : null);
   await ensureServices();
 
   const id = suffix();
@@ -143,40 +179,52 @@ async function main(): Promise<void> {
   log(`seeded in ${seedSeconds.toFixed(1)} s: ${JSON.stringify(shop)}`);
 
   const emulator = await startEmulator({
-    port: 0, apiKey: API_KEY, listId: LIST_ID, stateFile: '', latencyMs: args.latencyMs, jitterMs: args.jitterMs, maxConcurrent: CONNECTIONS,
+    port: 0, apiKey: API_KEY, listId: LIST_ID, stateFile: '', latencyMs: args.latencyMs, jitterMs: args.jitterMs,
+    maxConcurrent: args.connections ?? 1_000_000,
+    config: { batches: { opsPerSecond: args.batchOpsPerSecond, finalizeDelayMs: args.finalizeDelayMs } },
   });
   const statsOf = async () => {
     const res = await fetch(`${emulator.url}/_emulator/stats`);
     return (await res.json()) as { requests: number; byRoute: Record<string, number>; byStatus: Record<string, number>; maxConcurrency: number; batchOperations: number };
   };
-  const worker = spawnWorker({
+  const workers = Array.from({ length: args.workers }, () => spawnWorker({
     DATABASE_URL: fresh.url, TEMPORAL_TASK_QUEUE: taskQueue, MAILCHIMP_API_URL: `${emulator.url}/3.0`, MAILCHIMP_API_KEY: API_KEY,
-    MAILCHIMP_STORE_ID: storeId, MAILCHIMP_LIST_ID: LIST_ID, MAILCHIMP_MAX_CONNECTIONS: String(CONNECTIONS), BACKFILL_MODE: args.mode,
-  });
+    MAILCHIMP_STORE_ID: storeId, MAILCHIMP_LIST_ID: LIST_ID, MAILCHIMP_MAX_CONNECTIONS: String(connections), BACKFILL_MODE: args.mode,
+  }));
+  /** The workers' counters summed (null when one does not answer). */
+  const workerStats = async (): Promise<WorkerStats | null> => {
+    const all = await Promise.all(workers.map((w) => w.stats()));
+    if (all.some((x) => x === null)) return null;
+    return (all as WorkerStats[]).reduce((a, b) => ({
+      pid: a.pid, mailchimpRequests: a.mailchimpRequests + b.mailchimpRequests, mailchimpMs: a.mailchimpMs + b.mailchimpMs, dbQueries: a.dbQueries + b.dbQueries,
+      dbMs: a.dbMs + b.dbMs, cpuUserMs: a.cpuUserMs + b.cpuUserMs, cpuSystemMs: a.cpuSystemMs + b.cpuSystemMs, uptimeMs: Math.max(a.uptimeMs, b.uptimeMs),
+    }));
+  };
   const client = await connectTemporalClient();
   const temporalPid = recordedPid('temporal', DATA_DIR);
   let temporalSampledPeakMb: number | null = null;
   let workerPeakMb: number | null = null;
   const sampleMemory = () => {
-    const w = memoryOf(worker.pid);
-    if (w) workerPeakMb = Math.max(workerPeakMb ?? 0, w.peakMb);
+    for (const worker of workers) {
+      const w = memoryOf(worker.pid);
+      if (w) workerPeakMb = Math.max(workerPeakMb ?? 0, w.peakMb);
+    }
     const t = temporalPid ? memoryOf(temporalPid) : null;
     if (t) temporalSampledPeakMb = Math.max(temporalSampledPeakMb ?? 0, t.rssMb);
   };
   const cleanups: Array<() => Promise<unknown>> = [];
   try {
-    await worker.ready;
-    log(`worker ${worker.pid} ready on ${taskQueue}; full sync starts (L = ${args.latencyMs} ms + 0..${args.jitterMs} ms, bound ${bound.toFixed(1)} req/s)`);
+    await Promise.all(workers.map((w) => w.ready));
+    log(`${workers.length} worker(s) ${workers.map((w) => w.pid).join(', ')} ready on ${taskQueue}; full sync starts (L = ${args.latencyMs} ms + 0..${args.jitterMs} ms, bound ${bound.toFixed(1)} req/s)`);
     await fetch(`${emulator.url}/_emulator/stats/reset`, { method: 'POST' });
     const batchOpsBefore = (await statsOf()).batchOperations ?? 0;
-    const before: WorkerStats | null = await worker.stats();
+    const before: WorkerStats | null = await workerStats();
+    const loadStart = os.loadavg();
 
     // ---- full sync, timed per phase by polling the progress query ----
-    const resyncId = `${storeId}:full-resync`;
+    const resyncId = fullResyncWorkflowId(storeId);
     const t0 = Date.now();
-    const handle = await client.workflow.start('fullResyncWorkflow', {
-      workflowId: resyncId, taskQueue, args: [{ storeId, types: 'all', mode: args.mode, ...(args.pageSize ? { pageSize: args.pageSize } : {}) }],
-    });
+    const handle = await startFullResync(client, { storeId, taskQueue }, { types: 'all', mode: args.mode as 'direct' | 'batch', ...(args.pageSize ? { pageSize: args.pageSize } : {}) }, 'bench');
     const boundaries: Array<{ phase: string; at: number; requests: number }> = [];
     let last: ResyncProgress | null = null;
     let finished = false;
@@ -191,7 +239,7 @@ async function main(): Promise<void> {
     while (!finished) {
       sampleMemory();
       try {
-        const p = await client.workflow.getHandle(resyncId).query<ResyncProgress>('progress');
+        const p = await handle.query(progressQuery);
         if (!last || p.phase !== last.phase) boundaries.push({ phase: p.phase, at: Date.now(), requests: (await statsOf()).requests });
         last = p;
         if (Date.now() - lastLog > 15_000) {
@@ -209,7 +257,7 @@ async function main(): Promise<void> {
     const endStats = await statsOf();
     boundaries.push({ phase: 'end', at: t1, requests: endStats.requests });
     sampleMemory();
-    const after: WorkerStats | null = await worker.stats();
+    const after: WorkerStats | null = await workerStats();
     const wall = (t1 - t0) / 1000;
     const batches = endStats.byRoute['POST /3.0/batches'] ?? 0;
     const directWrites = Object.entries(endStats.byRoute)
@@ -230,7 +278,7 @@ async function main(): Promise<void> {
       const requests = boundaries[i + 1].requests - (i === 0 ? 0 : b.requests);
       phases.push({
         type: b.phase, seconds, synced: c.synced, unchanged: c.unchanged, failed: c.failed, skipped: c.skipped,
-        entitiesPerSecond: entities / seconds, requests, requestsPerSecond: requests / seconds, ofBound: requests / seconds / bound,
+        entitiesPerSecond: entities / seconds, entitiesOfBound: ofEntityBound(entities / seconds), requests, requestsPerSecond: requests / seconds, ofBound: requests / seconds / bound,
         requestsPerEntity: entities ? requests / entities : 0,
       });
     }
@@ -299,26 +347,28 @@ async function main(): Promise<void> {
     for (const run of cleanups.splice(0)) await run();
 
     const temporal = await temporalCounts(client, taskQueue, resyncId);
-    const workerMem = memoryOf(worker.pid);
+    sampleMemory();
     const temporalMem = temporalPid ? memoryOf(temporalPid) : null;
     const mailchimpMs = (after?.mailchimpMs ?? 0) - (before?.mailchimpMs ?? 0);
     const activitySeconds = temporal.resyncActivityMs / 1000;
     const report: BenchResult = {
       size: args.size, mode: args.mode, command, date: new Date().toISOString(), machine: machine(), latencyMs: args.latencyMs, jitterMs: args.jitterMs,
+      connections: args.connections, batchOpsPerSecond: args.batchOpsPerSecond, finalizeDelayMs: args.finalizeDelayMs, workers: args.workers,
+      boundEntitiesPerSecond: Number.isFinite(entityBound) ? entityBound : null, load: { start: loadStart, end: os.loadavg() },
       boundRequestsPerSecond: bound, shop, seedSeconds,
       fullSync: {
-        seconds: wall, entities, entitiesPerSecond: entities / wall, requests: endStats.requests, requestsPerSecond: endStats.requests / wall,
+        seconds: wall, entities, entitiesPerSecond: entities / wall, entitiesOfBound: ofEntityBound(entities / wall), requests: endStats.requests, requestsPerSecond: endStats.requests / wall,
         ofBound: endStats.requests / wall / bound, requestsPerEntity: endStats.requests / Math.max(1, entities), phases, pages: final.pages,
         batches, batchOperations, directWrites,
       },
       temporal,
-      memory: { workerPeakMb: workerMem?.peakMb ?? workerPeakMb, temporalPeakMb: temporalMem?.peakMb ?? null, temporalSampledPeakMb },
+      memory: { workerPeakMb, temporalPeakMb: temporalMem?.peakMb ?? null, temporalSampledPeakMb },
       split: {
         wallSeconds: wall,
         activitySeconds,
         temporalSeconds: wall - activitySeconds,
         mailchimpRequestSeconds: mailchimpMs / 1000,
-        mailchimpConnectionUtilisation: activitySeconds > 0 ? mailchimpMs / 1000 / (CONNECTIONS * activitySeconds) : 0,
+        mailchimpConnectionUtilisation: activitySeconds > 0 ? mailchimpMs / 1000 / (connections * activitySeconds) : 0,
         dbQueries: (after?.dbQueries ?? 0) - (before?.dbQueries ?? 0),
         dbSeconds: ((after?.dbMs ?? 0) - (before?.dbMs ?? 0)) / 1000,
         workerCpuSeconds: ((after?.cpuUserMs ?? 0) + (after?.cpuSystemMs ?? 0) - (before?.cpuUserMs ?? 0) - (before?.cpuSystemMs ?? 0)) / 1000,
@@ -329,19 +379,32 @@ async function main(): Promise<void> {
     const dir = path.join(PROJECT_ROOT, 'bench', 'results');
     fs.mkdirSync(dir, { recursive: true });
     const stamp = report.date.replace(/[:.]/g, '-');
-    const name = args.mode === 'batch' ? `${args.size}-batch` : args.size;
+    const name = benchName(args);
     fs.writeFileSync(path.join(dir, `${name}-${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
     fs.writeFileSync(path.join(dir, `${name}-${stamp}.md`), markdown);
     if (args.out) writeSection(path.resolve(args.out), `bench:${name}`, markdown);
     process.stdout.write(`${markdown}\n`);
   } finally {
     for (const run of cleanups) await run().catch(() => undefined);
-    await worker.stop();
+    await Promise.all(workers.map((w) => w.stop()));
     await client.connection.close();
     await emulator.close();
     if (args.keepDb) await fresh.db.destroy();
     else await fresh.destroy();
   }
+}
+
+/** The docs section of a run: the size, then whatever differs from the defaults (`small`, `small-batch`, `large-L0-nocap`, …). */
+export function benchName(a: { size: string; mode: string; latencyMs: number; connections: number | null; batchOpsPerSecond: number; finalizeDelayMs: number; workers: number }): string {
+  const parts = [a.size];
+  if (a.mode !== 'direct') parts.push(a.mode);
+  if (a.latencyMs !== 100) parts.push(`L${a.latencyMs}`);
+  if (a.connections === null) parts.push('nocap');
+  else if (a.connections !== DEFAULT_CONNECTIONS) parts.push(`c${a.connections}`);
+  if (a.mode !== 'direct' && a.batchOpsPerSecond !== 1000) parts.push(`B${a.batchOpsPerSecond}`);
+  if (a.mode !== 'direct' && a.finalizeDelayMs !== 0) parts.push(`fin${a.finalizeDelayMs}`);
+  if (a.workers !== 1) parts.push(`w${a.workers}`);
+  return parts.join('-');
 }
 
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
@@ -350,21 +413,23 @@ const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '–');
 export function renderMarkdown(r: BenchResult): string {
   const s = r.split;
   const lines = [
-    `## Full sync and incremental latency: ${r.size} shop, ${r.mode} backfill`,
+    `## Full sync and incremental latency: ${r.size} shop, ${r.mode} backfill${r.latencyMs === 0 ? ', L = 0' : ''}${r.connections === null ? ', no connection cap' : ''}${r.workers > 1 ? `, ${r.workers} workers` : ''}`,
     '',
-    `Run ${r.date} on ${r.machine.nproc} CPU (${r.machine.cpu}), ${r.machine.memoryGb} GB RAM, Node ${r.machine.node}.`,
+    `Run ${r.date} on ${r.machine.nproc} CPU (${r.machine.cpu}), ${r.machine.memoryGb} GB RAM, Node ${r.machine.node}; \`uptime\` load ${r.load.start.map(f2).join(' ')} at the start, ${r.load.end.map(f2).join(' ')} at the end.`,
     `Reproduce: \`${r.command}\``,
     '',
     `Shop: ${Object.entries(r.shop).filter(([t]) => t !== 'shop_settings').map(([t, n]) => `${n} ${t}`).join(', ')} (seeded in ${f1(r.seedSeconds)} s).`,
-    `Emulator: ${CONNECTIONS} connections per key, latency ${r.latencyMs} ms + 0..${r.jitterMs} ms jitter: mean L = ${(r.latencyMs + r.jitterMs / 2) / 1000} s, so direct calls are bounded by 10 / L = ${f1(r.boundRequestsPerSecond)} requests/s.`,
+    `Emulator: ${r.connections === null ? 'no connection cap' : `C = ${r.connections} connections per key`}, latency ${r.latencyMs} ms + 0..${r.jitterMs} ms jitter: mean L = ${(r.latencyMs + r.jitterMs / 2) / 1000} s, so direct calls are bounded by C / L = ${f1(r.boundRequestsPerSecond)} requests/s` +
+      `${r.mode === 'direct' ? '' : `; batches at B = ${r.batchOpsPerSecond} operations/s, finalisation delay ${r.finalizeDelayMs} ms: bound B + C / L = ${f1(r.boundEntitiesPerSecond ?? Infinity)} entities/s`}. ${r.workers} worker process(es).`,
     '',
-    '| Entity type | Wall time (s) | Entities | Entities/s | Mailchimp requests | Requests/s | Of 10 / L | Requests per entity |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    `| Entity type | Wall time (s) | Entities | Entities/s | Of bound (${r.mode === 'direct' ? 'C / L' : 'B + C / L'}) | Mailchimp requests | Requests/s | Of C / L | Requests per entity |`,
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...r.fullSync.phases.map((p) => {
       const n = p.synced + p.unchanged + p.failed + p.skipped;
-      return `| ${p.type} | ${f1(p.seconds)} | ${n}${p.failed ? ` (${p.failed} failed)` : ''}${p.skipped ? ` (${p.skipped} skipped)` : ''} | ${f1(p.entitiesPerSecond)} | ${p.requests} | ${f1(p.requestsPerSecond)} | ${f2(p.ofBound)} | ${f2(p.requestsPerEntity)} |`;
+      return `| ${p.type} | ${f1(p.seconds)} | ${n}${p.failed ? ` (${p.failed} failed)` : ''}${p.skipped ? ` (${p.skipped} skipped)` : ''} | ${f1(p.entitiesPerSecond)} | ${f2(p.entitiesOfBound ?? NaN)} | ${p.requests} | ${f1(p.requestsPerSecond)} | ${f2(p.ofBound)} | ${f2(p.requestsPerEntity)} |`;
     }),
-    `| **total** | **${f1(r.fullSync.seconds)}** | **${r.fullSync.entities}** | **${f1(r.fullSync.entitiesPerSecond)}** | **${r.fullSync.requests}** | **${f1(r.fullSync.requestsPerSecond)}** | **${f2(r.fullSync.ofBound)}** | **${f2(r.fullSync.requestsPerEntity)}** |`,
+    `| **total** | **${f1(r.fullSync.seconds)}** | **${r.fullSync.entities}** | **${f1(r.fullSync.entitiesPerSecond)}** | **${f2(r.fullSync.entitiesOfBound ?? NaN)}** | **${r.fullSync.requests}** | **${f1(r.fullSync.requestsPerSecond)}** | **${f2(r.fullSync.ofBound)}** | **${f2(r.fullSync.requestsPerEntity)}** |`,
+    ...(r.latencyMs === 0 ? ['', `Own ceiling (L = 0${r.connections === null ? ', no cap' : ''}; a bound above is infinite, shown as –): ${f1(r.fullSync.entitiesPerSecond)} entities/s, ${f2(r.fullSync.entitiesPerSecond / 2000)} of the 2,000 entities/s target.`] : []),
     '',
     `(The first row includes store setup; entities include failed and skipped rows; requests per entity include the customers and products an order creates on its way.)`,
     '',
@@ -383,7 +448,7 @@ export function renderMarkdown(r: BenchResult): string {
     '**Where the full-sync time goes** (sums over concurrent work, so they overlap):',
     '',
     `- wall ${f1(s.wallSeconds)} s = activities ${f1(s.activitySeconds)} s + Temporal (scheduling, workflow tasks, continue-as-new between pages) ${f1(s.temporalSeconds)} s`,
-    `- Mailchimp: ${f1(s.mailchimpRequestSeconds)} s of request time, i.e. the ${CONNECTIONS} connections were busy ${f1(100 * s.mailchimpConnectionUtilisation)} % of the activity time`,
+    `- Mailchimp: ${f1(s.mailchimpRequestSeconds)} s of request time, i.e. the ${r.connections ?? 'uncapped'} connections were busy ${f1(100 * s.mailchimpConnectionUtilisation)} % of the activity time`,
     `- database: ${s.dbQueries} queries, ${f1(s.dbSeconds)} s of query time (${f2(s.dbQueries / Math.max(1, r.fullSync.entities))} queries per entity)`,
     `- worker CPU (mapping, hashing, JSON, drivers, SDK): ${f1(s.workerCpuSeconds)} s`,
   ];
