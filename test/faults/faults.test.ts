@@ -30,6 +30,8 @@ async function timed(scenario: string, note: string, run: () => Promise<void>): 
   const before = load1();
   await run();
   times.push({ scenario, seconds: (Date.now() - t0) / 1000, note, load: `${before} → ${load1()}` });
+  // Printed at once too, so a long (large) run that is stopped still shows the scenarios it finished.
+  process.stdout.write(`fault scenario done: ${scenario}: ${((Date.now() - t0) / 1000).toFixed(1)} s, load ${before} → ${load1()}\n`);
 }
 
 async function expectNoDrift(w: FaultWorld): Promise<FaultReconcile> {
