@@ -83,6 +83,18 @@ describe('metrics for alerts', () => {
     m.onMailchimpRequest({ method: 'GET', path: '/lists/x', status: 200, durationMs: 5 });
     expect(await failing()).toBe(0);
   });
+
+  it('shows a paused sync per cause (key, audience, store) until it resumes', async () => {
+    const m = createSyncMetrics({ defaultMetrics: false });
+    const paused = async () => Object.fromEntries((await sample(m, 'mcsync_sync_paused')).map((v) => [v.labels.cause, v.value]));
+    expect(await paused()).toEqual({ key: 0, audience: 0, store: 0 });
+    m.setSyncPaused('audience');
+    expect(await paused()).toEqual({ key: 0, audience: 1, store: 0 });
+    m.setSyncPaused('store');
+    expect(await paused()).toEqual({ key: 0, audience: 0, store: 1 });
+    m.setSyncPaused(null);
+    expect(await paused()).toEqual({ key: 0, audience: 0, store: 0 });
+  });
 });
 
 describe('observability/alerts.yml', () => {
@@ -91,8 +103,8 @@ describe('observability/alerts.yml', () => {
   };
   const rules = file.groups.flatMap((g) => g.rules);
 
-  it('alerts on a stale scan, a refused API key and rising failures', () => {
-    expect(rules.map((r) => r.alert)).toEqual(expect.arrayContaining(['McsyncScanStale', 'McsyncMailchimpAuthFailing', 'McsyncFailuresRising']));
+  it('alerts on a stale scan, a refused API key, a paused sync and rising failures', () => {
+    expect(rules.map((r) => r.alert)).toEqual(expect.arrayContaining(['McsyncScanStale', 'McsyncMailchimpAuthFailing', 'McsyncSyncPaused', 'McsyncFailuresRising']));
     for (const rule of rules) expect({ alert: rule.alert, summary: Boolean(rule.annotations.summary), for: rule.for }).toEqual({ alert: rule.alert, summary: true, for: expect.stringMatching(/^\d+[smh]$/) });
   });
 
