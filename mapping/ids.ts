@@ -143,9 +143,3 @@ export function customerIdForEmail(email: string): string {
 }
 
 export { ENTITY_TYPES, type EntityType } from './entity-types';
-import type { EntityType } from './entity-types';
-
-/** Temporal workflow id of one entity's sync: `${storeId}:${entityType}:${entityId}`. */
-export function entityWorkflowId(storeId: string, entityType: EntityType, entityId: string): string {
-  return `${storeId}:${entityType}:${entityId}`;
-}

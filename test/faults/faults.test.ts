@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { BAD_ROW_REASONS, MESSY_VALID_ROWS } from '../../db/seed/bad-rows';
 import { md5 } from '../../mapping/ids';
-import { notifyEntityChanged } from '../../client/entity-workflows';
+import { notifyEntityChanged } from '../../workflows/start';
 import { machine, writeSection } from '../../bench/lib';
 import { PROJECT_ROOT } from '../../services/paths';
 import { entitiesDone, FAULTS_SIZE, LATENCY_MS, PAGE_SIZE, SHOP_SIZES, startWorld, until, type FaultWorld } from './support/harness';

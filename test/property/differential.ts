@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { notifyEntityChanged } from '../../client/entity-workflows';
+import { notifyEntityChanged } from '../../workflows/start';
 import { SCAN_SCOPES } from '../../client/schedules';
 import type { SyncConfig } from '../../activities/context';
 import { changeScanWorkflow } from '../../workflows/change-scan';

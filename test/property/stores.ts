@@ -2,7 +2,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { SyncConfig } from '../../activities/context';
 import { env } from '../../config/env';
-import { entityWorkflowId } from '../../mapping/ids';
+import { entityWorkflowId } from '../../workflows/contract';
 import { createSyncDeps } from '../../wiring/env';
 import { createSyncWorker } from '../../workers/worker';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness';

@@ -1,4 +1,4 @@
-import { notifyEntityChanged } from '../../client/entity-workflows';
+import { notifyEntityChanged, type EntityChangeExtra } from '../../workflows/start';
 import type { SyncStateRow } from '../../db/sync-state';
 import type { EntityType } from '../../mapping/ids';
 import { fullResyncWorkflow } from '../../workflows/full-resync';
@@ -35,7 +35,7 @@ export function resync(h: SyncHarness, types: ResyncScope = 'all', pageSize = 50
 }
 
 /** The immediate path: signal-with-start the entity's workflow. Returns its workflow id. */
-export function notify(h: SyncHarness, type: EntityType, id: string | number, extra: Record<string, unknown> = {}): Promise<string> {
+export function notify(h: SyncHarness, type: EntityType, id: string | number, extra: EntityChangeExtra = {}): Promise<string> {
   return notifyEntityChanged(h.client, { storeId: h.config.storeId, taskQueue: h.config.taskQueue, optInTimeout: h.config.optInTimeout }, type, String(id), extra);
 }
 

@@ -3,14 +3,13 @@
  * (restarted by a small supervisor whenever it dies, as systemd or Kubernetes would), and a Temporal client.
  */
 import { Client, Connection } from '@temporalio/client';
-import { fullResyncWorkflowId } from '../../../client/entity-workflows';
+import { fullResyncWorkflowId, type ResyncProgress } from '../../../workflows/contract';
 import { env } from '../../../config/env';
 import { generateShop, type GenerateOptions } from '../../../db/seed/generate';
 import { BAD_ROWS } from '../../../db/seed/bad-rows';
 import { writeShop } from '../../../db/seed/write';
 import { startEmulator, type RunningEmulator } from '../../../emulator';
 import { createMailchimpClient, type MailchimpClient } from '../../../mailchimp';
-import type { ResyncProgress } from '../../../workflows/signals';
 import { createFreshDatabase, sleep, spawnWorker, suffix, type FreshDatabase, type WorkerProcess } from '../../../bench/lib';
 import { reconcileFaultWorld, type FaultReconcile } from './reconcile';
 

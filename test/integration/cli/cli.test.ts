@@ -1,4 +1,4 @@
-import { fullResyncWorkflowId } from '../../../client/entity-workflows';
+import { fullResyncWorkflowId } from '../../../workflows/contract';
 import { scheduleId, SCAN_SCOPES } from '../../../client/schedules';
 import type { Drift, TypeSummary } from '../../../client/reconcile/compare';
 import { customerIdForEmail } from '../../../mapping/ids';

@@ -1,6 +1,6 @@
 import { connectTemporalClient, temporalTarget } from '../../../config/temporal';
 import { scheduleId, SCAN_SCOPES } from '../../../client/schedules';
-import { fullResyncWorkflowId } from '../../../client/entity-workflows';
+import { fullResyncWorkflowId } from '../../../workflows/contract';
 import type { DoctorCheck } from '../../../client/cli/commands/doctor';
 import { createMailchimpClient } from '../../../mailchimp';
 import { customerIdForEmail } from '../../../mapping/ids';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { SyncConfig } from '../../../activities/context';
-import { notifyEntityChanged } from '../../../client/entity-workflows';
+import { notifyEntityChanged } from '../../../workflows/start';
 import { connectNativeConnection, connectTemporalClient } from '../../../config/temporal';
 import { readAuthFailure } from '../../../db/sync-pause';
 import { startEmulator, type RunningEmulator } from '../../../emulator';

@@ -5,7 +5,7 @@ import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { readAuthFailure } from '../../../activities/auth-breaker';
 import type { SyncConfig } from '../../../activities/context';
-import { notifyEntityChanged } from '../../../client/entity-workflows';
+import { notifyEntityChanged } from '../../../workflows/start';
 import { connectNativeConnection, connectTemporalClient } from '../../../config/temporal';
 import { startEmulator, type RunningEmulator } from '../../../emulator';
 import { createMailchimpClient, type MailchimpClient } from '../../../mailchimp';

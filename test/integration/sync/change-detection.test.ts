@@ -1,7 +1,8 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { createDb } from '../../../db/knex';
-import { customerIdForEmail, entityWorkflowId, type EntityType } from '../../../mapping/ids';
+import { customerIdForEmail, type EntityType } from '../../../mapping/ids';
+import { entityWorkflowId } from '../../../workflows/contract';
 import { changeScanWorkflow, type ScanScope } from '../../../workflows/change-scan';
 import * as shop from '../../support/shop';
 import { differences, freshStores, type FreshStores } from '../../support/fresh-store';

@@ -1,6 +1,6 @@
 import { WorkflowFailedError } from '@temporalio/client';
-import { OPT_IN_CONFIRMED_SIGNAL, searchAttributesFor } from '../../../client/entity-workflows';
-import { customerIdForEmail, entityWorkflowId } from '../../../mapping/ids';
+import { customerIdForEmail } from '../../../mapping/ids';
+import { entityWorkflowId, optInConfirmed, searchAttributesFor } from '../../../workflows/contract';
 import { customerSyncWorkflow, type ConsentOutcome } from '../../../workflows/customer-sync';
 import * as shop from '../../support/shop';
 import { remote, startSyncHarness, type SyncHarness } from '../../support/sync-harness';
@@ -138,7 +138,7 @@ describe('customer sync and the consent rules (customer workflows → emulator)'
 
       await confirmInEmulator(u.email);
       const handle = h.client.workflow.getHandle(workflowId);
-      await handle.signal(OPT_IN_CONFIRMED_SIGNAL);
+      await handle.signal(optInConfirmed);
 
       await expect(handle.result()).resolves.toMatchObject({ consent: 'subscribed' });
       expect(await audienceRow(u.email)).toMatchObject({ status: 'subscribed' });

@@ -1,5 +1,5 @@
 import { WorkflowFailedError } from '@temporalio/client';
-import { entityWorkflowId } from '../../../mapping/ids';
+import { entityWorkflowId } from '../../../workflows/contract';
 import * as shop from '../../support/shop';
 import { startSyncHarness, type SyncHarness } from '../../support/sync-harness';
 import { resync, waitFor } from '../../support/sync-steps';

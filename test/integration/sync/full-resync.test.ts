@@ -1,5 +1,5 @@
 import { fullResyncWorkflow } from '../../../workflows/full-resync';
-import { progressQuery } from '../../../workflows/signals';
+import { progressQuery } from '../../../workflows/contract';
 import { customerIdForEmail } from '../../../mapping/ids';
 import * as shop from '../../support/shop';
 import { remote, startSyncHarness, type SyncHarness } from '../../support/sync-harness';

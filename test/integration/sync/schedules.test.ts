@@ -1,9 +1,8 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { fullResyncWorkflowId } from '../../../client/entity-workflows';
 import { ensureSchedules, SCAN_SCOPES, scheduleId } from '../../../client/schedules';
-import { customerIdForEmail, entityWorkflowId, type EntityType } from '../../../mapping/ids';
+import { customerIdForEmail, type EntityType } from '../../../mapping/ids';
 import { changeScanWorkflow, type ScanScope } from '../../../workflows/change-scan';
-import type { ResyncProgress } from '../../../workflows/signals';
+import { entityWorkflowId, fullResyncWorkflowId, type ResyncProgress } from '../../../workflows/contract';
 import * as shop from '../../support/shop';
 import { remote, startSyncHarness, type SyncHarness } from '../../support/sync-harness';
 import { resync, storePath } from '../../support/sync-steps';

@@ -11,7 +11,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ensureChromium } from '../../../services/chromium';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import type { SyncOutcome } from '../../../activities';
-import { notifyEntityChanged } from '../../../client/entity-workflows';
+import { notifyEntityChanged } from '../../../workflows/start';
 import { ensureSchedules, SCAN_SCOPES, scheduleId } from '../../../client/schedules';
 import { env, envInt } from '../../../config/env';
 import * as shop from '../../support/shop';

@@ -3,7 +3,6 @@ import {
   customerIdForEmail,
   emailProblem,
   ENTITY_TYPES,
-  entityWorkflowId,
   isValidEmail,
   md5,
   normaliseEmail,
@@ -104,14 +103,9 @@ describe('isValidEmail (RFC-lite, aligned with what Mailchimp accepts)', () => {
   });
 });
 
-describe('entityWorkflowId', () => {
-  it('is store:type:id', () => {
-    expect(entityWorkflowId('shop1', 'order', '10023')).toBe('shop1:order:10023');
-  });
-  it.each(ENTITY_TYPES)('works for entity type %s', (type) => {
-    expect(entityWorkflowId('shop1', type, '42')).toBe(`shop1:${type}:42`);
-  });
-  it('lists exactly the five entity types', () => {
-    expect([...ENTITY_TYPES].sort()).toEqual(['customer', 'order', 'product', 'promo_code', 'promo_rule']);
+// entityWorkflowId: test/unit/workflows/contract.test.ts
+describe('ENTITY_TYPES', () => {
+  it('lists exactly the six entity types', () => {
+    expect([...ENTITY_TYPES].sort()).toEqual(['cart', 'customer', 'order', 'product', 'promo_code', 'promo_rule']);
   });
 });

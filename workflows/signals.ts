@@ -1,2 +1,0 @@
-/** Moved to workflows/contract.ts; re-exported until the last importers have moved. */
-export { entityChanged, optInConfirmed, progressQuery, type ResyncProgress } from './contract';
