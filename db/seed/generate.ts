@@ -7,7 +7,9 @@
  *   category/vendor/seo_url/image_url, statuses active/inactive/deleted; SKUs are unique; every price is USD and ≥ 0.
  * - registered users with mixed marketing consent, unicode names (some NULL), e-mails that are sometimes mixed-case
  *   or wrapped in whitespace (all valid once trimmed).
- * - orders from guests and users in every status, 1–4 lines each, some with promo codes, campaign ids and landing sites.
+ * - orders from guests and users in every status, 1–4 lines each, some with promo codes, campaign ids and landing sites;
+ * - addresses on users and orders (some empty, partial or with an invalid country code), tracking on shipped orders
+ *   (locations.ts).
  *   Money: order_total = Σ quantity × unit_price − discount_total + tax_total + shipping_total, and
  *   Σ line.discount ≤ discount_total (per-item promotions put their discount on the lines; others on the order).
  * - promotions (percentage 5–50 or fixed; per_item/total/shipping; some disabled or expired) with 1–3 codes each;
@@ -23,6 +25,7 @@ import type {
   UserRow,
   VariantRow,
 } from '../../source/types';
+import { withLocations } from './locations';
 import { Random } from './random';
 import {
   ADJECTIVES,
@@ -403,9 +406,12 @@ export function generateShop(options: GenerateOptions): ShopData {
   const orderRng = new Random(options.seed * 7 + 4);
 
   const { products, variants, catalogue } = generateProducts(productRng, options.products);
-  const users = generateUsers(userRng, options.customers);
+  const plainUsers = generateUsers(userRng, options.customers);
   const { promotions, promoCodes, rules, codeOwner } = generatePromotions(promoRng, options.promotions);
-  const { orders, orderLines } = generateOrders(orderRng, options.orders, { products, variants, catalogue, users, promoCodes, rules, codeOwner });
+  const generated = generateOrders(orderRng, options.orders, { products, variants, catalogue, users: plainUsers, promoCodes, rules, codeOwner });
+  // Addresses and tracking come from a stream of their own: the rest of the shop is the same with or without them.
+  const { users, orders } = withLocations(new Random(options.seed * 13 + 11), plainUsers, generated.orders);
+  const { orderLines } = generated;
 
   const settings: ShopSettingRow[] = [
     { name: 'mailchimp_sync_enabled', value: '1', updated_at: DEMO_EPOCH },
