@@ -106,7 +106,7 @@ async function mailchimp(ctx: CliContext, source: NodeJS.ProcessEnv): Promise<Do
     if (err instanceof MailchimpError && err.kind === 'not_found') {
       const paused = await readAuthFailure(ctx.db(), storeId).catch(() => null);
       const since = paused && pauseCause(paused.reason) === 'audience' ? `; the sync is paused since ${paused.since.toISOString()}` : '';
-      return [ok('mailchimp key', `accepted by ${client.baseUrl}`), bad('mailchimp audience', 'fail', `audience ${listId} does not exist (404)${since}`,
+      return [ok('mailchimp key', `accepted by ${client.baseUrl}`), bad('mailchimp audience', 'fail', `audience ${listId} does not exist${since}`,
         'set MAILCHIMP_LIST_ID to your audience\'s id (Audience → Settings → Audience name and defaults) and restart the worker; the runbook: "The sync is paused"')];
     }
     return [thrown('mailchimp', err, 'check MAILCHIMP_API_URL and the network')];
