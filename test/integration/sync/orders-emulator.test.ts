@@ -96,6 +96,31 @@ describe('promo rules and codes', () => {
   });
 });
 
+describe('addresses and tracking', () => {
+  const EMPTY = { address1: '', address2: '', city: '', province: '', province_code: '', postal_code: '', country: '', country_code: '' };
+
+  it('an order answers both addresses with every part ("" never sent); a PATCH merges the parts it sends, "" empties one', async () => {
+    await h.api.post(O, sampleOrder('o1', { id: 'c1' }, { shipping_address: { name: 'Ada', city: 'Paris', country_code: 'FR' }, tracking_number: 'T1' }));
+    const created = (await h.api.get(`${O}/o1`)).data;
+    expect(created.shipping_address).toEqual({ ...EMPTY, name: 'Ada', city: 'Paris', country_code: 'FR', phone: '', company: '' });
+    expect(created.billing_address).toEqual({ ...EMPTY, name: '', phone: '', company: '' });
+
+    const res = await h.api.patch(`${O}/o1`, { shipping_address: { city: '', postal_code: '75004' }, tracking_number: '', tracking_carrier: 'UPS' });
+    expect(res.status).toBe(200);
+    expect(res.data.shipping_address).toMatchObject({ name: 'Ada', city: '', postal_code: '75004', country_code: 'FR' });
+    expect(res.data).toMatchObject({ tracking_number: '', tracking_carrier: 'UPS', tracking_url: '' });
+  });
+
+  it('a customer answers its address with every part; PUT replaces it, PATCH merges the parts it sends', async () => {
+    expect((await h.api.get(`${S}/customers/c1`)).data.address).toEqual(EMPTY);
+    await h.api.put(`${S}/customers/c1`, sampleCustomer('c1', 'c1@example.com', false, { address: { city: 'Oslo', country_code: 'NO' } }));
+    await h.api.patch(`${S}/customers/c1`, { address: { postal_code: '0150' } });
+    expect((await h.api.get(`${S}/customers/c1`)).data.address).toEqual({ ...EMPTY, city: 'Oslo', country_code: 'NO', postal_code: '0150' });
+    await h.api.put(`${S}/customers/c1`, sampleCustomer('c1'));
+    expect((await h.api.get(`${S}/customers/c1`)).data.address).toEqual(EMPTY);
+  });
+});
+
 describe('customers', () => {
   it('a customer PUT replaces its names; "" empties one', async () => {
     const res = await h.api.put(`${S}/customers/c1`, sampleCustomer('c1', 'c1@example.com', false, { last_name: '' }));
