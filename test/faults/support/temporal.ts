@@ -8,7 +8,8 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { suffix } from '../../../bench/lib';
 import { DATA_DIR } from '../../../services/paths';
-import { SEARCH_ATTRIBUTES, temporalBinary } from '../../../services/temporal';
+import { temporalBinary } from '../../../services/temporal';
+import { SEARCH_ATTRIBUTE_NAMES as SEARCH_ATTRIBUTES } from '../../../workflows/contract';
 import { freePort } from './ports';
 import { until } from './harness';
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { VARIABLES } from '../../../config/variables';
+import { SEARCH_ATTRIBUTE_NAMES } from '../../../workflows/contract';
 
 /**
  * Static checks of docker-compose.yml and the Dockerfile: nothing here can start containers,
@@ -200,7 +201,7 @@ describe('docker-compose.yml', () => {
     expect(script).toContain('temporal operator search-attribute create');
     expect(script).toMatch(/--type Keyword/);
     const names = (environment(svc).SEARCH_ATTRIBUTES ?? '').split(/\s+/);
-    expect(names).toEqual(expect.arrayContaining(['EntityType', 'EntityId', 'StoreId']));
+    expect([...names].sort()).toEqual([...SEARCH_ATTRIBUTE_NAMES].sort());
     expect(withDefaults(environment(svc).TEMPORAL_NAMESPACE ?? '')).toBe('default');
   });
 
