@@ -8,7 +8,7 @@ import { ensureRetentionSchedule, ensureSchedules } from '../client/schedules';
 import { redactSecrets } from '../mailchimp/redact';
 import { createDb, migrateLatest } from '../db/knex';
 import { createShopDbSource } from '../source/shop-db';
-import { DEFAULT_SEED, DEFAULT_SIZES } from '../db/seed/generate';
+import { DEFAULT_CARTS, DEFAULT_SEED, DEFAULT_SIZES } from '../db/seed/generate';
 import { runSeed } from '../db/seed/main';
 import { startEmulator, type RunningEmulator } from '../emulator';
 import { ensureServices, stopServices } from '../services';
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   const fromStripe = env('SYNC_SOURCE') === 'stripe';
   if (products === 0 && !fromStripe && !args.includes('--no-seed')) {
     log('The shop is empty: seeding demo data (npm run seed for other sizes).');
-    await runSeed(db, { ...DEFAULT_SIZES, seed: DEFAULT_SEED, reset: false, dryRun: false });
+    await runSeed(db, { ...DEFAULT_SIZES, carts: DEFAULT_CARTS, seed: DEFAULT_SEED, reset: false, dryRun: false });
   }
   const emulator = await maybeStartEmulator();
 

@@ -146,7 +146,7 @@ function buildBadRows(): ShopData {
     { name: 'store_domain', value: DEMO_STORE.domain, updated_at: DEMO_EPOCH },
     { name: 'store_currency', value: DEMO_STORE.currency, updated_at: DEMO_EPOCH },
   ];
-  return { settings, products, variants, users, orders, orderLines, promotions, promoCodes };
+  return { settings, products, variants, users, orders, orderLines, promotions, promoCodes, carts: [], cartLines: [] };
 }
 
 /** The fixture rows, including the same shop_settings as the demo (store currency USD). */

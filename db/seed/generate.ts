@@ -16,6 +16,7 @@
  *   usage_count is the number of demo orders that used the code.
  */
 import type {
+  CartRow,
   OrderLineRow,
   OrderRow,
   OrderStatus,
@@ -26,6 +27,7 @@ import type {
   VariantRow,
 } from '../../source/types';
 import { withLocations } from './locations';
+import { generateCarts, type SeedCartLine } from './carts';
 import { Random } from './random';
 import {
   ADJECTIVES,
@@ -63,6 +65,8 @@ export interface ShopData {
   orderLines: SeedOrderLine[];
   promotions: PromotionRow[];
   promoCodes: PromoCodeRow[];
+  carts: CartRow[];
+  cartLines: SeedCartLine[];
 }
 
 export interface GenerateOptions {
@@ -71,7 +75,14 @@ export interface GenerateOptions {
   customers: number;
   orders: number;
   promotions: number;
+  /** Carts (carts.ts; default none): their orders (converted, ordered later) come after the `orders` others. */
+  carts?: number;
+  /** The carts' "now" (default DEMO_EPOCH): the demo seed passes the real clock, so its abandoned carts are recent. */
+  cartsAt?: Date;
 }
+
+/** Carts of the demo (`npm start`, and `npm run seed -- --carts N`). */
+export const DEFAULT_CARTS = 60;
 
 /** A small demo. */
 export const DEFAULT_SIZES = { products: 200, customers: 500, orders: 1000, promotions: 20 } as const;
@@ -420,7 +431,14 @@ export function generateShop(options: GenerateOptions): ShopData {
     { name: 'store_domain', value: DEMO_STORE.domain, updated_at: DEMO_EPOCH },
     { name: 'store_currency', value: DEMO_STORE.currency, updated_at: DEMO_EPOCH },
   ];
-  return { settings, products, variants, users, orders, orderLines, promotions, promoCodes };
+  const carts = generateCarts(new Random(options.seed * 7 + 5), options.carts ?? 0, {
+    now: options.cartsAt ?? DEMO_EPOCH, products, variants, users, currency: DEMO_STORE.currency,
+    nextOrderId: orders.length + 1, nextOrderLineId: orderLines.length + 1, orderNumber, centsToString,
+  });
+  return {
+    settings, products, variants, users, orders: [...orders, ...carts.orders], orderLines: [...orderLines, ...carts.orderLines], promotions, promoCodes,
+    carts: carts.carts, cartLines: carts.cartLines,
+  };
 }
 
 interface OrderContext {

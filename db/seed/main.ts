@@ -1,5 +1,5 @@
 /**
- * `npm run seed -- [--products N] [--customers N] [--orders N] [--promotions N] [--seed N] [--reset] [--dry-run]`
+ * `npm run seed -- [--products N] [--customers N] [--orders N] [--promotions N] [--carts N] [--seed N] [--reset] [--dry-run]`
  * Generates a deterministic demo shop and writes it to DATABASE_URL (migrations are applied first).
  */
 import { Command, InvalidArgumentError } from 'commander';
@@ -34,6 +34,7 @@ export function buildSeedCommand(): Command {
     .option('--customers <n>', 'registered customers (users); guests come on top', wholeNumber, DEFAULT_SIZES.customers)
     .option('--orders <n>', 'orders (1–4 lines each)', wholeNumber, DEFAULT_SIZES.orders)
     .option('--promotions <n>', 'promotions (1–3 promo codes each)', wholeNumber, DEFAULT_SIZES.promotions)
+    .option('--carts <n>', 'carts (abandoned, converted, emptied, guest, old ...; dated from now)', wholeNumber, 0)
     .option('--seed <n>', 'random seed', seedNumber, DEFAULT_SEED)
     .option('--reset', 'empty the shop tables first (otherwise rows are merged by primary key)', false)
     .option('--dry-run', 'generate and print the counts without touching the database', false)
@@ -49,7 +50,9 @@ export function parseSeedArgs(args: readonly string[]): SeedCliOptions {
 
 function optionsOf(command: Command): SeedCliOptions {
   const o = command.opts<SeedCliOptions>();
-  return { products: o.products, customers: o.customers, orders: o.orders, promotions: o.promotions, seed: o.seed, reset: o.reset, dryRun: o.dryRun };
+  return {
+    products: o.products, customers: o.customers, orders: o.orders, promotions: o.promotions, carts: o.carts, seed: o.seed, reset: o.reset, dryRun: o.dryRun,
+  };
 }
 
 export interface SeedResult {
@@ -62,7 +65,8 @@ export async function runSeed(db: Knex | null, options: SeedCliOptions, log: (li
   const started = process.hrtime.bigint();
   const elapsed = (): string => `${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(2)}s`;
   if (options.orders > 0 && options.products === 0) throw new Error('--orders needs at least one product (--products ≥ 1)');
-  const data = generateShop(options);
+  // Carts are dated from the real clock (CART_MAX_AGE counts from now), unless the caller fixed it.
+  const data = generateShop({ ...options, cartsAt: options.cartsAt ?? new Date() });
   log(`generated seed ${options.seed} in ${elapsed()}: ${Object.entries(data).map(([k, v]) => `${v.length} ${k}`).join(', ')}`);
   if (options.dryRun || db === null) return { data, written: null };
   const applied = await migrateLatest(db);

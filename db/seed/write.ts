@@ -19,6 +19,8 @@ export const SHOP_TABLES = [
   { key: 'promoCodes', table: 'promo_codes', primaryKey: 'id' },
   { key: 'orders', table: 'orders', primaryKey: 'id' },
   { key: 'orderLines', table: 'order_lines', primaryKey: 'id' },
+  { key: 'carts', table: 'carts', primaryKey: 'id' },
+  { key: 'cartLines', table: 'cart_lines', primaryKey: 'id' },
 ] as const satisfies ReadonlyArray<{ key: keyof ShopData; table: string; primaryKey: string }>;
 
 export type ShopTableName = (typeof SHOP_TABLES)[number]['table'];

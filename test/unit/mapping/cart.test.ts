@@ -108,8 +108,8 @@ describe('cartPatchFrom and withoutCampaign', () => {
 
 describe('cartLineChanges', () => {
   const line = fc.record({
-    id: fc.constantFrom('1', '2', '3', '4', '5'), product_id: fc.constantFrom('P1', 'P2'), product_variant_id: fc.constantFrom('V1', 'V2'),
-    quantity: fc.integer({ min: 1, max: 3 }), price: fc.constantFrom(1, 2.5),
+    id: fc.constantFrom<string>('1', '2', '3', '4', '5'), product_id: fc.constantFrom<string>('P1', 'P2'), product_variant_id: fc.constantFrom<string>('V1', 'V2'),
+    quantity: fc.integer({ min: 1, max: 3 }), price: fc.constantFrom<number>(1, 2.5),
   });
   const lines = fc.uniqueArray(line, { selector: (l) => l.id, maxLength: 5 });
 

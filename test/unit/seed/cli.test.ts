@@ -2,13 +2,14 @@ import { parseSeedArgs, runSeed } from '../../../db/seed/main';
 
 describe('seed CLI arguments', () => {
   it('defaults to a small demo', () => {
-    expect(parseSeedArgs([])).toEqual({ products: 200, customers: 500, orders: 1000, promotions: 20, seed: 42, reset: false, dryRun: false });
+    expect(parseSeedArgs([])).toEqual({ products: 200, customers: 500, orders: 1000, promotions: 20, carts: 0, seed: 42, reset: false, dryRun: false });
   });
 
   it('reads sizes, seed and flags', () => {
     expect(parseSeedArgs(['--products', '500', '--customers', '2000', '--orders', '5000', '--promotions', '50', '--seed', '7', '--reset'])).toEqual({
-      products: 500, customers: 2000, orders: 5000, promotions: 50, seed: 7, reset: true, dryRun: false,
+      products: 500, customers: 2000, orders: 5000, promotions: 50, carts: 0, seed: 7, reset: true, dryRun: false,
     });
+    expect(parseSeedArgs(['--carts', '25']).carts).toBe(25);
     expect(parseSeedArgs(['--dry-run', '--seed=-3']).seed).toBe(-3);
   });
 
