@@ -4,12 +4,18 @@
  * Cheap instrumentation: Mailchimp request durations (the client's onRequest), shop-database query durations
  * (knex query events) and the process's CPU time, sent to the parent on request over IPC.
  */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { WorkflowBundlePath } from '@temporalio/worker';
 import { env, envInt } from '../config/env';
 import { connectNativeConnection, temporalTarget } from '../config/temporal';
 import { startConnectionLeasesFromEnv } from '../db/connection-leases';
 import { createDb } from '../db/knex';
 import { createMailchimpClient } from '../mailchimp';
 import { createSyncDeps, lazyTemporalClient, syncConfigFromEnv } from '../wiring/env';
+import { prebuiltWorkflowBundle } from '../workers/bundle';
 import { createSyncWorker } from '../workers/worker';
 
 export interface WorkerStats {
@@ -21,6 +27,20 @@ export interface WorkerStats {
   cpuUserMs: number;
   cpuSystemMs: number;
   uptimeMs: number;
+}
+
+/**
+ * A prebuilt workflow bundle, as a deployed worker loads it (the Dockerfile builds it; workers/bundle.ts): dist/'s when
+ * it is up to date, else one built now by a separate process, so webpack's memory never counts in this worker's RSS.
+ */
+function workflowBundle(): WorkflowBundlePath {
+  const prebuilt = prebuiltWorkflowBundle();
+  if (prebuilt) return prebuilt;
+  const file = path.join(os.tmpdir(), `mcsync-bench-workflows-${process.pid}.js`);
+  const built = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, '../workers/bundle.ts'), file], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (built.status !== 0) throw new Error(`Bundling the workflows failed (exit ${built.status})`);
+  process.once('exit', () => fs.rmSync(file, { force: true }));
+  return { codePath: file };
 }
 
 async function main(): Promise<void> {
@@ -54,9 +74,11 @@ async function main(): Promise<void> {
   // This worker's share of the key's connections, leased from the other workers of the database.
   const leases = await startConnectionLeasesFromEnv((err) => console.error(`connection lease renewal failed: ${err instanceof Error ? err.message : String(err)}`));
   const connection = await connectNativeConnection(target);
+  const bundle = workflowBundle();
   const worker = await createSyncWorker({
     connection, namespace, taskQueue: config.taskQueue,
     deps: createSyncDeps(db, mailchimp, config, lazyTemporalClient(target)),
+    workflowBundle: bundle,
   });
   process.on('message', (message: unknown) => {
     if (message !== 'stats') return;
