@@ -14,7 +14,7 @@ describe.each(['direct', 'batch'] as const)('reconcile after a full resync of ge
   let h: SyncHarness;
   beforeAll(async () => {
     h = await startSyncHarness({ backfillMode: mode });
-    const data = generateShop({ seed: 7, products: 30, customers: 40, orders: 120, promotions: 5 });
+    const data = generateShop({ seed: 7, products: 30, customers: 40, orders: 120, promotions: 5, carts: 30, cartsAt: new Date() });
     await writeShop(h.t.db, data, { reset: true });
     await writeShop(h.t.db, BAD_ROWS);
   });
@@ -36,5 +36,9 @@ describe.each(['direct', 'batch'] as const)('reconcile after a full resync of ge
     expect(new Set(notSent.map((u) => `${u.type}:${u.entityId}`))).toEqual(new Set(failed.map((f) => `${f.entity_type}:${f.entity_id}`)));
     expect(report.unsent.every((u) => u.reason.length > 0)).toBe(true);
     expect(report.summaries.find((s) => s.type === 'order')?.shop).toBeGreaterThan(50);
+    // Carts too: the abandoned ones are in Mailchimp, the converted, emptied and old ones are not.
+    const carts = report.summaries.find((s) => s.type === 'cart');
+    expect(carts?.mailchimp).toBeGreaterThan(5);
+    expect(carts?.mailchimp).toBeLessThan(30);
   });
 });
