@@ -82,11 +82,13 @@ export const FIELD_KINDS: Record<ResourceKind, FieldSpec> = {
     title: 'text', description: 'text', type: 'text', vendor: 'text', url: 'text', handle: 'text', image_url: 'text', published_at_foreign: 'date',
   },
   variant: { title: 'text', sku: 'text', price: 'money', inventory_quantity: 'number', image_url: 'text', url: 'text', backorders: 'text', visibility: 'text' },
-  customer: { email_address: 'email', opt_in_status: 'bool', first_name: 'text', last_name: 'text', company: 'text' },
+  // An address compares part by part; a part never sent is "" (an address with every part "" is no address).
+  customer: { email_address: 'email', opt_in_status: 'bool', first_name: 'text', last_name: 'text', company: 'text', address: 'json' },
   order: {
     currency_code: 'text', order_total: 'money', discount_total: 'money', tax_total: 'money', shipping_total: 'money',
     financial_status: 'text', fulfillment_status: 'text', processed_at_foreign: 'date', cancelled_at_foreign: 'date',
     updated_at_foreign: 'date', campaign_id: 'text', landing_site: 'text', order_url: 'text', tracking_code: 'text',
+    shipping_address: 'json', billing_address: 'json', tracking_number: 'text', tracking_carrier: 'text', tracking_url: 'text',
   },
   line: { product_id: 'text', product_variant_id: 'text', quantity: 'number', price: 'money', discount: 'money' },
   order_promo: { code: 'text', amount_discounted: 'money', type: 'text' },
