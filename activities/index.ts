@@ -1,5 +1,6 @@
 import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import { FAILURE_TYPES } from '../workflows/contract';
 import { notifyEntityChanged, startFullResync } from '../workflows/start';
 import { coversAllTypes } from '../mapping/entity-types';
 import type { Cursor, EntityType } from '../source/shop-source';
@@ -46,7 +47,7 @@ function minus(iso: string, ms: number): string {
 function disabledFailure(): ApplicationFailure {
   return ApplicationFailure.nonRetryable(
     'Mailchimp sync is turned off for this shop (shop_settings.mailchimp_sync_enabled = 0). Turn it on with `mcsync enable`.',
-    'SyncDisabled',
+    FAILURE_TYPES.syncDisabled,
   );
 }
 

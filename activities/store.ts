@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { mapStore, storePatchFrom } from '../mapping/store';
+import { FAILURE_TYPES } from '../workflows/contract';
 import type { SyncContext } from './context';
 
 /**
@@ -9,7 +10,7 @@ import type { SyncContext } from './context';
 export async function setupStore(ctx: SyncContext): Promise<{ created: boolean }> {
   const { mailchimp, config } = ctx.deps;
   const mapped = mapStore(ctx.settings, { storeId: config.storeId, listId: config.listId });
-  if (mapped.kind !== 'ok') throw ApplicationFailure.nonRetryable(mapped.reason, 'StoreSetupError');
+  if (mapped.kind !== 'ok') throw ApplicationFailure.nonRetryable(mapped.reason, FAILURE_TYPES.storeSetup);
   const payload = mapped.payload;
   const existing = await mailchimp.getStore(config.storeId);
   if (!existing) {
@@ -21,14 +22,14 @@ export async function setupStore(ctx: SyncContext): Promise<{ created: boolean }
     throw ApplicationFailure.nonRetryable(
       `Mailchimp store ${config.storeId} belongs to audience ${existing.list_id}, but MAILCHIMP_LIST_ID is ${config.listId}. ` +
         'A store can never move to another audience: set MAILCHIMP_LIST_ID to its audience, or use a new MAILCHIMP_STORE_ID.',
-      'StoreSetupError',
+      FAILURE_TYPES.storeSetup,
     );
   }
   if (String(existing.currency_code).toUpperCase() !== payload.currency_code) {
     throw ApplicationFailure.nonRetryable(
       `Mailchimp store ${config.storeId} is in ${existing.currency_code}, but the shop's store_currency is ${payload.currency_code}. ` +
         'Every price must be in the store\'s currency: fix store_currency, or use a new MAILCHIMP_STORE_ID.',
-      'StoreSetupError',
+      FAILURE_TYPES.storeSetup,
     );
   }
   await mailchimp.updateStore(config.storeId, storePatchFrom(payload));

@@ -2,25 +2,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MailchimpError, type MailchimpErrorKind } from './mailchimp-error';
 import { classifyNetworkError, isNetworkError } from './classify';
 import { redactSecrets } from './redact';
+import { MAILCHIMP_ERROR_TYPES, NON_RETRYABLE_KINDS } from './error-types';
 
-/** The Temporal failure `type` of each kind, e.g. `MailchimpValidationError`. */
-export const MAILCHIMP_ERROR_TYPES: Readonly<Record<MailchimpErrorKind, string>> = {
-  validation: 'MailchimpValidationError',
-  already_exists: 'MailchimpAlreadyExistsError',
-  member_exists: 'MailchimpMemberExistsError',
-  missing_dependency: 'MailchimpMissingDependencyError',
-  not_found: 'MailchimpNotFoundError',
-  compliance: 'MailchimpComplianceError',
-  auth: 'MailchimpAuthError',
-  rate_limited: 'MailchimpRateLimitedError',
-  transient: 'MailchimpTransientError',
-};
-
-/** Kinds that sending the same request again can never fix. */
-const NON_RETRYABLE_KINDS: readonly MailchimpErrorKind[] = ['validation', 'compliance', 'member_exists'];
-
-/** For `RetryPolicy.nonRetryableErrorTypes`. */
-export const NON_RETRYABLE_MAILCHIMP_ERROR_TYPES: readonly string[] = NON_RETRYABLE_KINDS.map((kind) => MAILCHIMP_ERROR_TYPES[kind]);
+export { MAILCHIMP_ERROR_TYPES, NON_RETRYABLE_MAILCHIMP_ERROR_TYPES } from './error-types';
 
 /** `details[0]` of a Mailchimp activity failure. */
 export interface MailchimpFailureDetails {

@@ -1,15 +1,12 @@
 import { proxyActivities, type RetryPolicy } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { NON_RETRYABLE_ERROR_TYPES } from './contract';
 
 /**
  * Retries: transient Mailchimp and database errors retry with backoff, without limit (an outage drains afterwards);
- * refusals no retry can fix fail at once. Mailchimp's 429 Retry-After is honoured through nextRetryDelay.
+ * refusals no retry can fix (NON_RETRYABLE_ERROR_TYPES, workflows/contract.ts) fail at once. Mailchimp's 429 Retry-After is honoured through nextRetryDelay.
  */
-export const NON_RETRYABLE = [
-  'MailchimpValidationError', 'MailchimpComplianceError', 'MailchimpMemberExistsError', 'StoreSetupError', 'SyncDisabled',
-];
-
-const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '2m', nonRetryableErrorTypes: NON_RETRYABLE };
+const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '2m', nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] };
 
 export const entityActivities = proxyActivities<Activities>({ startToCloseTimeout: '2m', retry });
 

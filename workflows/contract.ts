@@ -2,11 +2,13 @@ import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { PageCounts } from '../activities';
 import type { EntityType, ScanScope } from '../mapping/entity-types';
+import { NON_RETRYABLE_MAILCHIMP_ERROR_TYPES } from '../mailchimp/error-types';
 
 /**
  * The Temporal contract: what the workflows and everyone who starts, signals or queries them (activities, the CLI,
- * the webhook receivers, scripts, bench, tests) share. Workflow ids, search attributes, signal and query definitions.
- * Workflow-safe (SDK definitions and types only), so the workflows and their clients use the same objects.
+ * the webhook receivers, scripts, bench, tests) share. Workflow ids, search attributes, signal and query definitions,
+ * the failure types no retry can fix.
+ * Workflow-safe (SDK definitions, types and pure lists only), so the workflows and their clients use the same objects.
  * Starting and signalling, typed by the workflow functions: workflows/start.ts.
  */
 
@@ -78,3 +80,16 @@ export interface ResyncProgress {
 
 /** A full resync's progress (also its result). */
 export const progressQuery = defineQuery<ResyncProgress>('progress');
+
+// ---- failures no retry can fix ----
+
+/** Failure types the activities throw (besides Mailchimp's) that no retry can fix. */
+export const FAILURE_TYPES = {
+  /** The store cannot be set up: no currency, another audience or another currency in Mailchimp. */
+  storeSetup: 'StoreSetupError',
+  /** The feature switch is off for the shop. */
+  syncDisabled: 'SyncDisabled',
+} as const;
+
+/** `RetryPolicy.nonRetryableErrorTypes` of every activity: Mailchimp's refusals and the failures above. */
+export const NON_RETRYABLE_ERROR_TYPES: readonly string[] = [...NON_RETRYABLE_MAILCHIMP_ERROR_TYPES, FAILURE_TYPES.storeSetup, FAILURE_TYPES.syncDisabled];

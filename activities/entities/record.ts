@@ -1,3 +1,4 @@
+import { NON_RETRYABLE_KINDS } from '../../mailchimp/error-types';
 import { MailchimpError } from '../../mailchimp/mailchimp-error';
 import type { SyncStateRow } from '../../db/sync-state';
 import type { EntityType } from '../../source/shop-source';
@@ -8,11 +9,9 @@ export function isUnchanged(previous: SyncStateRow | null | undefined, hash: str
   return !force && previous?.status === 'synced' && previous.content_hash === hash;
 }
 
-/** Mailchimp answers that no retry can fix: the entity fails until its data changes. */
-const PERMANENT_KINDS = new Set(['validation', 'compliance', 'member_exists', 'auth']);
-
+/** A Mailchimp answer no retry can fix (NON_RETRYABLE_KINDS): the entity fails until its data changes. */
 export function isPermanent(err: unknown): err is MailchimpError {
-  return err instanceof MailchimpError && PERMANENT_KINDS.has(err.kind) && err.kind !== 'auth';
+  return err instanceof MailchimpError && NON_RETRYABLE_KINDS.includes(err.kind);
 }
 
 /** Records a failure a person can read, and returns it as the entity's outcome. */

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { classifyFailures } from '../../../activities/failures';
 import { MailchimpError, NON_RETRYABLE_MAILCHIMP_ERROR_TYPES } from '../../../mailchimp/errors';
-import { NON_RETRYABLE } from '../../../workflows/activities-proxy';
+import { FAILURE_TYPES, NON_RETRYABLE_ERROR_TYPES } from '../../../workflows/contract';
 
 describe('activity failures', () => {
   it('turns a 429 into a retryable failure that waits as long as Retry-After says', async () => {
@@ -32,7 +32,10 @@ describe('activity failures', () => {
     expect(await activities.good(1)).toBe(2);
   });
 
-  it('the workflows retry policy treats every non-retryable Mailchimp kind as non-retryable', () => {
-    expect(NON_RETRYABLE).toEqual(expect.arrayContaining([...NON_RETRYABLE_MAILCHIMP_ERROR_TYPES]));
+  it('the workflows retry policy treats every non-retryable Mailchimp kind as non-retryable, and the refusals of the activities (FAILURE_TYPES)', () => {
+    expect([...NON_RETRYABLE_ERROR_TYPES].sort()).toEqual([...NON_RETRYABLE_MAILCHIMP_ERROR_TYPES, ...Object.values(FAILURE_TYPES)].sort());
+    expect([...NON_RETRYABLE_ERROR_TYPES].sort()).toEqual(
+      ['MailchimpComplianceError', 'MailchimpMemberExistsError', 'MailchimpValidationError', 'StoreSetupError', 'SyncDisabled'].sort(),
+    );
   });
 });
