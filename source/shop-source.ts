@@ -33,17 +33,6 @@ export interface CustomerRecord {
   /** A registered user's address columns (absent for a guest, or a source without them). */
   address?: AddressColumns;
 }
-  /** Optional: one cart with its lines, buyer and the buyer's last order. A source without carts sends none. */
-  cart?(id: string): Promise<CartWithContext | null>;
-  /** Optional bulk read of carts for the batch backfill (the same answer as `cart` for every id found). */
-  carts?(ids: string[]): Promise<Map<string, CartWithContext>>;
-  /**
-   * Optional: the carts these orders may have converted (the carts naming one of them in order_id, and the carts of the
-   * same buyer's e-mail), so the change scan looks at them again when an order is placed or changed.
-   */
-  cartIdsForOrders?(orderIds: string[]): Promise<string[]>;
-  /** Optional: of these carts, those neither they nor a line of theirs changed since `since` (ISO): they aged out. */
-  cartIdsUnchangedSince?(cartIds: string[], since: string): Promise<string[]>;
 
 /**
  * Everything the sync reads from a shop. The shop database is one implementation;
@@ -105,4 +94,15 @@ export interface ShopSource {
   products?(ids: string[]): Promise<Map<string, ProductWithVariants>>;
   customers?(emailHashes: string[]): Promise<Map<string, CustomerRecord>>;
   orders?(ids: string[]): Promise<Map<string, OrderWithContext>>;
+  /** Optional: one cart with its lines, buyer and the buyer's last order. A source without carts sends none. */
+  cart?(id: string): Promise<CartWithContext | null>;
+  /** Optional bulk read of carts for the batch backfill (the same answer as `cart` for every id found). */
+  carts?(ids: string[]): Promise<Map<string, CartWithContext>>;
+  /**
+   * Optional: the carts these orders may have converted (the carts naming one of them in order_id, and the carts of the
+   * same buyer's e-mail), so the change scan looks at them again when an order is placed or changed.
+   */
+  cartIdsForOrders?(orderIds: string[]): Promise<string[]>;
+  /** Optional: of these carts, those neither they nor a line of theirs changed since `since` (ISO): they aged out. */
+  cartIdsUnchangedSince?(cartIds: string[], since: string): Promise<string[]>;
 }

@@ -78,8 +78,8 @@ export function planFix(drifts: readonly Drift[], lookup: ReadonlyMap<string, st
 /** Deletes one extra item (already gone counts as done). */
 export async function removeExtra(mailchimp: MailchimpClient, storeId: string, r: Removal): Promise<void> {
   if (r.part?.kind === 'variant') return mailchimp.deleteVariant(storeId, r.id, r.part.id);
-  if (r.part?.kind === 'cart_line') return mailchimp.deleteCartLine(storeId, r.id, r.part.id);
   if (r.part?.kind === 'line') return mailchimp.deleteOrderLine(storeId, r.id, r.part.id);
+  if (r.part?.kind === 'cart_line') return mailchimp.deleteCartLine(storeId, r.id, r.part.id);
   switch (r.type) {
     case 'product':
       return mailchimp.deleteProduct(storeId, r.id);
@@ -92,9 +92,9 @@ export async function removeExtra(mailchimp: MailchimpClient, storeId: string, r
     case 'promo_code': {
       const { ruleId, codeId } = splitPromoCodeRemoteId(r.id);
       return mailchimp.deletePromoCode(storeId, ruleId, codeId);
+    }
     case 'cart':
       return mailchimp.deleteCart(storeId, r.id);
-    }
   }
 }
 
