@@ -1,7 +1,7 @@
 import { MailchimpError } from '../../mailchimp/mailchimp-error';
 import { customerIdForEmail } from '../../mapping/ids';
 import { mapOrder, needsOrderPut, orderLineChanges, orderPatchFrom, orderPutFrom, orderWarnings } from '../../mapping/order';
-import { lineVariantFor } from '../../mapping/product';
+import { goneProductId, lineVariantFor, productRemoteId } from '../../mapping/product';
 import { apiPath } from '../../mailchimp/api-path';
 import { refusesUnknownCustomer } from '../../mailchimp/classify';
 import type { OrderLinePayload, OrderPayload } from '../../mailchimp/schemas';
@@ -30,13 +30,20 @@ export function syncOrder(ctx: SyncContext, orderId: string, options: { force?: 
     const planned = planOrder(found, ctx.settings);
     if (planned.kind === 'skip') {
       // An order sent before that went back to pending: a fresh sync would not send it, so it leaves Mailchimp
-      // (`skipped`: it already left).
-      if (orderSentBefore(previous) && previous?.status !== 'deleted' && previous?.status !== 'skipped') {
+      // (`skipped`: it already left), and so does what only it kept there (its products' needs change).
+      if (mayStillBeSent(previous)) {
         await removeOrder(ctx, orderId, previous, planned.reason);
+        await reconsiderProductsOf(ctx, found, { needsChanged: true });
       }
       return recordOrderSkipped(ctx, orderId, planned.reason);
     }
     if (planned.kind !== 'ok') {
+      // Sent before, refused now: a fresh sync would not send it either, so it leaves Mailchimp; an order that is not
+      // pending still counts for what the product sync keeps (keepWhatRefusedLinesName), but no gone product's stand-in.
+      if (mayStillBeSent(previous)) {
+        await removeOrder(ctx, orderId, previous, planned.reason);
+        await reconsiderProductsOf(ctx, found, { needsChanged: false });
+      }
       await keepWhatRefusedLinesName(ctx, found);
       return recordFailure(ctx, 'order', orderId, planned.reason);
     }
@@ -114,6 +121,28 @@ export function planOrder(found: OrderWithContext, settings: ShopSettings): Mapp
   if (mapped.kind !== 'ok') return mapped;
   const payload: OrderPayload = { ...mapped.payload, customer: { id: mapped.payload.customer.id } };
   return { kind: 'ok', payload: { payload, hash: contentHash(payload), buyerEmail: mapped.payload.customer.email_address } };
+}
+
+/** An order sent before that has not left Mailchimp since (removeOrder looks before it deletes). */
+function mayStillBeSent(previous: SyncStateRow | null): boolean {
+  return orderSentBefore(previous) && previous?.status !== 'deleted' && previous?.status !== 'skipped';
+}
+
+/**
+ * After an order left Mailchimp, the products its lines name are synced again: a product the shop no longer has loses
+ * its stand-in unless another sent order names it (mapping/sent-order.ts); when the order no longer counts for the
+ * product sync at all (back to pending), the variants only it needed go too, which takes a forced write (the
+ * product's hash does not cover them). Products Mailchimp does not have from the sync are left alone.
+ */
+async function reconsiderProductsOf(ctx: SyncContext, order: OrderWithContext, options: { needsChanged: boolean }): Promise<void> {
+  const productIds = [...new Set(order.lines.map((l) => l.product_id))];
+  const known = await ctx.deps.state.getMany('product', productIds);
+  for (const productId of productIds) {
+    if (known.get(productId)?.status !== 'synced') continue;
+    const gone = order.lines.some((l) => l.product_id === productId && productRemoteId(l.product_code) === goneProductId(productId));
+    if (gone) await syncProduct(ctx, productId);
+    else if (options.needsChanged) await syncProduct(ctx, productId, { force: true });
+  }
 }
 
 /** An order Mailchimp may already have: written with an update first. */
