@@ -10,11 +10,12 @@ import {
   customerSchema, orderSchema, productSchema, promoCodeSchema, promoRuleSchema, validatePayload, variantSchema, type BatchOperation,
 } from '../../mailchimp/schemas';
 import { consentFor, type MemberStatus } from '../../mapping/consent';
-import { customerPayload } from '../../mapping/customer';
+import { customerInputOf, customerPayload, customerWarnings } from '../../mapping/customer';
 import { ENTITY_TYPES, customerIdForEmail, type EntityType } from '../../mapping/ids';
 import {
   codeVariantOf, lineVariantFor, mapProduct, needsCodeVariant, placeholderOf, planProduct, productRemoteId,
 } from '../../mapping/product';
+import { orderWarnings } from '../../mapping/order';
 import { mapPromoCode, mapPromoRule, promoCodeRemoteId } from '../../mapping/promo';
 import { ok } from '../../mapping/result';
 import type { CustomerRecord } from '../../source/shop-source';
@@ -250,7 +251,8 @@ export function buildCustomerOperations(storeId: string, settings: ShopSettings,
       continue;
     }
     const decision = consentFor(r.record, audience.status(r.id), settings, audience.doubleOptIn);
-    if (decision.member.action !== 'none') {
+    // A customer sent without its address (an invalid country code) goes direct, which records why on its sync state.
+    if (decision.member.action !== 'none' || customerWarnings(customerInputOf(r.record)).length > 0) {
       page.direct.push(r.id);
       continue;
     }
@@ -301,7 +303,8 @@ export function buildOrderOperations(storeId: string, settings: ShopSettings, ro
       page.unchanged.push(r.id);
       continue;
     }
-    if (orderSentBefore(r.previous)) {
+    // Updates, and an order sent without an address (an invalid country code, recorded on its sync state), go direct.
+    if (orderSentBefore(r.previous) || orderWarnings(r.found).length > 0) {
       page.direct.push(r.id);
       continue;
     }

@@ -129,6 +129,16 @@ describe('buildCustomerOperations', () => {
     const single = buildCustomerOperations(STORE, { ...settings, alwaysOptIn: true }, audience({}, false), [{ id: r.emailHash, record: r, previous: null }]);
     expect(body(single.operations[0]).opt_in_status).toBe(true);
   });
+
+  it('PUTs the address; a customer sent without it (an invalid country code) goes direct, which records why', () => {
+    const located = record({ address: { city: 'Oslo', country_code: 'no' } });
+    const page = buildCustomerOperations(STORE, settings, audience({}), [{ id: located.emailHash, record: located, previous: null }]);
+    expect(body(page.operations[0]).address).toMatchObject({ city: 'Oslo', country_code: 'NO', country: 'Norway' });
+    const invalid = record({ address: { city: 'Oslo', country_code: 'Norge' } });
+    const refused = buildCustomerOperations(STORE, settings, audience({}), [{ id: invalid.emailHash, record: invalid, previous: null }]);
+    expect(refused.operations).toEqual([]);
+    expect(refused.direct).toEqual([invalid.emailHash]);
+  });
 });
 
 describe('buildOrderOperations', () => {
@@ -149,6 +159,23 @@ describe('buildOrderOperations', () => {
     expect(page.dependencies.get('900')).toMatchObject({ productIds: ['101'], variants: [{ productCode: 'MUG-ÆØÅ-01', variantId: 'MUG-01-BLUE' }] });
     expect(page.skipped).toEqual([{ id: '902', reason: expect.stringContaining('pending') }]);
     expect(page.direct).toEqual(['903']);
+  });
+
+  it('POSTs the addresses and tracking; an order sent without an address (an invalid country code) goes direct, which records why', () => {
+    const located = orderCtx({ shipping_city: 'Oslo', shipping_country_code: 'NO', tracking_number: 'T-1' });
+    const page = buildOrderOperations(STORE, settings, [{ id: '900', found: located, previous: null }]);
+    expect(body(page.operations[0])).toMatchObject({ shipping_address: { city: 'Oslo', country_code: 'NO' }, tracking_number: 'T-1' });
+    const invalid = orderCtx({ billing_city: 'Oslo', billing_country_code: 'Norge' });
+    const refused = buildOrderOperations(STORE, settings, [{ id: '900', found: invalid, previous: null }]);
+    expect(refused.operations).toEqual([]);
+    expect(refused.direct).toEqual(['900']);
+  });
+
+  it('with SEND_PENDING_ORDERS, POSTs a new pending order as pending', () => {
+    const pending = orderCtx({ status: 'pending' });
+    const page = buildOrderOperations(STORE, { ...settings, orders: { sendPending: true, urlTemplate: '' } }, [{ id: '900', found: pending, previous: null }]);
+    expect(body(page.operations[0]).financial_status).toBe('pending');
+    expect(page.skipped).toEqual([]);
   });
 
   it('sends an order that went back to pending after it was sent direct (it is deleted from Mailchimp there)', () => {
