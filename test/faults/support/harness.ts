@@ -3,7 +3,8 @@
  * (restarted by a small supervisor whenever it dies, as systemd or Kubernetes would), and a Temporal client.
  */
 import { Client, Connection } from '@temporalio/client';
-import { fullResyncWorkflowId, type ResyncProgress } from '../../../workflows/contract';
+import { fullResyncWorkflowId, progressQuery, type ResyncProgress } from '../../../workflows/contract';
+import { fullResyncWorkflow } from '../../../workflows/full-resync';
 import { env } from '../../../config/env';
 import { generateShop, type GenerateOptions } from '../../../db/seed/generate';
 import { BAD_ROWS } from '../../../db/seed/bad-rows';
@@ -111,11 +112,11 @@ export async function startWorld(options: WorldOptions = {}): Promise<FaultWorld
       return res.json();
     },
     async startFullSync(pageSize = PAGE_SIZE) {
-      await client.workflow.start('fullResyncWorkflow', { workflowId: resyncId, taskQueue, args: [{ storeId, types: 'all', pageSize }] });
+      await client.workflow.start(fullResyncWorkflow, { workflowId: resyncId, taskQueue, args: [{ storeId, types: 'all', pageSize }] });
     },
     async progress() {
       try {
-        return await client.workflow.getHandle(resyncId).query<ResyncProgress>('progress');
+        return await client.workflow.getHandle(resyncId).query(progressQuery);
       } catch {
         return null;
       }
