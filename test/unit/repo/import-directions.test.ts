@@ -173,6 +173,12 @@ describe(`the folder import directions of ${DOC}`, () => {
     const graph = new Map<string, Set<string>>([...rules].map(([from, r]) => [from, r.values]));
     expect(findCycle(graph)).toBeNull();
   });
+
+  it('is a layering: a row may import only folders of rows above it (the page says so)', () => {
+    const order = [...rules.keys()];
+    const upward = [...rules].flatMap(([from, r]) => [...r.values].filter((to) => order.indexOf(to) > order.indexOf(from)).map((to) => `${from}/ → ${to}/`));
+    expect(upward).toEqual([]);
+  });
 });
 
 describe('the checker itself', () => {
