@@ -6,7 +6,7 @@ import type { CartLineRow, CartRow, CartWithContext, ProductWithVariants, UserRo
 
 /** Reads the contract's `carts` and `cart_lines` (docs/shop-database.md), with what the cart mapping needs. */
 
-type CartMethods = Required<Pick<ShopSource, 'cart' | 'carts' | 'cartIdsForOrders' | 'cartIdsUnchangedSince'>>;
+type CartMethods = Required<Pick<ShopSource, 'cart' | 'carts' | 'cartIdsForOrders' | 'cartIdsUnchangedSince' | 'cartIdsOfEmail'>>;
 
 interface CartReadDeps {
   products(ids: string[]): Promise<Map<string, ProductWithVariants>>;
@@ -101,6 +101,11 @@ export function createShopDbCarts(db: Knex, deps: CartReadDeps): CartMethods {
       const at = sqlTime(since);
       const rows = (await db('carts as c').select('c.id').whereIn('c.id', cartIds).andWhere('c.updated_at', '<', at)
         .whereNotExists(db('cart_lines as l').select(db.raw('1')).whereRaw('l.cart_id = c.id').andWhere('l.updated_at', '>=', at))) as Array<{ id: string | number }>;
+      return rows.map((r) => String(r.id));
+    },
+    async cartIdsOfEmail(emailHash) {
+      const rows = (await db('carts as c').leftJoin('users as u', 'u.id', 'c.user_id').select('c.id')
+        .whereRaw('MD5(LOWER(TRIM(COALESCE(u.email, c.guest_email)))) = ?', [emailHash])) as Array<{ id: string | number }>;
       return rows.map((r) => String(r.id));
     },
     async cartIdsForOrders(orderIds) {

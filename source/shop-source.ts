@@ -105,4 +105,6 @@ export interface ShopSource {
   cartIdsForOrders?(orderIds: string[]): Promise<string[]>;
   /** Optional: of these carts, those neither they nor a line of theirs changed since `since` (ISO): they aged out. */
   cartIdsUnchangedSince?(cartIds: string[], since: string): Promise<string[]>;
+  /** Optional: the carts whose buyer has this e-mail hash (a registered user's or a guest's). */
+  cartIdsOfEmail?(emailHash: string): Promise<string[]>;
 }

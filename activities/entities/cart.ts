@@ -140,9 +140,30 @@ async function removeCart(ctx: SyncContext, cartId: string, previous: SyncStateR
     if (previous) await state.record('cart', cartId, { status: 'skipped', errorReason: reason, remoteId: previous.remote_id });
     return { status: 'skipped', entityId: cartId, reason };
   }
-  await mailchimp.deleteCart(config.storeId, previous?.remote_id ?? cartId);
-  await state.record('cart', cartId, { status: 'deleted', remoteId: previous?.remote_id ?? cartId, errorReason: reason });
+  const remoteId = previous?.remote_id ?? cartId;
+  const sent = await mailchimp.getCart(config.storeId, remoteId);
+  await mailchimp.deleteCart(config.storeId, remoteId);
+  await state.record('cart', cartId, { status: 'deleted', remoteId, errorReason: reason });
+  const customerId = (sent?.customer as { id?: unknown } | undefined)?.id;
+  if (typeof customerId === 'string') await removeCartOnlyCustomer(ctx, cartId, customerId);
   return { status: 'deleted', entityId: cartId };
+}
+
+/**
+ * A guest the shop knows only from carts reached Mailchimp with a cart (inline): when no cart of theirs is sent any
+ * more and no order names them, the customer goes too, as a fresh sync would never create it. A customer the shop
+ * knows (a user, a guest with orders) is the customer sync's.
+ */
+async function removeCartOnlyCustomer(ctx: SyncContext, cartId: string, customerId: string): Promise<void> {
+  const { source, mailchimp, state, config, locks } = ctx.deps;
+  await locks.withLocks([{ type: 'customer', id: customerId }], async () => {
+    if (await source.customer(customerId)) return;
+    const others = ((await source.cartIdsOfEmail?.(customerId)) ?? []).filter((id) => id !== cartId);
+    const sentOthers = await state.getMany('cart', others);
+    if ([...sentOthers.values()].some((row) => row.status === 'synced')) return;
+    if ((await mailchimp.countCustomerOrders(config.storeId, customerId)) > 0) return;
+    await mailchimp.deleteCustomer(config.storeId, customerId);
+  });
 }
 
 /** Sends the cart's products Mailchimp does not have yet (the page's "added to cart" refresh). Returns why one cannot be sent. */

@@ -142,6 +142,10 @@ describe('carts (direct path)', () => {
     const id = customerIdForEmail('guest.cart@example.com');
     expect(await cartOf(c.id)).toMatchObject({ customer: { id } });
     expect(await remote(h, storePath(h, `/customers/${id}`))).toMatchObject({ email_address: 'guest.cart@example.com', first_name: 'Gus', opt_in_status: false });
+    // Its cart emptied, nothing of the guest is left: a fresh sync would create no such customer.
+    await h.t.db('cart_lines').where({ cart_id: c.id }).delete();
+    expect(await syncNow(h, 'cart', c.id)).toMatchObject({ status: 'deleted' });
+    expect(await remote(h, storePath(h, `/customers/${id}`))).toBeNull();
   });
 
   it('does not send a cart older than CART_MAX_AGE, and deletes one that aged out', async () => {
