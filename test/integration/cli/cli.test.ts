@@ -79,7 +79,7 @@ describe('mcsync CLI on the real stack', () => {
     expect(status).toMatchObject({ enabled: true, firstFullSyncDone: true, store: { exists: true, isSyncing: false }, fullResync: { status: 'COMPLETED' } });
     expect(status.entities.find((e) => e.type === 'product')).toMatchObject({ shop: 2, synced: 2, failed: 0 });
     expect(status.entities.find((e) => e.type === 'order')).toMatchObject({ shop: 2, synced: 1 });
-    expect(status.schedules).toHaveLength(4);
+    expect(status.schedules).toHaveLength(SCAN_SCOPES.length);
     expect(status.schedules.every((s) => s.paused === false && s.nextRun !== null)).toBe(true);
     const human = await cli(h, ['status']);
     expect(human.out).toMatch(/sync ENABLED/);
