@@ -11,10 +11,10 @@ import { promoCodeRemoteId } from '../../mapping/promo';
 import type { Cursor, CustomerRecord, ShopSource } from '../../source/shop-source';
 import type { OrderWithContext, ProductWithVariants, PromoCodeRow, PromotionRow } from '../../source/types';
 import { buyerIds, type Audience, type ShopSnapshot } from './expected';
-
 import type { CartSnapshot } from './expected-carts';
 import { cartOptions, DEFAULT_CART_MAX_AGE } from '../../mapping/cart';
 import { toMs } from '../../config/duration';
+
 const SHOP_PAGE = 1000;
 const READ_CONCURRENCY = 16;
 /** Mailchimp's largest page. */
