@@ -1,4 +1,4 @@
-import { gunzipSync } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { extract } from 'tar-stream';
 
@@ -10,32 +10,30 @@ export interface BatchOperationResult {
   response: unknown;
 }
 
-/** Reads every file of a (gzipped) tar archive. */
-async function readTarFiles(archive: Buffer): Promise<Buffer[]> {
-  const files: Buffer[] = [];
-  const tar = extract();
-  const done = new Promise<void>((resolve, reject) => {
-    tar.on('entry', (header, stream, next) => {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: unknown) => {
-        chunks.push(Buffer.from(chunk as Uint8Array));
-      });
-      stream.on('end', () => {
-        if (header.type === 'file') files.push(Buffer.concat(chunks));
-        next();
-      });
-      stream.on('error', reject);
-    });
-    tar.on('finish', resolve);
-    tar.on('error', reject);
-  });
-  Readable.from([archive]).pipe(tar);
-  await done;
-  return files;
+export interface ReadResultsOptions {
+  /**
+   * Keep the response bodies of successful operations (default true). The sync needs only their status, so it drops
+   * them: a page then holds a few bytes per operation instead of every resource Mailchimp sent back.
+   */
+  successBodies?: boolean;
 }
 
-function isGzip(data: Buffer): boolean {
-  return data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b;
+/** The same bytes, through gunzip when they start with gzip's magic number (Mailchimp's archives are tar.gz). */
+async function gunzipped(input: AsyncIterable<unknown>): Promise<Readable> {
+  const chunks = input[Symbol.asyncIterator]();
+  let first = await chunks.next();
+  // The magic number needs two bytes; a first chunk of one is joined with the next.
+  while (!first.done && Buffer.from(first.value as Uint8Array).length < 2) {
+    const more = await chunks.next();
+    if (more.done) break;
+    first = { done: false, value: Buffer.concat([Buffer.from(first.value as Uint8Array), Buffer.from(more.value as Uint8Array)]) };
+  }
+  const head = first.done ? Buffer.alloc(0) : Buffer.from(first.value as Uint8Array);
+  const all = Readable.from((async function* () {
+    if (head.length > 0) yield head;
+    for (let c = await chunks.next(); !c.done; c = await chunks.next()) yield Buffer.from(c.value as Uint8Array);
+  })());
+  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b ? all.pipe(createGunzip()) : all;
 }
 
 function parseResponse(raw: unknown): unknown {
@@ -48,33 +46,47 @@ function parseResponse(raw: unknown): unknown {
   }
 }
 
-function toResult(entry: unknown): BatchOperationResult | null {
+function toResult(entry: unknown, keepBodies: boolean): BatchOperationResult | null {
   if (typeof entry !== 'object' || entry === null) return null;
   const record = entry as Record<string, unknown>;
   const status = Number(record.status_code);
   if (!Number.isFinite(status)) return null;
+  const success = status >= 200 && status < 300;
   return {
     operation_id: typeof record.operation_id === 'string' ? record.operation_id : null,
     status_code: status,
-    response: parseResponse(record.response),
+    response: success && !keepBodies ? null : parseResponse(record.response),
   };
 }
 
 /**
- * Parses the archive behind a batch's `response_body_url`: a tar.gz of JSON files, each holding an array
- * of `{status_code, operation_id, response}` where `response` is a JSON string.
+ * Reads the archive behind a batch's `response_body_url` as it streams in: a tar.gz of JSON files, each holding an
+ * array of `{status_code, operation_id, response}` where `response` is a JSON string. One file at a time is held
+ * (Mailchimp splits the results into files), never the whole archive nor its unpacked bytes.
  */
-export async function parseBatchResults(archive: Buffer): Promise<BatchOperationResult[]> {
-  const tarBytes = isGzip(archive) ? gunzipSync(archive) : archive;
+export async function readBatchResults(archive: AsyncIterable<unknown>, options: ReadResultsOptions = {}): Promise<BatchOperationResult[]> {
+  const keepBodies = options.successBodies ?? true;
   const results: BatchOperationResult[] = [];
-  for (const file of await readTarFiles(tarBytes)) {
-    const text = file.toString('utf8').trim();
+  const tar = extract();
+  const source = await gunzipped(archive);
+  source.on('error', (err) => tar.destroy(err));
+  source.pipe(tar);
+  for await (const entry of tar) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of entry) chunks.push(Buffer.from(chunk as Uint8Array));
+    if (entry.header.type !== 'file') continue;
+    const text = Buffer.concat(chunks).toString('utf8').trim();
     if (text === '') continue;
     const parsed: unknown = JSON.parse(text);
-    for (const entry of Array.isArray(parsed) ? parsed : [parsed]) {
-      const result = toResult(entry);
+    for (const item of Array.isArray(parsed) ? parsed : [parsed]) {
+      const result = toResult(item, keepBodies);
       if (result) results.push(result);
     }
   }
   return results;
+}
+
+/** readBatchResults of an archive already in memory. */
+export function parseBatchResults(archive: Buffer, options: ReadResultsOptions = {}): Promise<BatchOperationResult[]> {
+  return readBatchResults(Readable.from([archive]), options);
 }

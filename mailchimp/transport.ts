@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import type { Readable } from 'node:stream';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import { classifyNetworkError, classifyResponse, type RequestContext } from './classify';
@@ -53,6 +54,11 @@ export interface Transport {
   send<T, S extends z.ZodTypeAny>(schema: S, request: ApiRequest & { body: unknown; entity: string }): Promise<T>;
   /** GETs an absolute URL as bytes; credentials go only to the API's own origin. */
   download(url: string): Promise<Buffer>;
+  /**
+   * GETs an absolute URL and hands its body to `consume` as it streams in (the connection slot is held until
+   * `consume` is done); credentials go only to the API's own origin.
+   */
+  downloadStream<T>(url: string, consume: (body: Readable) => Promise<T>): Promise<T>;
   close(): void;
 }
 
@@ -168,6 +174,48 @@ export function createTransport(options: TransportOptions): Transport {
         sameOrigin,
       );
       return Buffer.from(response.data as ArrayBuffer);
+    },
+    async downloadStream<T>(url: string, consume: (body: Readable) => Promise<T>): Promise<T> {
+      const target = new URL(url, options.baseUrl);
+      const sameOrigin = target.origin === apiOrigin;
+      const response = await exchange(
+        { method: 'GET', path: target.pathname, entity: 'batch results' },
+        async () => {
+          const streamed = await axios.request<Readable>({
+            method: 'GET',
+            url: target.toString(),
+            responseType: 'stream',
+            timeout: options.timeoutMs,
+            httpAgent,
+            httpsAgent,
+            validateStatus: () => true,
+            transitional: { clarifyTimeoutError: true },
+            ...(sameOrigin ? { auth } : {}),
+          });
+          const body = streamed.data;
+          if (streamed.status < 200 || streamed.status >= 300) {
+            // A refusal's body is a small problem document: read whole, for the error.
+            const chunks: Buffer[] = [];
+            for await (const chunk of body) chunks.push(Buffer.from(chunk as Uint8Array));
+            const text = Buffer.concat(chunks).toString('utf8');
+            let data: unknown = text;
+            try {
+              data = JSON.parse(text);
+            } catch {
+              // not JSON: kept as text
+            }
+            return { ...streamed, data };
+          }
+          try {
+            return { ...streamed, data: await consume(body) };
+          } finally {
+            body.destroy();
+          }
+        },
+        target.pathname,
+        sameOrigin,
+      );
+      return response.data as T;
     },
     close(): void {
       httpAgent.destroy();

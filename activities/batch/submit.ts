@@ -50,7 +50,8 @@ export async function runBatch(mailchimp: MailchimpClient, operations: readonly 
     if (batch.status === 'finished') {
       if (!batch.response_body_url) throw ApplicationFailure.retryable(`Batch ${batchId} finished without a results archive`, 'BatchWithoutResults');
       const url = batch.response_body_url;
-      return retryTransient(() => mailchimp.getBatchResults(url), 6);
+      // Only the statuses of successes are used (activities/batch/apply.ts): their bodies are dropped as they stream in.
+      return retryTransient(() => mailchimp.getBatchResults(url, { successBodies: false }), 6);
     }
     if (batch.finished_operations !== finished) {
       finished = batch.finished_operations;

@@ -1,5 +1,5 @@
 import { apiPath } from '../api-path';
-import { parseBatchResults, type BatchOperationResult } from '../batch-results';
+import { readBatchResults, type BatchOperationResult, type ReadResultsOptions } from '../batch-results';
 import { MailchimpError } from '../mailchimp-error';
 import { batchRequestSchema, type BatchOperation } from '../schemas';
 import type { Transport } from '../transport';
@@ -9,8 +9,8 @@ export interface BatchMethods {
   /** POST /batches. Each operation's `body` is a JSON string. */
   createBatch(operations: readonly BatchOperation[]): Promise<BatchResource>;
   getBatch(batchId: string): Promise<BatchResource>;
-  /** Downloads and reads a finished batch's `response_body_url` archive. */
-  getBatchResults(responseBodyUrl: string): Promise<BatchOperationResult[]>;
+  /** Downloads and reads a finished batch's `response_body_url` archive, as it streams in. */
+  getBatchResults(responseBodyUrl: string, options?: ReadResultsOptions): Promise<BatchOperationResult[]>;
   /** DELETE /batches/{id}: stops a batch that has not finished (one already gone is fine). */
   stopBatch(batchId: string): Promise<void>;
   /**
@@ -26,7 +26,7 @@ export function batchMethods(t: Transport): BatchMethods {
     createBatch: (operations) =>
       t.send(batchRequestSchema, { method: 'POST', path: '/batches', body: { operations }, entity: `batch of ${operations.length} operations` }),
     getBatch: (batchId) => t.call({ method: 'GET', path: apiPath`/batches/${batchId}`, entity: `batch ${batchId}` }),
-    getBatchResults: async (responseBodyUrl) => parseBatchResults(await t.download(responseBodyUrl)),
+    getBatchResults: (responseBodyUrl, options) => t.downloadStream(responseBodyUrl, (body) => readBatchResults(body, options)),
     stopBatch: (batchId) => t.remove({ path: apiPath`/batches/${batchId}`, entity: `batch ${batchId}` }),
     runOperation: async (operation) => {
       const operationId = operation.operation_id ?? null;
