@@ -1,4 +1,5 @@
 import { reconcile } from '../../../client/reconcile/reconcile';
+import { OPTIONAL_ORDER_COLUMNS, OPTIONAL_USER_COLUMNS } from '../../../mapping/address-columns';
 import { customerIdForEmail } from '../../../mapping/ids';
 import { changeScanWorkflow } from '../../../workflows/change-scan';
 import { differences, freshStores, type FreshStores } from '../../support/fresh-store';
@@ -174,5 +175,20 @@ describe('locations and complete orders', () => {
     expect(fields).toEqual([
       `customer ${customerIdForEmail(u.email)} address`, 'order LOC-6 billing_address', 'order LOC-6 shipping_address', 'order LOC-6 tracking_carrier',
     ]);
+  });
+
+  // Last: it drops the columns from this test's database.
+  it('a shop without the optional columns (tables or views that leave them out) syncs as before, with no address or tracking', async () => {
+    const columns = async (table: string) => ((await h.t.db.raw('SHOW COLUMNS FROM ??', [table])) as [Array<{ Field: string }>])[0].map((c) => c.Field);
+    const drop = async (table: string, names: string[]) => h.t.db.raw(`ALTER TABLE ?? ${names.map((n) => `DROP COLUMN \`${n}\``).join(', ')}`, [table]);
+    await drop('users', OPTIONAL_USER_COLUMNS.map((c) => c.name));
+    await drop('orders', OPTIONAL_ORDER_COLUMNS.map((c) => c.name));
+    expect(await columns('orders')).not.toContain('shipping_city');
+
+    const u = await shop.user(h.t.db, { email: 'plain@example.com' });
+    const o = await shop.order(h.t.db, { user_id: u.id, order_number: 'LOC-7', status: 'shipped' }, line());
+    await expect(syncNow(h, 'order', o.id)).resolves.toMatchObject({ status: 'synced' });
+    expect(await order('LOC-7')).toMatchObject({ financial_status: 'paid', fulfillment_status: 'shipped', tracking_number: '', shipping_address: { city: '' } });
+    expect((await customer(u.email))?.address).toEqual(EMPTY_ADDRESS);
   });
 });
