@@ -1,6 +1,6 @@
 import { consentFor, needsAudienceDoubleOptIn, type ConsentDecision, type MemberStatus } from '../../mapping/consent';
 import { customerInputOf, customerPayload, customerWarnings, mapCustomer, pendingMemberPut, type MappedCustomer } from '../../mapping/customer';
-import { mapOrder } from '../../mapping/order';
+import { isSentOrder } from '../../mapping/sent-order';
 import type { Mapped } from '../../mapping/result';
 import type { SyncStateRow } from '../../db/sync-state';
 import type { CustomerRecord } from '../../source/shop-source';
@@ -71,7 +71,7 @@ async function guestHasOrderToSend(ctx: SyncContext, emailHash: string): Promise
   if (ids === undefined) return true;
   for (const id of ids) {
     const found = await ctx.deps.source.order(id);
-    if (found && mapOrder(found, ctx.settings).kind === 'ok') return true;
+    if (found && isSentOrder(found, ctx.settings)) return true;
   }
   return false;
 }

@@ -7,6 +7,7 @@ import type { OrderWithContext, ProductWithVariants, PromoCodeRow, PromotionRow,
 import { consentFor, type MemberStatus } from '../../mapping/consent';
 import { customerInputOf, mapCustomer } from '../../mapping/customer';
 import { mapOrder } from '../../mapping/order';
+import { isSentOrder } from '../../mapping/sent-order';
 import { mapPromoCode, mapPromoRule, promoCodeRemoteId } from '../../mapping/promo';
 import { mapStore } from '../../mapping/store';
 import type { ExpectedSet, ReconcileType } from './compare';
@@ -58,7 +59,7 @@ export function expectedStore(s: ShopSnapshot): ExpectedSet {
 
 /** Orders the sync sends (not pending, mappable). */
 export function sentOrders(s: ShopSnapshot): OrderWithContext[] {
-  return s.orders.filter((o) => mapOrder(o, s.settings).kind === 'ok');
+  return s.orders.filter((o) => isSentOrder(o, s.settings));
 }
 
 export function expectedOrders(s: ShopSnapshot): ExpectedSet {
