@@ -25,6 +25,9 @@ export interface CliConfig {
   syncInterval: string;
   optInTimeout: string;
   redemptionUrlTemplate: string;
+  /** CART_URL_TEMPLATE and CART_MAX_AGE, which reconcile reads as the cart sync does. */
+  cartUrlTemplate?: string;
+  cartMaxAge?: string;
 }
 
 export interface CliOptions {
@@ -74,6 +77,8 @@ export function configFromEnv(source: NodeJS.ProcessEnv = process.env): CliConfi
     syncInterval: env('SYNC_INTERVAL', source),
     optInTimeout: env('OPT_IN_TIMEOUT', source),
     redemptionUrlTemplate: env('PROMO_REDEMPTION_URL', source),
+    cartUrlTemplate: env('CART_URL_TEMPLATE', source),
+    cartMaxAge: env('CART_MAX_AGE', source),
   };
 }
 

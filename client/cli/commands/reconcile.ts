@@ -15,7 +15,8 @@ async function check(ctx: CliContext, types: EntityType[]): Promise<ReconcileRep
   const report = await reconcile(
     {
       source: ctx.source(), mailchimp: ctx.mailchimp(), storeId: ctx.config.storeId, listId: ctx.config.listId,
-      redemptionUrlTemplate: ctx.config.redemptionUrlTemplate, failures: await ctx.state().failureReasons(),
+      redemptionUrlTemplate: ctx.config.redemptionUrlTemplate, cartUrlTemplate: ctx.config.cartUrlTemplate, cartMaxAge: ctx.config.cartMaxAge,
+      failures: await ctx.state().failureReasons(),
     },
     types,
     (what, done, total) => bar.update(done, total, `reading ${what}`),
