@@ -87,9 +87,45 @@ function wordToHexLE(w: number): string {
   return out;
 }
 
-/** The form in which an e-mail is compared, hashed and sent: trimmed and lowercased. */
+/**
+ * The characters an e-mail loses at both ends, as code point ranges: exactly what JavaScript's `trim()` removes (white
+ * space and line terminators: tab to carriage return, space, no-break space, the Unicode space separators, line and
+ * paragraph separators, the byte order mark). SQL's TRIM removes only spaces, so the database never trims itself: it
+ * uses emailHashSql, built from the same ranges.
+ */
+const EMAIL_EDGE_RANGES: ReadonlyArray<readonly [number, number]> = [
+  [0x09, 0x0d], [0x20, 0x20], [0xa0, 0xa0], [0x1680, 0x1680], [0x2000, 0x200a], [0x2028, 0x2029], [0x202f, 0x202f], [0x205f, 0x205f],
+  [0x3000, 0x3000], [0xfeff, 0xfeff],
+];
+
+function edgeClass(point: (code: number) => string): string {
+  return EMAIL_EDGE_RANGES.map(([from, to]) => (from === to ? point(from) : `${point(from)}-${point(to)}`)).join('');
+}
+
+const hex4 = (code: number) => code.toString(16).toUpperCase().padStart(4, '0');
+const JS_EDGES = edgeClass((code) => `\\u{${hex4(code)}}`);
+const EMAIL_EDGES = new RegExp(`^[${JS_EDGES}]+|[${JS_EDGES}]+$`, 'gu');
+const ASCII_UPPER = /[A-Z]+/g;
+
+/**
+ * The form in which an e-mail is compared, hashed and sent: the edge characters above stripped, A–Z lowercased (only
+ * ASCII: a valid address is ASCII, and the database's LOWER and JavaScript's disagree beyond it). The ONE
+ * normalisation of the customer id, in JavaScript here and in SQL in emailHashSql.
+ */
 export function normaliseEmail(email: string): string {
-  return email.trim().toLowerCase();
+  return email.replace(EMAIL_EDGES, '').replace(ASCII_UPPER, (upper) => upper.toLowerCase());
+}
+
+/**
+ * customerIdForEmail in SQL, over `column` (an SQL expression, or `??` for a knex identifier binding): the same edges
+ * stripped (REGEXP_REPLACE: MariaDB 10.5+, MySQL 8), A–Z lowercased one letter at a time (REPLACE is case-sensitive),
+ * MD5 of the UTF-8 bytes. test/integration/db/email-hash.test.ts checks it against normaliseEmail on random strings.
+ */
+export function emailHashSql(column: string): string {
+  const sqlEdges = edgeClass((code) => `\\\\x{${hex4(code)}}`);
+  let expr = `REGEXP_REPLACE(${column}, '^[${sqlEdges}]+|[${sqlEdges}]+$', '')`;
+  for (let c = 65; c <= 90; c++) expr = `REPLACE(${expr}, '${String.fromCharCode(c)}', '${String.fromCharCode(c + 32)}')`;
+  return `MD5(${expr})`;
 }
 
 export const MAX_EMAIL_LENGTH = 254;
@@ -114,7 +150,7 @@ export function isValidEmail(email: string): boolean {
 
 /** Why an address is not valid (a phrase that completes "... is not a valid address: "), or undefined when it is. */
 export function emailProblem(email: string): string | undefined {
-  const e = email.trim();
+  const e = email.replace(EMAIL_EDGES, '');
   if (e === '') return 'it is empty';
   if (e.length > MAX_EMAIL_LENGTH) return `it is longer than ${MAX_EMAIL_LENGTH} characters`;
   if (WHITESPACE_OR_CONTROL.test(e)) return 'it contains a space or a control character';

@@ -1,10 +1,12 @@
 import type { Knex } from 'knex';
+import { emailHashSql } from '../mapping/ids';
 import type { Cursor, ShopSource } from './shop-source';
 import type { QueuedChange, TableChange, WatchedTable } from './watched-tables';
 
 /** Change detection on the shop database: keyset reads per watched table, and the trigger-fed mc_change_queue. */
 
-const EMAIL_HASH_SQL = 'MD5(LOWER(TRIM(??)))';
+/** customerIdForEmail in SQL (mapping/ids.ts), over a `??` column binding. */
+const EMAIL_HASH_SQL = emailHashSql('??');
 
 /** What each table's scan selects besides its key and updated_at (as parent_id and email_hash). */
 const COLUMNS: Record<WatchedTable, { key: string; parent?: string; emailHash?: string }> = {

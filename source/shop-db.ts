@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { env } from '../config/env';
 import { infoOf } from '../mapping/entity-types';
+import { customerIdForEmail, emailHashSql } from '../mapping/ids';
 import { unsentStatuses } from '../mapping/order';
 import { goneProductId, refusedVariantReasons } from '../mapping/product';
 import { addressColumnsOf } from '../mapping/address-columns';
@@ -16,7 +17,13 @@ import type {
 
 const TABLE_OF = (type: EntityType): string => infoOf(type).table;
 
-const EMAIL_HASH_SQL = 'MD5(LOWER(TRIM(??)))';
+/** customerIdForEmail in SQL (mapping/ids.ts), over a `??` column binding: for a table without mc_email_hashes (a view). */
+const EMAIL_HASH_SQL = emailHashSql('??');
+
+/** Selects rows of a table by the customer id of an e-mail column (a query builder is thenable: wrapped, not awaited). */
+interface ByEmailHash {
+  q: Knex.QueryBuilder;
+}
 
 function bool(value: unknown): boolean {
   return value === true || value === 1 || value === '1';
@@ -75,15 +82,49 @@ export function createShopDbSource(db: Knex, options: ShopDbOptions = {}): ShopS
     return out;
   }
 
+  // The stored, indexed customer id of every e-mail (mc_email_hashes, kept by triggers: 20261201004000_email_hash_index);
+  // a table without the triggers (a view) is hashed row by row with the same rule.
+  let indexed: Promise<boolean> | undefined;
+  function hashIndexed(): Promise<boolean> {
+    if (indexed) return indexed;
+    const check = (async () => {
+      const [rows] = (await db.raw(
+        "SELECT COUNT(*) AS n FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() AND TRIGGER_NAME IN ('mc_users_email_hash_ins', 'mc_orders_email_hash_ins')",
+      )) as [Array<{ n: number | string }>];
+      return Number(rows[0]?.n) === 2;
+    })();
+    indexed = check;
+    // A failed check is not kept: the next read asks again.
+    check.catch(() => {
+      if (indexed === check) indexed = undefined;
+    });
+    return check;
+  }
+
+  /** Rows of `table` whose e-mail `column` has one of these customer ids, with the id selected as `email_hash`. */
+  async function byEmailHash(table: 'users' | 'orders', column: string, hashes: readonly string[]): Promise<ByEmailHash> {
+    if (await hashIndexed()) {
+      const q = db(table)
+        .join('mc_email_hashes as h', (j) => {
+          j.on('h.row_id', '=', `${table}.id`).andOnVal('h.table_name', '=', table);
+        })
+        .whereIn('h.email_hash', [...hashes])
+        .select('h.email_hash as email_hash');
+      return { q };
+    }
+    const q = db(table)
+      .whereRaw(`${EMAIL_HASH_SQL} in (${hashes.map(() => '?').join(',')})`, [column, ...hashes])
+      .select(db.raw(`${EMAIL_HASH_SQL} as email_hash`, [column]));
+    return { q };
+  }
+
   /** Registered users first (the newest row of an address); else the newest guest order with the address. */
   async function customers(emailHashes: string[]): Promise<Map<string, CustomerRecord>> {
     const out = new Map<string, CustomerRecord>();
     if (emailHashes.length === 0) return out;
-    const marks = emailHashes.map(() => '?').join(',');
-    const users = (await db('users')
-      .select('*', db.raw(`${EMAIL_HASH_SQL} as email_hash`, ['email']))
-      .whereRaw(`${EMAIL_HASH_SQL} in (${marks})`, ['email', ...emailHashes])
-      .orderBy('updated_at', 'desc')) as Array<UserRow & { email_hash: string }>;
+    const users = (await (await byEmailHash('users', 'email', emailHashes)).q
+      .select('users.*')
+      .orderBy('users.updated_at', 'desc')) as Array<UserRow & { email_hash: string }>;
     for (const row of users) {
       if (out.has(row.email_hash)) continue;
       const registered = user(row);
@@ -94,11 +135,10 @@ export function createShopDbSource(db: Knex, options: ShopDbOptions = {}): ShopS
     }
     const rest = emailHashes.filter((h) => !out.has(h));
     if (rest.length === 0) return out;
-    const guests = (await db('orders')
-      .select('guest_email', 'guest_first_name', db.raw(`${EMAIL_HASH_SQL} as email_hash`, ['guest_email']))
-      .whereNull('user_id')
-      .whereRaw(`${EMAIL_HASH_SQL} in (${rest.map(() => '?').join(',')})`, ['guest_email', ...rest])
-      .orderBy('ordered_at', 'desc')) as Array<Pick<OrderRow, 'guest_email' | 'guest_first_name'> & { email_hash: string }>;
+    const guests = (await (await byEmailHash('orders', 'guest_email', rest)).q
+      .select('orders.guest_email', 'orders.guest_first_name')
+      .whereNull('orders.user_id')
+      .orderBy('orders.ordered_at', 'desc')) as Array<Pick<OrderRow, 'guest_email' | 'guest_first_name'> & { email_hash: string }>;
     for (const guest of guests) {
       if (out.has(guest.email_hash) || !guest.guest_email) continue;
       out.set(guest.email_hash, {
@@ -177,8 +217,8 @@ export function createShopDbSource(db: Knex, options: ShopDbOptions = {}): ShopS
     settings,
     ...createShopDbChanges(db),
     ...createShopDbLookups(db),
-
     ...createShopDbCarts(db, { products, user }),
+
     async setSyncEnabled(enabled) {
       await db('shop_settings')
         .insert({ name: 'mailchimp_sync_enabled', value: enabled ? '1' : '0' })
@@ -258,13 +298,13 @@ export function createShopDbSource(db: Knex, options: ShopDbOptions = {}): ShopS
     },
 
     async guestOrderIdsToSend(emailHash) {
-      const rows = (await db('orders').whereNull('user_id').whereNotIn('status', UNSENT)
-        .whereRaw(`${EMAIL_HASH_SQL} = ?`, ['guest_email', emailHash]).orderBy('id').select('id')) as Array<{ id: string }>;
+      const rows = (await (await byEmailHash('orders', 'guest_email', [emailHash])).q.whereNull('orders.user_id').whereNotIn('orders.status', UNSENT)
+        .orderBy('orders.id').select('orders.id')) as Array<{ id: string }>;
       return rows.map((r) => String(r.id));
     },
 
     async userByEmailHash(emailHash) {
-      const row = (await db('users').whereRaw(`${EMAIL_HASH_SQL} = ?`, ['email', emailHash]).orderBy('updated_at', 'desc').first()) as UserRow | undefined;
+      const row = (await (await byEmailHash('users', 'email', [emailHash])).q.select('users.*').orderBy('users.updated_at', 'desc').first()) as UserRow | undefined;
       return row ? user(row) : null;
     },
 
@@ -282,7 +322,8 @@ export function createShopDbSource(db: Knex, options: ShopDbOptions = {}): ShopS
 
     async changedAfter(type, after: Cursor | null, limit, until, upTo) {
       const table = TABLE_OF(type);
-      const columns = type === 'customer' ? ['id', 'updated_at', db.raw(`${EMAIL_HASH_SQL} as entity_id`, ['email'])] : ['id', 'updated_at'];
+      // A customer's entity id is its e-mail's customer id, computed here by the one rule (mapping/ids.ts).
+      const columns = type === 'customer' ? ['id', 'updated_at', 'email'] : ['id', 'updated_at'];
       const q = afterCursor(db(table).select(columns), after).limit(limit);
       if (until) q.andWhere('updated_at', '<=', sqlTime(until));
       if (upTo) {
@@ -292,8 +333,10 @@ export function createShopDbSource(db: Knex, options: ShopDbOptions = {}): ShopS
           });
         });
       }
-      const rows = (await q) as Array<{ id: string; updated_at: Date; entity_id?: string }>;
-      return rows.map((r): ChangedRow => ({ id: String(r.id), updatedAt: iso(r.updated_at), entityId: r.entity_id ?? String(r.id) }));
+      const rows = (await q) as Array<{ id: string; updated_at: Date; email?: string | null }>;
+      return rows.map((r): ChangedRow => ({
+        id: String(r.id), updatedAt: iso(r.updated_at), entityId: type === 'customer' ? customerIdForEmail(r.email ?? '') : String(r.id),
+      }));
     },
 
     async newestChange(type) {
@@ -304,8 +347,8 @@ export function createShopDbSource(db: Knex, options: ShopDbOptions = {}): ShopS
     async existing(type, entityIds) {
       if (entityIds.length === 0) return new Set();
       if (type === 'customer') {
-        const rows = (await db('users').select(db.raw(`${EMAIL_HASH_SQL} as h`, ['email'])).whereRaw(`${EMAIL_HASH_SQL} in (${entityIds.map(() => '?').join(',')})`, ['email', ...entityIds])) as Array<{ h: string }>;
-        return new Set(rows.map((r) => r.h));
+        const rows = (await (await byEmailHash('users', 'email', entityIds)).q) as Array<{ email_hash: string }>;
+        return new Set(rows.map((r) => r.email_hash));
       }
       const rows = (await db(TABLE_OF(type)).select('id').whereIn('id', entityIds)) as Array<{ id: string }>;
       return new Set(rows.map((r) => String(r.id)));

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { emailHashSql } from '../../mapping/ids';
 
 /**
  * Change detection (docs/shop-database.md, "How changes are noticed"):
@@ -13,7 +14,8 @@ import type { Knex } from 'knex';
 /** Marks a column this migration added, so `down` drops only what it created. */
 const ADDED = 'added by mcsync change detection';
 
-const EMAIL_HASH = (column: string) => `MD5(LOWER(TRIM(${column})))`;
+/** The customer id of an e-mail column, as the sync computes it (mapping/ids.ts; was MD5(LOWER(TRIM(…))) before 20261201004000). */
+const EMAIL_HASH = (column: string) => emailHashSql(column);
 
 interface Trigger {
   name: string;
@@ -109,6 +111,14 @@ export async function up(knex: Knex): Promise<void> {
   });
 
   for (const trigger of TRIGGERS) {
+    await knex.raw(`DROP TRIGGER IF EXISTS ${trigger.name}`);
+    if (await isBaseTable(knex, trigger.table)) await createTrigger(knex, trigger);
+  }
+}
+
+/** Re-creates the triggers that queue an e-mail's customer id, with the current emailHashSql (20261201004000_email_hash_index). */
+export async function recreateEmailHashTriggers(knex: Knex): Promise<void> {
+  for (const trigger of TRIGGERS.filter((t) => t.values[2] !== 'NULL')) {
     await knex.raw(`DROP TRIGGER IF EXISTS ${trigger.name}`);
     if (await isBaseTable(knex, trigger.table)) await createTrigger(knex, trigger);
   }

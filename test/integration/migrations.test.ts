@@ -2,7 +2,7 @@ import { md5 } from '../../mapping/ids';
 import { createTestDatabase, TestDatabase } from '../support/db';
 
 const CONTRACT_TABLES = ['shop_settings', 'products', 'product_variants', 'users', 'orders', 'order_lines', 'promotions', 'promo_codes', 'carts', 'cart_lines'];
-const SYNC_TABLES = ['mc_sync_state', 'mc_watermarks', 'mc_audience_members', 'mc_webhook_events', 'mc_change_queue', 'mc_scan_seen', 'mc_write_sequence'];
+const SYNC_TABLES = ['mc_sync_state', 'mc_watermarks', 'mc_audience_members', 'mc_webhook_events', 'mc_change_queue', 'mc_scan_seen', 'mc_write_sequence', 'mc_email_hashes'];
 
 describe('migrations', () => {
   let t: TestDatabase;
@@ -78,7 +78,10 @@ describe('migrations', () => {
     const own = await createTestDatabase();
     try {
       const triggers = async () => ((await own.db.raw('SHOW TRIGGERS')) as [unknown[]])[0].length;
+      expect(await triggers()).toBe(21);
+      await own.db.migrate.down({ name: '20261201004000_email_hash_index.ts' });
       expect(await triggers()).toBe(15);
+      expect(await own.db.schema.hasTable('mc_email_hashes')).toBe(false);
       await own.db.migrate.down({ name: '20261201001000_carts.ts' });
       expect(await triggers()).toBe(13);
       expect(await own.db.schema.hasTable('carts')).toBe(false);
@@ -91,7 +94,7 @@ describe('migrations', () => {
       expect(await own.db.schema.hasColumn('order_lines', 'updated_at')).toBe(false);
       expect(await own.db.schema.hasTable('mc_change_queue')).toBe(false);
       await own.db.migrate.latest();
-      expect(await triggers()).toBe(15);
+      expect(await triggers()).toBe(21);
     } finally {
       await own.destroy();
     }
