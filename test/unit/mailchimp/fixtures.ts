@@ -3,6 +3,9 @@
  * tags, operations) so tests can remove or change one field at a time.
  */
 import type {
+  CartLinePayload,
+  CartPatchPayload,
+  CartPayload,
   BatchRequest,
   CustomerPatchPayload,
   CustomerPayload,
@@ -185,4 +188,24 @@ export const validListWebhook = (): ListWebhookPayload => ({
   url: 'https://hooks.example.com/mailchimp?secret=s3cret',
   events: { subscribe: true, unsubscribe: true, profile: true, cleaned: true, upemail: true, campaign: false },
   sources: { user: true, admin: true, api: false },
+});
+
+export const validCartLine = (id = 'cl-1', productId = 'prod-1', variantId = 'var-1'): CartLinePayload => ({
+  id, product_id: productId, product_variant_id: variantId, quantity: 2, price: 19.99,
+});
+
+export const validCart = (id = 'cart-1', productId = 'prod-1', variantId = 'var-1'): CartPayload => ({
+  id,
+  customer: { id: 'cust-1', email_address: 'cust-1@example.com', opt_in_status: false, first_name: 'Ada' },
+  campaign_id: 'cmp-1',
+  checkout_url: 'https://shop.example.com/cart/cart-1',
+  currency_code: 'USD',
+  order_total: 39.98,
+  tax_total: 3.2,
+  lines: [validCartLine('cl-1', productId, variantId)],
+});
+
+export const validCartPatch = (): CartPatchPayload => ({
+  order_total: 19.99, tax_total: 0, campaign_id: '', checkout_url: 'https://shop.example.com/cart/cart-1', customer: { first_name: 'Ada' },
+  lines: [{ id: 'cl-1', quantity: 1 }],
 });
