@@ -224,7 +224,9 @@ async function main(): Promise<void> {
     // ---- full sync, timed per phase by polling the progress query ----
     const resyncId = fullResyncWorkflowId(storeId);
     const t0 = Date.now();
-    const handle = await startFullResync(client, { storeId, taskQueue }, { types: 'all', mode: args.mode as 'direct' | 'batch', ...(args.pageSize ? { pageSize: args.pageSize } : {}) }, 'bench');
+    // --mode auto is the worker's BACKFILL_MODE (the workflow reads it from beginFullSync); direct and batch are the input's.
+    const mode = args.mode === 'direct' || args.mode === 'batch' ? args.mode : undefined;
+    const handle = await startFullResync(client, { storeId, taskQueue }, { types: 'all', ...(mode ? { mode } : {}), ...(args.pageSize ? { pageSize: args.pageSize } : {}) }, 'bench');
     const boundaries: Array<{ phase: string; at: number; requests: number }> = [];
     let last: ResyncProgress | null = null;
     let finished = false;
