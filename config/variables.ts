@@ -4,10 +4,9 @@
  * so a variable that is not here does not exist.
  */
 import {
-  anyText, boolean, cartUrlTemplate, currencyCode, duration, hostPort, httpUrl, identifier, mailchimpKey, mysqlUrl, nonEmpty, oneOf, orEmpty, port,
-  portOrZero, readableFile, redemptionTemplate, wholeNumber, type Check,
+  anyText, boolean, cartUrlTemplate, currencyCode, duration, hostPort, httpUrl, identifier, mailchimpKey, mysqlUrl, nonEmpty, oneOf, orEmpty,
+  orderUrlTemplate, port, portOrZero, readableFile, redemptionTemplate, wholeNumber, type Check,
 } from './checks';
-import { orderUrlTemplate } from './checks';
 
 export interface VariableSpec {
   readonly name: string;
