@@ -17,7 +17,7 @@ function usage(fn: () => unknown): number | undefined {
 
 describe('argument parsing', () => {
   it('maps --type scopes and single types to entity types', () => {
-    expect(parseScope(undefined).types).toEqual(['product', 'promo_rule', 'promo_code', 'customer', 'order']);
+    expect(parseScope(undefined).types).toEqual(['product', 'promo_rule', 'promo_code', 'customer', 'order', 'cart']);
     expect(parseScope('promotions')).toEqual({ scope: 'promotions', types: ['promo_rule', 'promo_code'] });
     expect(parseScope('Orders')).toEqual({ scope: 'orders', types: ['order'] });
     expect(parseScope('promo-code')).toEqual({ scope: null, types: ['promo_code'] });
