@@ -270,7 +270,10 @@ async function lockedOrders(ctx: SyncContext, env: BatchPageEnv, ids: string[], 
     let customers: PlannedOperation[] = [];
     if (missing.size > 0) {
       const { rows, audience } = await customerRows(ctx, env, [...missing], phaseKey);
-      customers = buildCustomerOperations(config.storeId, ctx.settings, audience, rows).operations;
+      const built = buildCustomerOperations(config.storeId, ctx.settings, audience, rows);
+      customers = built.operations;
+      // Sent meanwhile by another page (whose lock this chunk waited for), with the same content: ready.
+      if (env.inlineCustomers) for (const id of built.unchanged) missing.delete(id);
     }
     const [products, withoutVariant] = await Promise.all([
       readMany(productIds, source.products?.bind(source), (id) => source.product(id)),
