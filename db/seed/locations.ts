@@ -69,8 +69,8 @@ function address(rng: Random): AddressColumns {
 
 /** An order with its optional columns, every key written out (one object shape: 100k orders stay fast). */
 function located(o: OrderRow, s: AddressColumns, shippingName: string | null, b: AddressColumns, billingName: string | null, tracking: [string | null, string | null, string | null]): OrderRow {
-  return {
-    ...o,
+  // Set on the generator's own fresh row: a spread of a 40-column row per order made 100k orders five times slower.
+  return Object.assign(o, {
     shipping_name: shippingName, shipping_address1: s.address1 ?? null, shipping_address2: s.address2 ?? null, shipping_city: s.city ?? null,
     shipping_province: s.province ?? null, shipping_province_code: s.province_code ?? null, shipping_postal_code: s.postal_code ?? null,
     shipping_country_code: s.country_code ?? null, shipping_phone: s.phone ?? null,
@@ -78,7 +78,7 @@ function located(o: OrderRow, s: AddressColumns, shippingName: string | null, b:
     billing_province: b.province ?? null, billing_province_code: b.province_code ?? null, billing_postal_code: b.postal_code ?? null,
     billing_country_code: b.country_code ?? null, billing_phone: b.phone ?? null,
     tracking_number: tracking[0], tracking_carrier: tracking[1], tracking_url: tracking[2],
-  };
+  });
 }
 
 /**
