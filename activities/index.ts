@@ -53,7 +53,7 @@ function disabledFailure(): ApplicationFailure {
 
 /** The activities, built around their dependencies (the worker wires the real ones; tests wire test ones). */
 export function createActivities(deps: SyncDeps) {
-  const snapshots = createAudienceSnapshots(deps.mailchimp, deps.config.listId);
+  const snapshots = createAudienceSnapshots(deps.mailchimp, deps.config.listId, deps.audience);
   const target = { storeId: deps.config.storeId, taskQueue: deps.config.taskQueue, optInTimeout: deps.config.optInTimeout };
 
   /**

@@ -231,6 +231,38 @@ export function createAudienceKnowledge(db: Knex, listId: string) {
     async setLastEventAt(emailHash: string, firedAt: Date): Promise<void> {
       await db('mc_audience_members').where({ list_id: listId, email_hash: emailHash }).update({ last_event_at: firedAt });
     },
+    /** A backfill phase's listing of the audience (activities/batch/audience.ts), by the listing's id. */
+    listing: audienceListing(db, listId),
+  };
+}
+
+/** One listing of the audience per id; starting one drops the list's others. */
+function audienceListing(db: Knex, listId: string) {
+  return {
+    async isComplete(listing: string): Promise<boolean> {
+      const row = (await db('mc_audience_listings').where({ list_id: listId, listing }).whereNotNull('completed_at').first('listing')) as object | undefined;
+      return row !== undefined;
+    },
+    async begin(listing: string): Promise<void> {
+      await db('mc_audience_listing').where({ list_id: listId }).andWhereNot({ listing }).delete();
+      await db('mc_audience_listings').where({ list_id: listId }).andWhereNot({ listing }).delete();
+      await db('mc_audience_listings').insert({ list_id: listId, listing }).onConflict(['list_id', 'listing']).ignore();
+    },
+    async add(listing: string, members: ReadonlyArray<{ emailHash: string; status: string }>): Promise<void> {
+      if (members.length === 0) return;
+      const rows = members.map((m) => ({ list_id: listId, listing, email_hash: m.emailHash, status: m.status }));
+      await db('mc_audience_listing').insert(rows).onConflict(['list_id', 'listing', 'email_hash']).merge(['status']);
+    },
+    async complete(listing: string): Promise<void> {
+      await db('mc_audience_listings').where({ list_id: listId, listing }).update({ completed_at: db.raw('NOW(3)') });
+    },
+    /** The listed status of these contacts (absent: not in the listing). */
+    async statuses(listing: string, emailHashes: readonly string[]): Promise<Map<string, string>> {
+      if (emailHashes.length === 0) return new Map();
+      const rows = (await db('mc_audience_listing').select('email_hash', 'status')
+        .where({ list_id: listId, listing }).whereIn('email_hash', [...emailHashes])) as Array<{ email_hash: string; status: string }>;
+      return new Map(rows.map((r) => [r.email_hash, r.status]));
+    },
   };
 }
 

@@ -194,7 +194,8 @@ async function customerRows(ctx: SyncContext, env: BatchPageEnv, ids: string[], 
     return planned.kind === 'ok' && !isUnchanged(r.previous, planned.payload.hash);
   });
   if (decided.length === 0) return { rows, audience: { status: () => null, doubleOptIn: false } };
-  const statuses = await env.snapshots.get(phaseKey);
+  // Only this chunk's contacts, from the phase's listing (kept in the sync's tables, not in memory).
+  const statuses = await env.snapshots.lookup(phaseKey, decided.filter((r) => r.previous === null).map((r) => r.id));
   // A contact the sync wrote before may have changed in the audience since the phase's listing (its own entity
   // workflow ran meanwhile, creating the member): asked afresh, one GET each. The listing decides only for contacts
   // the sync never wrote, whose lock this chunk holds from its read to its record.

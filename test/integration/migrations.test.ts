@@ -2,7 +2,8 @@ import { md5 } from '../../mapping/ids';
 import { createTestDatabase, TestDatabase } from '../support/db';
 
 const CONTRACT_TABLES = ['shop_settings', 'products', 'product_variants', 'users', 'orders', 'order_lines', 'promotions', 'promo_codes', 'carts', 'cart_lines'];
-const SYNC_TABLES = ['mc_sync_state', 'mc_watermarks', 'mc_audience_members', 'mc_webhook_events', 'mc_change_queue', 'mc_scan_seen', 'mc_write_sequence', 'mc_email_hashes'];
+const SYNC_TABLES = ['mc_sync_state', 'mc_watermarks', 'mc_audience_members', 'mc_webhook_events', 'mc_change_queue', 'mc_scan_seen', 'mc_write_sequence', 'mc_email_hashes',
+  'mc_connection_slots', 'mc_connection_holders', 'mc_audience_listings', 'mc_audience_listing'];
 
 describe('migrations', () => {
   let t: TestDatabase;
