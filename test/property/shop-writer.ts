@@ -80,7 +80,7 @@ export class ShopWriter {
       case 'createUser': {
         const id = m.nextId();
         const email = m.email(w.email);
-        await db('users').insert({ id, email, first_name: w.first_name, last_name: w.last_name, marketing_opt_in: w.marketing_opt_in });
+        await db('users').insert({ id, email, first_name: w.first_name, last_name: w.last_name, marketing_opt_in: w.marketing_opt_in, ...w.address });
         m.users.push({ id, email });
         return { touched: [customerTouch(email)], main: { table: 'users', id }, log: `create user ${id} <${email}> opt-in ${w.marketing_opt_in}` };
       }

@@ -49,6 +49,20 @@ export interface OrderFields {
   promo_code: number | 'unknown' | null;
   campaign_id: Text;
   landing_site: Text;
+  /** A few of the optional address and tracking columns (mapping/address-columns.ts), written as they are. */
+  shipping_name?: Text;
+  shipping_city?: Text;
+  shipping_country_code?: Text;
+  billing_address1?: Text;
+  billing_country_code?: Text;
+  tracking_number?: Text;
+  tracking_carrier?: Text;
+}
+
+/** A user's optional address columns the steps write (some of them). */
+export interface UserAddress {
+  city: Text;
+  country_code: Text;
 }
 
 export interface PromotionFields {
@@ -85,8 +99,8 @@ export type Write = { notify: boolean } & (
   | { kind: 'createVariant'; pick: number; fields: VariantFields }
   | { kind: 'updateVariant'; pick: number; patch: Partial<VariantFields> }
   | { kind: 'deleteVariant'; pick: number }
-  | { kind: 'createUser'; email: EmailKind; first_name: Text; last_name: Text; marketing_opt_in: boolean }
-  | { kind: 'updateUser'; pick: number; patch: { first_name?: Text; last_name?: Text; marketing_opt_in?: boolean } }
+  | { kind: 'createUser'; email: EmailKind; first_name: Text; last_name: Text; marketing_opt_in: boolean; address?: UserAddress }
+  | { kind: 'updateUser'; pick: number; patch: { first_name?: Text; last_name?: Text; marketing_opt_in?: boolean } & Partial<UserAddress> }
   | { kind: 'changeEmail'; pick: number; to: 'case' | 'fresh' }
   | { kind: 'deleteUser'; pick: number }
   | { kind: 'createOrder'; buyer: Buyer; fields: OrderFields; lines: LineSpec[] }
@@ -158,12 +172,19 @@ const line: fc.Arbitrary<LineSpec> = fc.record({
   product: pick, variant: fc.option(fc.nat({ max: 5 }), { nil: null }), quantity: fc.integer({ min: 0, max: 5 }), unit_price: money, discount: money,
 });
 
+/** Country codes: NULL, empty, valid in any case and padding, and ones that are not ISO 3166-1 alpha-2. */
+const countryCode: fc.Arbitrary<Text> = fc.oneof(fc.constant(null), fc.constantFrom('', 'US', 'de', ' FR ', 'UK', 'Germany'));
+const userAddress: fc.Arbitrary<UserAddress> = fc.record({ city: text, country_code: countryCode });
+
 const orderFields: fc.Arbitrary<OrderFields> = fc.record({
   status: fc.constantFrom<OrderStatus>('pending', 'paid', 'paid', 'shipped', 'cancelled', 'refunded', 'partially_refunded'),
   discount_total: money, tax_total: money, shipping_total: money, order_total: money,
   promo_code: fc.oneof(fc.constant(null), fc.constant<'unknown'>('unknown'), fc.nat({ max: 10 })),
   campaign_id: fc.oneof(fc.constant(null), fc.constantFrom('', 'cmp-1a2b')),
   landing_site: fc.oneof(fc.constant(null), fc.constantFrom('', 'https://shop.example/landing?utm=x')),
+  shipping_name: text, shipping_city: text, shipping_country_code: countryCode, billing_address1: text, billing_country_code: countryCode,
+  tracking_number: fc.oneof(fc.constant(null), fc.constantFrom('', '1Z999AA10123456784', ' TRK-42 ')),
+  tracking_carrier: fc.oneof(fc.constant(null), fc.constantFrom('', 'UPS', 'La Poste')),
 });
 
 const promotionFields: fc.Arbitrary<PromotionFields> = fc.record({
@@ -194,7 +215,7 @@ function write<K extends Write['kind']>(kind: K, fields: Record<string, fc.Arbit
 }
 
 const createProduct = write('createProduct', { fields: productFields, variants: fc.array(variantFields, { maxLength: 3 }) });
-const createUser = write('createUser', { email, first_name: text, last_name: text, marketing_opt_in: fc.boolean() });
+const createUser = write('createUser', { email, first_name: text, last_name: text, marketing_opt_in: fc.boolean(), address: userAddress });
 const createOrder = write('createOrder', { buyer, fields: orderFields, lines: fc.array(line, { minLength: 1, maxLength: 3 }) });
 const createPromotion = write('createPromotion', { fields: promotionFields, codes: fc.array(codeFields, { maxLength: 2 }) });
 
@@ -214,7 +235,7 @@ export const anyWrite: fc.Arbitrary<Write> = fc.oneof(
   { weight: 2, arbitrary: write('createVariant', { pick, fields: variantFields }) },
   { weight: 3, arbitrary: write('updateVariant', { pick, patch: partial(variantFields) }) },
   { weight: 1, arbitrary: write('deleteVariant', { pick }) },
-  { weight: 2, arbitrary: write('updateUser', { pick, patch: partial(fc.record({ first_name: text, last_name: text, marketing_opt_in: fc.boolean() })) }) },
+  { weight: 2, arbitrary: write('updateUser', { pick, patch: partial(fc.record({ first_name: text, last_name: text, marketing_opt_in: fc.boolean(), city: text, country_code: countryCode })) }) },
   { weight: 1, arbitrary: write('changeEmail', { pick, to: fc.constantFrom<'case' | 'fresh'>('case', 'fresh') }) },
   { weight: 1, arbitrary: write('deleteUser', { pick }) },
   { weight: 3, arbitrary: write('updateOrder', { pick, patch: partial(orderFields) }) },
