@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { BAD_ROW_REASONS, MESSY_VALID_ROWS } from '../../db/seed/bad-rows';
 import { md5 } from '../../mapping/ids';
+import { fullResyncWorkflowId } from '../../workflows/contract';
 import { notifyEntityChanged } from '../../workflows/start';
 import { machine, writeSection } from '../../bench/lib';
 import { PROJECT_ROOT } from '../../services/paths';
@@ -49,7 +50,7 @@ async function reach(w: FaultWorld, fraction: number): Promise<void> {
 }
 
 async function fullSyncStatus(w: FaultWorld): Promise<string> {
-  const d = await w.client.workflow.getHandle(`${w.storeId}:full-resync`).describe();
+  const d = await w.client.workflow.getHandle(fullResyncWorkflowId(w.storeId)).describe();
   return d.status.name;
 }
 
