@@ -303,6 +303,11 @@ export function createShopDbSource(db: Knex, options: ShopDbOptions = {}): ShopS
       return rows.map((r) => String(r.id));
     },
 
+    async userOrderIdsToSend(userId) {
+      const rows = (await db('orders').where({ user_id: userId }).whereNotIn('status', UNSENT).orderBy('id').select('id')) as Array<{ id: string }>;
+      return rows.map((r) => String(r.id));
+    },
+
     async userByEmailHash(emailHash) {
       const row = (await (await byEmailHash('users', 'email', [emailHash])).q.select('users.*').orderBy('users.updated_at', 'desc').first()) as UserRow | undefined;
       return row ? user(row) : null;

@@ -55,6 +55,8 @@ export interface ShopSource {
   promoCodeIdsOf?(promotionId: string): Promise<string[]>;
   /** The guest orders with this email that a sync sends (not pending, unless pending orders are sent): a guest's customer reaches Mailchimp only with a sent order. */
   guestOrderIdsToSend?(emailHash: string): Promise<string[]>;
+  /** The orders of this registered user that a sync sends (not pending, unless pending orders are sent). */
+  userOrderIdsToSend?(userId: string): Promise<string[]>;
   customer(emailHash: string): Promise<CustomerRecord | null>;
   order(id: string): Promise<OrderWithContext | null>;
   /**

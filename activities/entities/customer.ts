@@ -6,6 +6,7 @@ import type { SyncStateRow } from '../../db/sync-state';
 import type { CustomerRecord } from '../../source/shop-source';
 import { MailchimpError } from '../../mailchimp/mailchimp-error';
 import { contentHash, type EntityOutcome, type SyncContext } from '../context';
+import { syncOrder } from './order';
 import { guarded, isUnchanged, recordFailure } from './record';
 
 export type CustomerOutcome = EntityOutcome & { awaitConfirmation?: boolean };
@@ -57,8 +58,28 @@ export function syncCustomer(ctx: SyncContext, emailHash: string, options: { for
     // What the customer was sent without (an address with an invalid country code) stays visible: `mcsync errors`.
     const warnings = customerWarnings(customerInputOf(record));
     await state.record('customer', emailHash, { status: 'synced', contentHash: hash, remoteId: payload.id, errorReason: warnings.length > 0 ? warnings.join('; ') : null });
+    if (!record.isGuest && !options.forOrder) await resendFailedOrdersOf(ctx, emailHash);
     return { status: 'synced', entityId: emailHash, awaitConfirmation: decision.awaitConfirmation };
   });
+}
+
+/**
+ * A registered user's e-mail lives on the user row, not on their orders: an order refused for its buyer (the user's
+ * e-mail was not valid) or recorded as waiting for its customer does not change when the user is fixed. Once the
+ * customer is in Mailchimp, the user's orders recorded as failed are synced again (a fresh sync would send them).
+ * A guest's e-mail is on the order row itself, whose change re-syncs the order.
+ */
+async function resendFailedOrdersOf(ctx: SyncContext, emailHash: string): Promise<void> {
+  const { source, state } = ctx.deps;
+  if (!source.userOrderIdsToSend) return;
+  const user = await source.userByEmailHash(emailHash);
+  if (!user) return;
+  const orderIds = await source.userOrderIdsToSend(String(user.id));
+  if (orderIds.length === 0) return;
+  const states = await state.getMany('order', orderIds);
+  for (const orderId of orderIds) {
+    if (states.get(orderId)?.status === 'failed') await syncOrder(ctx, orderId);
+  }
 }
 
 /**
