@@ -67,18 +67,16 @@ function address(rng: Random): AddressColumns {
   return out;
 }
 
-/** An order with its optional columns, every key written out (one object shape: 100k orders stay fast). */
+/** An order with its optional columns, set one by one on the generator's own fresh row (spreading a 40-column row per order made 100k orders several times slower). */
 function located(o: OrderRow, s: AddressColumns, shippingName: string | null, b: AddressColumns, billingName: string | null, tracking: [string | null, string | null, string | null]): OrderRow {
-  // Set on the generator's own fresh row: a spread of a 40-column row per order made 100k orders five times slower.
-  return Object.assign(o, {
-    shipping_name: shippingName, shipping_address1: s.address1 ?? null, shipping_address2: s.address2 ?? null, shipping_city: s.city ?? null,
-    shipping_province: s.province ?? null, shipping_province_code: s.province_code ?? null, shipping_postal_code: s.postal_code ?? null,
-    shipping_country_code: s.country_code ?? null, shipping_phone: s.phone ?? null,
-    billing_name: billingName, billing_address1: b.address1 ?? null, billing_address2: b.address2 ?? null, billing_city: b.city ?? null,
-    billing_province: b.province ?? null, billing_province_code: b.province_code ?? null, billing_postal_code: b.postal_code ?? null,
-    billing_country_code: b.country_code ?? null, billing_phone: b.phone ?? null,
-    tracking_number: tracking[0], tracking_carrier: tracking[1], tracking_url: tracking[2],
-  });
+  o.shipping_name = shippingName;
+  o.billing_name = billingName;
+  for (const part of ADDRESS_PARTS) {
+    o[`shipping_${part}`] = s[part] ?? null;
+    o[`billing_${part}`] = b[part] ?? null;
+  }
+  [o.tracking_number, o.tracking_carrier, o.tracking_url] = tracking;
+  return o;
 }
 
 /**
