@@ -66,7 +66,7 @@ describe('schedules and the change scan', () => {
     const target = { storeId: h.config.storeId, taskQueue: h.config.taskQueue, interval: '1h' };
     const ids = await ensureSchedules(h.client, target);
     expect(ids).toEqual(SCAN_SCOPES.map((scope) => scheduleId(h.config.storeId, scope)));
-    expect(ids).toHaveLength(4);
+    expect(ids).toHaveLength(5); // products, promotions, customers, orders, carts
     await expect(ensureSchedules(h.client, target)).resolves.toEqual(ids);
 
     for (const scope of SCAN_SCOPES) {
