@@ -104,6 +104,9 @@ export function createScanner(deps: SyncDeps, client: Client, target: EntityTarg
     for (;;) {
       const queued = await source.queuedChanges(tables, PAGE);
       await dispatch(queued.flatMap((q) => entitiesOf(q.table, q, q.event)));
+      for (const table of new Set(queued.map((q) => q.table))) {
+        await dispatchCarts(table, queued.filter((q) => q.table === table && q.event === 'delete'));
+      }
       await dispatchOrdersNaming(promoLookup(queued));
       await source.forgetQueued(queued.map((q) => q.queueId));
       heartbeat({ queue: tables, dispatched });
@@ -111,12 +114,26 @@ export function createScanner(deps: SyncDeps, client: Client, target: EntityTarg
     }
   }
 
-  /** A changed row's entities; an order placed or changed also reaches the carts it may have converted. */
+  /** A changed row's entities, and the carts it changes (cartsReached). */
   async function dispatchRows(table: WatchedTable, rows: TableChange[]): Promise<void> {
     await dispatch(rows.flatMap((r) => entitiesOf(table, r)));
-    if (table === 'orders' && source.cartIdsForOrders && rows.length > 0) {
-      await dispatch((await source.cartIdsForOrders(rows.map((r) => r.id))).map((id) => ({ type: 'cart', id })));
+    await dispatchCarts(table, rows);
+  }
+
+  /**
+   * Carts are built from more than their rows: an order placed or changed may convert carts of its buyer; a product
+   * or variant changed or deleted may stop a cart line from being sent; a user's e-mail changed or the user deleted
+   * changes the buyer of their carts.
+   */
+  async function dispatchCarts(table: WatchedTable, rows: ReadonlyArray<{ id: string; parentId: string | null }>): Promise<void> {
+    if (rows.length === 0) return;
+    let ids: string[] = [];
+    if (table === 'orders' && source.cartIdsForOrders) ids = await source.cartIdsForOrders(rows.map((r) => r.id));
+    else if (source.cartIdsNaming && (table === 'products' || table === 'product_variants' || table === 'users')) {
+      const keys = rows.flatMap((r) => (table === 'product_variants' ? (r.parentId === null ? [] : [r.parentId]) : [r.id]));
+      ids = await source.cartIdsNaming(table === 'users' ? { productIds: [], userIds: keys } : { productIds: keys, userIds: [] });
     }
+    await dispatch(ids.map((id) => ({ type: 'cart', id })));
   }
 
   /**

@@ -6,7 +6,7 @@ import type { CartLineRow, CartRow, CartWithContext, ProductWithVariants, UserRo
 
 /** Reads the contract's `carts` and `cart_lines` (docs/shop-database.md), with what the cart mapping needs. */
 
-type CartMethods = Required<Pick<ShopSource, 'cart' | 'carts' | 'cartIdsForOrders' | 'cartIdsUnchangedSince' | 'cartIdsOfEmail'>>;
+type CartMethods = Required<Pick<ShopSource, 'cart' | 'carts' | 'cartIdsForOrders' | 'cartIdsUnchangedSince' | 'cartIdsOfEmail' | 'cartIdsNaming'>>;
 
 interface CartReadDeps {
   products(ids: string[]): Promise<Map<string, ProductWithVariants>>;
@@ -102,6 +102,16 @@ export function createShopDbCarts(db: Knex, deps: CartReadDeps): CartMethods {
       const rows = (await db('carts as c').select('c.id').whereIn('c.id', cartIds).andWhere('c.updated_at', '<', at)
         .whereNotExists(db('cart_lines as l').select(db.raw('1')).whereRaw('l.cart_id = c.id').andWhere('l.updated_at', '>=', at))) as Array<{ id: string | number }>;
       return rows.map((r) => String(r.id));
+    },
+    async cartIdsNaming({ productIds, userIds }) {
+      const ids = new Set<string>();
+      if (productIds.length > 0) {
+        for (const r of (await db('cart_lines').distinct('cart_id').whereIn('product_id', productIds)) as Array<{ cart_id: string | number }>) ids.add(String(r.cart_id));
+      }
+      if (userIds.length > 0) {
+        for (const r of (await db('carts').select('id').whereIn('user_id', userIds)) as Array<{ id: string | number }>) ids.add(String(r.id));
+      }
+      return [...ids];
     },
     async cartIdsOfEmail(emailHash) {
       const rows = (await db('carts as c').leftJoin('users as u', 'u.id', 'c.user_id').select('c.id')

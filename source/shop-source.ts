@@ -107,6 +107,11 @@ export interface ShopSource {
   cartIdsForOrders?(orderIds: string[]): Promise<string[]>;
   /** Optional: of these carts, those neither they nor a line of theirs changed since `since` (ISO): they aged out. */
   cartIdsUnchangedSince?(cartIds: string[], since: string): Promise<string[]>;
+  /**
+   * Optional: the carts built from these products (a line names one) or these users (their buyer): a product that
+   * stops being sent, or a buyer's e-mail changed or deleted, changes the cart.
+   */
+  cartIdsNaming?(refs: { productIds: readonly string[]; userIds: readonly string[] }): Promise<string[]>;
   /** Optional: the carts whose buyer has this e-mail hash (a registered user's or a guest's). */
   cartIdsOfEmail?(emailHash: string): Promise<string[]>;
 }

@@ -1,4 +1,5 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { customerIdForEmail } from '../../../mapping/ids';
 import { entityWorkflowId } from '../../../workflows/contract';
 import { changeScanWorkflow, type ScanScope } from '../../../workflows/change-scan';
 import * as shop from '../../support/shop';
@@ -9,7 +10,8 @@ import { resync, storePath } from '../../support/sync-steps';
 /**
  * Carts through the scheduled change scans alone: a new cart and a changed line (the carts scan), an order that
  * converts a cart without marking it (the orders scan), a cart emptied by deleting its lines (the delete triggers).
- * The end state equals a fresh full sync of the same shop.
+ * A product no longer sent (the products scan) and a buyer's new e-mail (the customers scan) reach the carts too. The
+ * end state equals a fresh full sync of the same shop.
  */
 describe('carts: change detection', () => {
   let h: SyncHarness;
@@ -64,7 +66,25 @@ describe('carts: change detection', () => {
     await settled(converted.id);
     expect(await cartOf(converted.id)).toBeNull();
 
+    // A product no longer sent leaves the cart lines naming it (the products scan); a buyer's new e-mail moves the cart
+    // to the new customer (the customers scan).
+    const u2 = await shop.user(h.t.db);
+    const other = await shop.product(h.t.db, {}, [{ price: '5.00' }]);
+    const [otherVariant] = (await h.t.db('product_variants').where({ product_id: other.id }).select('id')) as Array<{ id: number }>;
+    const mixed = await shop.cart(h.t.db, { user_id: u2.id }, [{ product_id: p.id, variant_id: variant.id }, { product_id: other.id, variant_id: otherVariant.id }]);
+    await scan('carts');
+    await settled(mixed.id);
+    expect((await cartOf(mixed.id))?.lines).toHaveLength(2);
+    await h.t.db('products').where({ id: other.id }).update({ status: 'inactive' });
+    await scan('products');
+    await settled(mixed.id);
+    expect((await cartOf(mixed.id))?.lines.map((l) => l.id)).toEqual([String(mixed.lineIds[0])]);
+    await h.t.db('users').where({ id: u2.id }).update({ email: 'moved.buyer@example.com' });
+    await scan('customers');
+    await settled(mixed.id);
+    expect(await remote(h, storePath(h, `/carts/${mixed.id}`))).toMatchObject({ customer: { id: customerIdForEmail('moved.buyer@example.com') } });
+
     const store = await fresh.sync();
-    expect(await differences(h, store, ['/carts', `/carts/${kept.id}`])).toEqual([]);
-  });
+    expect(await differences(h, store, ['/carts', `/carts/${kept.id}`, `/carts/${mixed.id}`])).toEqual([]);
+  }, 240_000); // nine scans and a fresh full sync: about a minute alone, more on a loaded machine
 });
