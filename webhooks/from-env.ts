@@ -27,7 +27,7 @@ export async function startWebhookReceiverFromEnv(options: {
   }
   const server = await startWebhookServer({
     port: envInt('WEBHOOK_PORT'), secret, db: options.db, listId: config.listId, temporalClient: options.temporalClient,
-    storeId: config.storeId, taskQueue: config.taskQueue, logger,
+    storeId: config.storeId, taskQueue: config.taskQueue, optInTimeout: config.optInTimeout, logger,
   });
   logger.info({ port: server.port }, 'audience webhook receiver listening');
   try {

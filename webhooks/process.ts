@@ -11,6 +11,8 @@ export interface ProcessContext {
   listId: string;
   storeId: string;
   taskQueue: string;
+  /** OPT_IN_TIMEOUT, for a customer workflow an event starts (else the workflow's 7-day default would apply). */
+  optInTimeout?: string;
   temporalClient: Client;
 }
 
@@ -121,7 +123,7 @@ async function applyInOrder(trx: Knex.Transaction, ctx: ProcessContext, event: A
       // The shop's consent changed: the customer's workflow sends opt_in_status false now rather than at the next scan.
       return {
         outcome,
-        afterCommit: () => notifyEntityChanged(ctx.temporalClient, { storeId: ctx.storeId, taskQueue: ctx.taskQueue }, 'customer', hash),
+        afterCommit: () => notifyEntityChanged(ctx.temporalClient, { storeId: ctx.storeId, taskQueue: ctx.taskQueue, optInTimeout: ctx.optInTimeout }, 'customer', hash),
       };
     }
     case 'upemail': {

@@ -33,6 +33,8 @@ export interface WebhookServerOptions {
   temporalClient: Client;
   storeId: string;
   taskQueue: string;
+  /** OPT_IN_TIMEOUT, handed to customer workflows an event starts. */
+  optInTimeout?: string;
   logger?: Logger;
   /** Per-address limits (defaults in webhooks/rate-limit.ts). */
   rateLimits?: { delivery?: RateLimit; refused?: RateLimit };
@@ -63,7 +65,7 @@ export function secretMatches(given: unknown, expected: string): boolean {
 
 /** Stores the event (idempotently), then applies it once under a row lock. */
 export async function receiveAudienceEvent(
-  options: Pick<WebhookServerOptions, 'db' | 'listId' | 'temporalClient' | 'storeId' | 'taskQueue'>,
+  options: Pick<WebhookServerOptions, 'db' | 'listId' | 'temporalClient' | 'storeId' | 'taskQueue' | 'optInTimeout'>,
   event: AudienceWebhookEvent,
   logger?: Logger,
 ): Promise<ReceiveResult> {
