@@ -107,6 +107,8 @@ export interface BenchResult {
     dbQueries: number;
     dbSeconds: number;
     workerCpuSeconds: number;
+    /** The statements the full sync ran most often (knex queries; the entity-lock statements are not counted). */
+    topQueries?: Array<{ sql: string; count: number }>;
   };
   incremental: {
     interval: string;
@@ -374,6 +376,7 @@ async function main(): Promise<void> {
         dbQueries: (after?.dbQueries ?? 0) - (before?.dbQueries ?? 0),
         dbSeconds: ((after?.dbMs ?? 0) - (before?.dbMs ?? 0)) / 1000,
         workerCpuSeconds: ((after?.cpuUserMs ?? 0) + (after?.cpuSystemMs ?? 0) - (before?.cpuUserMs ?? 0) - (before?.cpuSystemMs ?? 0)) / 1000,
+        topQueries: (after?.topQueries ?? []).map((q) => ({ sql: q.sql, count: q.count - (before?.topQueries?.find((b) => b.sql === q.sql)?.count ?? 0) })),
       },
       incremental,
     };
@@ -453,6 +456,7 @@ export function renderMarkdown(r: BenchResult): string {
     `- Mailchimp: ${f1(s.mailchimpRequestSeconds)} s of request time, i.e. the ${r.connections ?? 'uncapped'} connections were busy ${f1(100 * s.mailchimpConnectionUtilisation)} % of the activity time`,
     `- database: ${s.dbQueries} queries, ${f1(s.dbSeconds)} s of query time (${f2(s.dbQueries / Math.max(1, r.fullSync.entities))} queries per entity)`,
     `- worker CPU (mapping, hashing, JSON, drivers, SDK): ${f1(s.workerCpuSeconds)} s`,
+    ...(s.topQueries?.length ? [`- statements run most often (knex; lock statements not counted): ${s.topQueries.slice(0, 8).map((q) => `${q.count} × \`${q.sql.trim()}…\``).join(', ')}`] : []),
   ];
   return `${lines.join('\n')}\n`;
 }

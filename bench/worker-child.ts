@@ -27,6 +27,8 @@ export interface WorkerStats {
   cpuUserMs: number;
   cpuSystemMs: number;
   uptimeMs: number;
+  /** The statements run most often (their text up to the first bound value or 80 characters), with their counts. */
+  topQueries?: Array<{ sql: string; count: number }>;
 }
 
 /**
@@ -51,7 +53,12 @@ async function main(): Promise<void> {
   const config = syncConfigFromEnv();
   const db = createDb(env('DATABASE_URL'), { min: 0, max: Number(process.env.BENCH_DB_POOL ?? 20) });
   const queryStarts = new Map<string, number>();
-  db.on('query', (q: { __knexQueryUid: string }) => queryStarts.set(q.__knexQueryUid, performance.now()));
+  const bySql = new Map<string, number>();
+  db.on('query', (q: { __knexQueryUid: string; sql?: string }) => {
+    queryStarts.set(q.__knexQueryUid, performance.now());
+    const text = (q.sql ?? '').split('?')[0].slice(0, 80);
+    bySql.set(text, (bySql.get(text) ?? 0) + 1);
+  });
   const queryDone = (_r: unknown, q: { __knexQueryUid: string }) => {
     const t0 = queryStarts.get(q.__knexQueryUid);
     if (t0 === undefined) return;
@@ -85,6 +92,7 @@ async function main(): Promise<void> {
     const cpu = process.cpuUsage();
     const snapshot: WorkerStats = {
       pid: process.pid, ...stats, cpuUserMs: cpu.user / 1000, cpuSystemMs: cpu.system / 1000, uptimeMs: Date.now() - started,
+      topQueries: [...bySql].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([sql, count]) => ({ sql, count })),
     };
     process.send?.({ stats: snapshot });
   });
