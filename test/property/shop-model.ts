@@ -12,6 +12,7 @@ export interface ModelLine { id: number; productId: number }
 export interface ModelOrder { id: number; number: string; userId: number | null; guestEmail: string | null; lines: ModelLine[] }
 export interface ModelCode { id: number; code: string }
 export interface ModelPromotion { id: number; codes: ModelCode[] }
+export interface ModelCart { id: number; userId: number | null; guestEmail: string | null; lines: Array<{ id: number }> }
 
 export interface Touch { type: EntityType; id: string }
 
@@ -20,6 +21,7 @@ export class ShopModel {
   users: ModelUser[] = [];
   orders: ModelOrder[] = [];
   promotions: ModelPromotion[] = [];
+  carts: ModelCart[] = [];
   /** Every entity any step touched: the workflows the catch-up waits for. */
   readonly known = new Map<string, Touch>();
   private next = 1000;

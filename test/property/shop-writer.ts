@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import { at, customerTouch, otherCase, type ModelOrder, type ModelProduct, type ShopModel, type Touch } from './shop-model';
-import type { Buyer, CodeFields, LineSpec, OrderFields, ProductFields, PromotionFields, VariantFields, Write } from './steps';
+import { at, customerTouch, otherCase, type ModelCart, type ModelOrder, type ModelProduct, type ShopModel, type Touch } from './shop-model';
+import type { Buyer, CartBuyer, CartFields, CartLineSpec, CodeFields, LineSpec, OrderFields, ProductFields, PromotionFields, VariantFields, Write } from './steps';
 
 /** What a write did: the entities it touched (for the immediate path) and the row whose updated_at can be stamped. */
 export interface Effect {
@@ -24,6 +24,7 @@ const product = (id: number): Touch => ({ type: 'product', id: String(id) });
 const order = (id: number): Touch => ({ type: 'order', id: String(id) });
 const rule = (id: number): Touch => ({ type: 'promo_rule', id: String(id) });
 const code = (id: number): Touch => ({ type: 'promo_code', id: String(id) });
+const cart = (id: number): Touch => ({ type: 'cart', id: String(id) });
 
 /** Applies generated writes to the shop database (or to an open transaction), keeping the model in step. */
 export class ShopWriter {
@@ -203,7 +204,101 @@ export class ShopWriter {
         }
         return { touched: [], log: `change settings ${JSON.stringify({ store_name: w.store_name, store_domain: w.store_domain })}` };
       }
+      case 'createCart':
+        return this.createCart(db, w.buyer, w.fields, w.lines);
+      case 'updateCart': {
+        const c = at(m.carts, w.pick);
+        if (!c) return { touched: [], log: 'update cart: none' };
+        await db('carts').where({ id: c.id }).update(defined(w.patch));
+        return { touched: [cart(c.id)], main: { table: 'carts', id: c.id }, log: `update cart ${c.id} ${JSON.stringify(w.patch)}` };
+      }
+      case 'updateCartLine': {
+        const c = at(m.carts, w.pick);
+        const l = c && at(c.lines, w.line);
+        if (!c || !l) return { touched: [], log: 'update cart line: none' };
+        await db('cart_lines').where({ id: l.id }).update(defined(w.patch));
+        return { touched: [cart(c.id)], main: { table: 'cart_lines', id: l.id }, log: `update line ${l.id} of cart ${c.id} ${JSON.stringify(w.patch)}` };
+      }
+      case 'addCartLine': {
+        const c = at(m.carts, w.pick);
+        if (!c) return { touched: [], log: 'add cart line: none' };
+        const added = await this.insertCartLines(db, c, [w.line]);
+        return { touched: [cart(c.id)], log: `add ${added} line to cart ${c.id}` };
+      }
+      case 'deleteCartLine': {
+        const c = at(m.carts, w.pick);
+        const l = c && at(c.lines, w.line);
+        if (!c || !l) return { touched: [], log: 'delete cart line: none' };
+        await db('cart_lines').where({ id: l.id }).delete();
+        c.lines = c.lines.filter((x) => x !== l);
+        return { touched: [cart(c.id)], log: `hard-delete line ${l.id} of cart ${c.id}` };
+      }
+      case 'convertCart': {
+        const c = at(m.carts, w.pick);
+        if (!c) return { touched: [], log: 'convert cart: none' };
+        if (w.how === 'mark') {
+          const o = at(m.orders, c.id);
+          const orderId = o?.id ?? 999_999;
+          await db('carts').where({ id: c.id }).update({ order_id: orderId });
+          return { touched: [cart(c.id)], main: { table: 'carts', id: c.id }, log: `cart ${c.id} becomes order ${orderId} (order_id)` };
+        }
+        const email = c.userId !== null ? m.users.find((u) => u.id === c.userId)?.email : c.guestEmail;
+        if (!email) return { touched: [], log: `convert cart ${c.id}: no buyer` };
+        // After the cart's last change: the database's clock stamps the cart, so the order is placed a minute ahead.
+        const id = m.nextId();
+        const o: ModelOrder = { id, number: `SO-${id}`, userId: c.userId, guestEmail: c.userId === null ? c.guestEmail : null, lines: [] };
+        await db('orders').insert({
+          id, order_number: o.number, user_id: o.userId, guest_email: o.guestEmail, status: 'paid', currency: 'USD', order_total: '10.00',
+          ordered_at: new Date(Date.now() + 60_000),
+        });
+        m.orders.push(o);
+        const first = (await db('cart_lines').where({ cart_id: c.id }).orderBy('id').first('product_id', 'variant_id')) as { product_id: number; variant_id: number | null } | undefined;
+        if (first) {
+          const lineId = m.nextId();
+          await db('order_lines').insert({ id: lineId, order_id: id, product_id: first.product_id, variant_id: first.variant_id, quantity: 1, unit_price: '10.00', discount: '0.00' });
+          o.lines.push({ id: lineId, productId: Number(first.product_id) });
+        }
+        return { touched: [order(id), customerTouch(email), cart(c.id)], main: { table: 'orders', id }, log: `the buyer of cart ${c.id} places order ${o.number}` };
+      }
+      case 'deleteCart': {
+        const c = at(m.carts, w.pick);
+        if (!c) return { touched: [], log: 'delete cart: none' };
+        await db('cart_lines').where({ cart_id: c.id }).delete();
+        await db('carts').where({ id: c.id }).delete();
+        m.carts = m.carts.filter((x) => x !== c);
+        return { touched: [cart(c.id)], log: `hard-delete cart ${c.id} and its lines` };
+      }
     }
+  }
+
+  private async createCart(db: Knex, buyer: CartBuyer, fields: CartFields, lines: CartLineSpec[]): Promise<Effect> {
+    const m = this.model;
+    const id = m.nextId();
+    const user = buyer.kind === 'user' ? at(m.users, buyer.pick) : undefined;
+    const guests = m.orders.flatMap((o) => (o.guestEmail === null ? [] : [o.guestEmail]));
+    const reused = buyer.kind === 'guest' && buyer.reuse !== null ? at(guests, buyer.reuse) : undefined;
+    const guestEmail = buyer.kind !== 'guest' ? null : reused ? otherCase(reused) : m.email(buyer.email);
+    const c: ModelCart = { id, userId: user?.id ?? null, guestEmail, lines: [] };
+    await db('carts').insert({
+      id, user_id: c.userId, guest_email: guestEmail, guest_first_name: buyer.kind === 'guest' ? buyer.first_name : null, currency: 'USD', ...fields,
+    });
+    m.carts.push(c);
+    await this.insertCartLines(db, c, lines);
+    return { touched: [cart(id)], main: { table: 'carts', id }, log: `create cart ${id} ${user ? `of user ${user.id}` : guestEmail ? `of guest <${guestEmail}>` : 'without a buyer'}, ${c.lines.length} lines` };
+  }
+
+  private async insertCartLines(db: Knex, c: ModelCart, lines: CartLineSpec[]): Promise<number> {
+    let written = 0;
+    for (const l of lines) {
+      const p = at(this.model.products, l.product);
+      if (!p) continue;
+      const v = l.variant === null ? undefined : at(p.variants, l.variant);
+      const id = this.model.nextId();
+      await db('cart_lines').insert({ id, cart_id: c.id, product_id: p.id, variant_id: v?.id ?? null, quantity: l.quantity, unit_price: l.unit_price });
+      c.lines.push({ id });
+      written += 1;
+    }
+    return written;
   }
 
   private async insertProduct(db: Knex, fields: ProductFields, variants: VariantFields[]): Promise<ModelProduct> {

@@ -60,6 +60,10 @@ export async function snapshotStore(http: AxiosInstance, storeId: string): Promi
     const customer = { id: (o.customer as Json).id };
     snap.set(`orders/${String(o.id)}`, normalise({ ...without(o, ['store_id']), customer, lines }) as Json);
   }
+  for (const c of await all(http, `${base}/carts`, 'carts')) {
+    const lines = (c.lines as Json[]).map((l) => without(l, LINE_COPIES));
+    snap.set(`carts/${String(c.id)}`, normalise({ ...without(c, ['store_id']), customer: { id: (c.customer as Json).id }, lines }) as Json);
+  }
   for (const r of await all(http, `${base}/promo-rules`, 'promo_rules')) {
     snap.set(`promo_rules/${String(r.id)}`, normalise(r) as Json);
     for (const c of await all(http, `${base}/promo-rules/${String(r.id)}/promo-codes`, 'promo_codes')) {
