@@ -133,7 +133,9 @@ export function buildProductOperations(storeId: string, settings: ShopSettings, 
       continue;
     }
     const payload = sent.payload;
-    const hash = productHash(payload);
+    // The code variant variant-less lines need counts in the hash as on the direct path (product.ts productHash).
+    const needed = needsCodeVariant(payload, row.orderedWithoutVariant) ? [codeVariantOf(payload)] : [];
+    const hash = productHash(payload, [], needed);
     if (isUnchanged(row.previous, hash)) {
       page.unchanged.push(row.id);
       continue;
@@ -143,7 +145,7 @@ export function buildProductOperations(storeId: string, settings: ShopSettings, 
       continue;
     }
     // The direct path PUTs the code variant right after the create; here it travels in the create itself.
-    const body = needsCodeVariant(payload, row.orderedWithoutVariant) ? { ...payload, variants: [...payload.variants, codeVariantOf(payload)] } : payload;
+    const body = needed.length > 0 ? { ...payload, variants: [...payload.variants, ...needed] } : payload;
     push(page, row.id, planned(productSchema, 'POST', apiPath`/ecommerce/stores/${storeId}/products`, body, {
       type: 'product', entityId: row.id, entity: `product ${payload.id}`, contentHash: hash, remoteId: payload.id,
     }));

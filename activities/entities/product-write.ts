@@ -21,10 +21,10 @@ const VARIANTS_IN_PRODUCT = 50;
  */
 export async function writeProduct(
   ctx: SyncContext, productId: string, payload: ProductPayload, found: ProductWithVariants | null, exists: boolean,
-  beforeVariantsGo?: () => Promise<unknown>,
+  beforeVariantsGo?: () => Promise<unknown>, needed?: readonly VariantPayload[],
 ): Promise<void> {
   const { mailchimp, config } = ctx.deps;
-  const wanted = [...payload.variants, ...(await neededByOrders(ctx, productId, payload, found))];
+  const wanted = [...payload.variants, ...(needed ?? (await neededByOrders(ctx, productId, payload, found)))];
   const whole: ProductPayload = { ...payload, variants: wanted };
   if (!exists && (await created(() => mailchimp.createProduct(config.storeId, whole)))) return;
   const remote = await mailchimp.getProduct(config.storeId, payload.id);
@@ -77,7 +77,7 @@ async function variantsOf(ctx: SyncContext, remote: ProductResource): Promise<Re
  * lines whose variant row is gone), and each SKU a sent order names that the product no longer sells (a deleted
  * variant), without stock.
  */
-async function neededByOrders(ctx: SyncContext, productId: string, payload: ProductPayload, found: ProductWithVariants | null): Promise<VariantPayload[]> {
+export async function neededByOrders(ctx: SyncContext, productId: string, payload: ProductPayload, found: ProductWithVariants | null): Promise<VariantPayload[]> {
   const { source } = ctx.deps;
   const has = new Set(payload.variants.map((v) => v.id));
   // An active variant the mapping refused is not kept for orders: an order naming it is refused too.

@@ -2,12 +2,12 @@ import {
   goneProductPlaceholder, placeholderPlanOf, planProduct, productRemoteId, refusedVariantsReason, type PlannedProduct, type RefusedVariant,
 } from '../../mapping/product';
 import { isSentOrder } from '../../mapping/sent-order';
-import type { ProductPayload } from '../../mailchimp/schemas';
+import type { ProductPayload, VariantPayload } from '../../mailchimp/schemas';
 import type { SyncStateRow } from '../../db/sync-state';
 import type { ProductWithVariants } from '../../source/types';
 import { contentHash, type EntityOutcome, type SyncContext } from '../context';
 import { resendOrdersNaming, retireRenamedProduct } from './product-rename';
-import { writeProduct } from './product-write';
+import { neededByOrders, writeProduct } from './product-write';
 import { guarded, isUnchanged, recordFailure } from './record';
 
 export { upsertCodeVariant } from './product-write';
@@ -63,12 +63,14 @@ async function upsertProduct(
   previous: SyncStateRow | null, options: { force?: boolean },
 ): Promise<EntityOutcome> {
   const { payload, refused } = planned;
-  const hash = productHash(payload, refused);
+  // What orders need of the product counts too: a line gone (or a pending order) takes the variant only it needed.
+  const needed = await neededByOrders(ctx, productId, payload, found);
+  const hash = productHash(payload, refused, needed);
   if (isUnchanged(previous, hash, options.force)) return { status: 'unchanged', entityId: productId };
   const renamedFrom = renamedFromId(previous, payload.id);
   // Only a product already recorded as synced re-sends its orders: an order syncs a product it does not see synced.
   const resend = previous?.status === 'synced' ? () => resendOrdersNaming(ctx, productId) : undefined;
-  await writeProduct(ctx, productId, payload, found, !isNewProduct(previous) && renamedFrom === undefined, resend);
+  await writeProduct(ctx, productId, payload, found, !isNewProduct(previous) && renamedFrom === undefined, resend, needed);
   if (renamedFrom !== undefined) await retireRenamedProduct(ctx, productId, renamedFrom);
   await ctx.deps.state.record('product', productId, {
     status: 'synced', contentHash: hash, remoteId: payload.id, errorReason: refusedVariantsReason(payload.id, refused) ?? null,
@@ -78,9 +80,12 @@ async function upsertProduct(
 
 /**
  * What the sync state compares to skip an unchanged product. The refused variants' reasons count too, so a variant
- * refused for another reason updates the recorded reason.
+ * refused for another reason updates the recorded reason, and so do the variants orders need beyond the payload's
+ * (product-write.ts neededByOrders), so one that no order needs any more is deleted. Hashes recorded without them
+ * stay valid.
  */
-export function productHash(payload: ProductPayload, refused: readonly RefusedVariant[] = []): string {
+export function productHash(payload: ProductPayload, refused: readonly RefusedVariant[] = [], needed: readonly VariantPayload[] = []): string {
+  if (needed.length > 0) return contentHash({ payload, refused, needed });
   return refused.length === 0 ? contentHash(payload) : contentHash({ payload, refused });
 }
 

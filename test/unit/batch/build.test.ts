@@ -6,7 +6,7 @@ import {
 } from '../../../activities/batch/build';
 import { productHash } from '../../../activities/entities/product';
 import { customerIdForEmail } from '../../../mapping/ids';
-import { mapProduct } from '../../../mapping/product';
+import { codeVariantOf, mapProduct } from '../../../mapping/product';
 import type { CustomerRecord } from '../../../source/shop-source';
 import { guestOrderCtx, lineRow, orderCtx, payloadOf, productWith, promoCodeRow, promotionRow, settings, variantRow } from '../mapping/fixtures';
 
@@ -51,7 +51,7 @@ describe('buildProductOperations', () => {
   it('adds the variant named after the code when lines without a variant point at it (the hash stays the mapped payload\'s)', () => {
     const [op] = buildProductOperations(STORE, settings, [{ id: '101', found, previous: null, orderedWithoutVariant: true, referenced: false }]).operations;
     expect((body(op).variants as Array<{ id: string }>).map((v) => v.id)).toEqual(['MUG-01-BLUE', payload.id]);
-    expect(op.contentHash).toBe(productHash(payload));
+    expect(op.contentHash).toBe(productHash(payload, [], [codeVariantOf(payload)]));
   });
 
   it('skips an unchanged product and hands updates, inactive and missing products to the direct path', () => {
