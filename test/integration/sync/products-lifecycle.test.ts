@@ -187,7 +187,8 @@ describe('product lifecycle: incremental syncs end where a fresh full sync ends'
     const variantId = (await h.t.db('product_variants').where({ sku: 'KEEP-A' }).first('id') as { id: number }).id;
     const o = await shop.order(h.t.db, { guest_email: 'kept-buyer@example.org', order_total: '8.00' }, [{ product_id: p.id, variant_id: variantId, unit_price: '8.00' }]);
     await syncNow(h, 'order', o.id);
-    // The order can no longer be sent (its currency is not the store's): Mailchimp keeps it as it was sent.
+    // The order can no longer be sent (its currency is not the store's): re-sent on the rename, it leaves Mailchimp
+    // (a fresh sync would not send it); the old product is still kept without stock, since the order was sent before.
     await h.t.db('orders').where({ id: o.id }).update({ currency: 'EUR' });
 
     await h.t.db('products').where({ id: p.id }).update({ code: 'KEEP-NEW' });
@@ -196,7 +197,7 @@ describe('product lifecycle: incremental syncs end where a fresh full sync ends'
     const old = await productIn(h.config.storeId, 'KEEP-OLD');
     expect(old!.variants).toEqual([expect.objectContaining({ id: 'KEEP-A', inventory_quantity: 0 })]);
     expect(await productIn(h.config.storeId, 'KEEP-NEW')).toMatchObject({ variants: [expect.objectContaining({ id: 'KEEP-A', inventory_quantity: 6 })] });
-    expect((await orderIn(h.config.storeId, o.number))!.lines[0]).toMatchObject({ product_id: 'KEEP-OLD' });
+    expect(await orderIn(h.config.storeId, o.number)).toBeNull();
   });
 
   it('sends a mixed-currency product with its valid variants, and its orders but the one naming the refused variant', async () => {
