@@ -87,6 +87,15 @@ describe('audience webhook receiver', () => {
     expect(event?.processed_at).toBeInstanceOf(Date);
   });
 
+  it('unsubscribe: a shop e-mail wrapped in a tab and a no-break space (the customer id\'s normalisation, not SQL TRIM) loses its consent too', async () => {
+    const u = await shop.user(h.t.db, { email: '\tWrapped@Example.com\u00a0', marketing_opt_in: true });
+    const clean = 'wrapped@example.com';
+    expect(customerIdForEmail(u.email)).toBe(customerIdForEmail(clean));
+    const res = await post(server, SECRET, eventForm('unsubscribe', { action: 'unsub', reason: 'manual', id: customerIdForEmail(clean), email: clean, list_id: h.config.listId }));
+    expect(res.status).toBe(200);
+    expect(await optIn(h, u.id)).toBe(0);
+  });
+
   it("cleaned: the member is cleaned and the shop's consent withdrawn", async () => {
     const u = await shop.user(h.t.db, { email: 'bounces@example.com', marketing_opt_in: true });
     const other = await shop.user(h.t.db, { email: 'stays@example.com', marketing_opt_in: true });
