@@ -70,7 +70,7 @@ export async function runCli(argv: string[], options: CliOptions = {}): Promise<
     '\nEach check that is not fine comes with a one-line fix. Exits 0 when all pass (hints allowed), 1 when one fails,\n3 when a service cannot be reached.\n');
   command('show <type> <id>', 'one entity: its sync state and last error, Mailchimp\'s copy, and its workflow in the Web UI',
     (c, type, id) => showCommand(c, parseEntityType(String(type)), String(id)),
-    '\n<type>: product, customer, order, promo_rule, promo_code. <id>: as for `sync`. Exits 1 when the entity is recorded as failed.\n');
+    `\n<type>: ${ENTITY_TYPES.join(', ')}. <id>: as for \`sync\`. Exits 1 when the entity is recorded as failed.\n`);
   command('status', 'counts per entity type (shop, synced, pending, failed), the store\'s is_syncing, schedules, a running full sync',
     (c) => statusCommand(c));
   command('resync', 'start a full resync and follow its progress until it is done (or --detach)',
@@ -87,7 +87,7 @@ export async function runCli(argv: string[], options: CliOptions = {}): Promise<
     .option('--page-size <n>', 'rows per page (one activity); default 200');
   command('sync <type> <id>', 'sync one entity now and wait for the outcome',
     (c, type, id, opts) => syncCommand(c, parseEntityType(String(type)), String(id), parsePositiveInt((opts as { timeout: string }).timeout, '--timeout') * 1000),
-    '\n<type>: product, customer, order, promo_rule, promo_code. <id>: the shop id; a product also by code, an order also by\n' +
+    `\n<type>: ${ENTITY_TYPES.join(', ')}. <id>: the shop id; a product also by code, an order also by\n` +
     'order number, a customer by e-mail or by its md5 customer id.\n')
     .option('--timeout <seconds>', 'give up waiting after this long', '120');
   command('errors', 'list failed entities with the recorded reason (newest first)',
