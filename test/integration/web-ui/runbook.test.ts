@@ -164,17 +164,17 @@ describe('operator runbook in the Temporal Web UI (headless Chromium)', () => {
     await see('Workflow started successfully');
 
     const progress = await h.client.workflow.getHandle(workflowId).result();
-    expect(progress).toMatchObject({ done: true, phases: ['product', 'promo_rule', 'promo_code', 'customer', 'order'] });
+    expect(progress).toMatchObject({ done: true, phases: ['product', 'promo_rule', 'promo_code', 'customer', 'order', 'cart'] });
     expect(progress.counts.order).toMatchObject({ synced: 1, failed: 1 });
 
     await openWorkflow(workflowId, 'Queries');
     await seeStatus('Completed');
     await page.getByRole('button', { name: 'Run Query' }).click();
-    await seeCode('"pages": 5');
+    await seeCode(`"pages": ${progress.pages}`);
     await screenshot('02-resync-progress-query.png');
     // The editor draws only the lines in view: unformatted, the whole answer is one line.
     await page.getByText('JSON Formatting', { exact: true }).click();
-    await seeCode('"order":{"synced":1,"unchanged":0,"skipped":0,"failed":1,"deleted":0,"paused":0}},"done":true}');
+    await seeCode(`"order":{"synced":1,"unchanged":0,"skipped":0,"failed":1,"deleted":0,"paused":0},"cart":${JSON.stringify(progress.counts.cart)}},"done":true}`);
   });
 
   it('lists the failed order workflow when filtered by EntityType, ExecutionStatus and StoreId', async () => {
@@ -236,15 +236,15 @@ describe('operator runbook in the Temporal Web UI (headless Chromium)', () => {
     expect(runs.sort()).toEqual(['COMPLETED', 'FAILED']);
   });
 
-  it('lists the four schedules of the store and pauses one with a reason', async () => {
+  it('lists the five schedules of the store and pauses one with a reason', async () => {
     const ids = SCAN_SCOPES.map((scope) => scheduleId(store, scope));
-    expect(ids).toEqual([`${store}-sync-products`, `${store}-sync-promotions`, `${store}-sync-customers`, `${store}-sync-orders`]);
+    expect(ids).toEqual([`${store}-sync-products`, `${store}-sync-promotions`, `${store}-sync-customers`, `${store}-sync-orders`, `${store}-sync-carts`]);
     await openUntil(
       `${ui}/namespaces/${ns}/schedules?query=${encodeURIComponent(`ScheduleId STARTS_WITH "${store}"`)}`,
       () => page.getByText(ids[3], { exact: true }).first(),
     );
     for (const id of ids) await see(id);
-    expect(await page.getByText('changeScanWorkflow', { exact: true }).count()).toBe(4);
+    expect(await page.getByText('changeScanWorkflow', { exact: true }).count()).toBe(ids.length);
     await screenshot('07-schedules.png');
 
     await page.getByText(ids[3], { exact: true }).first().click();
