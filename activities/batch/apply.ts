@@ -25,6 +25,8 @@ export function verdictOf(op: PlannedOperation, result: BatchOperationResult | u
   if (result.status_code >= 200 && result.status_code < 300) return { kind: 'synced' };
   // A DELETE of something already gone is done (the direct client's remove() says the same).
   if (op.deletes && result.status_code === 404) return { kind: 'synced' };
+  // Status 0 is the direct lane's "no answer at all" (a timeout, a reset: runOperation): not a refusal, so retried.
+  if (result.status_code === 0) return { kind: 'direct', why: 'no answer from Mailchimp (a timeout or a reset)' };
   const error = classifyResponse(result.status_code, result.response, {}, {
     method: op.operation.method, path: op.operation.path, entity: op.entity,
   });

@@ -222,6 +222,8 @@ describe('verdictOf: an operation result read like a direct response', () => {
     expect(verdictOf(op, result(503, '')).kind).toBe('direct');
     expect(verdictOf(op, result(429, { title: 'Too Many Requests', detail: '' })).kind).toBe('direct');
     expect(verdictOf(op, undefined).kind).toBe('direct');
+    // The direct lane's status 0: no answer at all (a timeout, a reset), retried, never recorded as a refusal.
+    expect(verdictOf(op, result(0, { title: 'ECONNRESET', detail: 'the connection was reset', errors: [] })).kind).toBe('direct');
     expect(verdictOf(op, result(401, { title: 'API Key Invalid', detail: '' })).kind).toBe('fatal');
   });
 });
