@@ -115,6 +115,8 @@ describe('npm start', () => {
     await expect(http().get('/_emulator/health')).rejects.toThrow();
 
     const second = await runUntilSynced();
+    // The watermark is the first run's: wait until this run is up (its worker and schedules), then let scans pass.
+    await until('the second run to be up', async () => (second.output().includes('Ctrl-C to stop.') ? true : undefined));
     await new Promise((r) => setTimeout(r, 5000)); // two scan intervals pass; their scans find nothing to send
     expect(await remoteCounts()).toEqual(counts);
     expect(orderCreates(await stats())).toEqual([]);
