@@ -13,7 +13,7 @@ import { syncEntity, type SyncOutcome } from './entities';
 import { forEachConcurrent } from '../util/concurrency';
 import { nextInRange, planPages, type PagePlan } from './pages';
 import { retryTransient } from './retry';
-import { createScanner } from './scan';
+import { createScanner, fullSyncReads } from './scan';
 import { setStoreSyncing, setupStore } from './store';
 
 /** Watermarks a full resync leaves start this long before it began (late commits beyond it: CHANGE_LOOKBACK). */
@@ -107,13 +107,16 @@ export function createActivities(deps: SyncDeps) {
       if (!ctx.settings.mailchimpSyncEnabled) throw disabledFailure();
       await setupStore(ctx);
       await setStoreSyncing(ctx, true);
-      return { startedAt: await deps.source.now(), mode: deps.config.backfillMode };
+      const startedAt = await deps.source.now();
+      await fullSyncReads(deps, CHANGE_LAG_MS).keep(startedAt);
+      return { startedAt, mode: deps.config.backfillMode };
     },
 
     /** Lowers is_syncing (also after a failed or cancelled sync) and, after a success, moves the watermarks. */
     async endFullSync(input: { startedAt: string; types: readonly EntityType[]; succeeded: boolean }): Promise<void> {
       const ctx = await createContext(deps);
       await setStoreSyncing(ctx, false);
+      await fullSyncReads(deps, CHANGE_LAG_MS).settle(input.types, input.succeeded);
       if (!input.succeeded) return;
       const from = { updatedAt: minus(input.startedAt, CHANGE_LAG_MS), id: '0' };
       for (const type of input.types) {

@@ -13,6 +13,7 @@ import { createContext, type SyncDeps } from './context';
 import { forEachConcurrent } from '../util/concurrency';
 import { cartOptionsOf } from './entities/cart';
 import { setupStore } from './store';
+import { AFTER_SYNCING_TYPES, ENTITY_TYPES } from '../mapping/entity-types';
 
 /**
  * The change scan of some entity types (docs/shop-database.md, "How changes are noticed"): for every table that
@@ -50,6 +51,64 @@ export function laterOf(a: Cursor, b: Cursor): Cursor {
 function compareIds(a: string, b: string): number {
   if (/^\d+$/.test(a) && /^\d+$/.test(b)) return a.length !== b.length ? a.length - b.length : a.localeCompare(b);
   return a.localeCompare(b);
+}
+
+/** Where the versions a full sync will read wait for its end, per feed (see fullSyncReads). */
+const PENDING_PREFIX = 'full_sync:';
+
+/** Each feed (cursor key) of the tables a type's full-sync pages read, with its table: settings aside. */
+function rowFeedsOf(types: readonly EntityType[]): Map<string, WatchedTable> {
+  const feeds = new Map<string, WatchedTable>();
+  for (const type of types) {
+    for (const table of TABLES_FEEDING[type]) if (table !== 'shop_settings') feeds.set(feedKey(table, type), table);
+  }
+  return feeds;
+}
+
+/**
+ * What a full sync read counts as dispatched. The first scans after a full sync re-read the look-back before its
+ * watermark; without this, every row changed in the look-back before the sync began (a shop just imported, a bulk
+ * edit) went to its entity workflow once more, one workflow per entity, with nothing to send (the content hash) but
+ * queued in front of the next real change on the task queue. At the start (beginFullSync), before any page reads,
+ * the versions then visible inside that window are kept aside (every page reads them, or a newer version, which is
+ * not kept); a successful end moves them to their feeds' seen versions, a failed one drops them. A version committed
+ * later (a late commit the pages missed) is not among them, so the look-back still finds it. Types sent after
+ * is_syncing is lowered (carts) run after the end: their versions are dropped, and the scan looks at them as before.
+ * Costs one keyset read per table of the rows changed inside the look-back.
+ */
+export function fullSyncReads(deps: SyncDeps, lagMs: number) {
+  const { source, scan } = deps;
+  const lookbackMs = toMs(deps.config.changeLookback ?? DEFAULT_CHANGE_LOOKBACK);
+  const all = rowFeedsOf(ENTITY_TYPES);
+  return {
+    /** Keeps aside the versions with updated_at in [startedAt − lag − look-back, startedAt] (what the first scans re-read). */
+    async keep(startedAt: string): Promise<void> {
+      const from: Cursor = { updatedAt: new Date(new Date(startedAt).getTime() - lagMs - lookbackMs - 1).toISOString(), id: '0' };
+      for (const [feed, table] of all) {
+        const pending = PENDING_PREFIX + feed;
+        await scan.forget(pending);
+        if (!source.tableChangesAfter) continue;
+        let cursor: Cursor | null = from;
+        while (cursor) {
+          const rows = await source.tableChangesAfter(table, cursor, PAGE);
+          const inside = rows.filter((r) => r.updatedAt <= startedAt);
+          await scan.remember(pending, inside);
+          heartbeat({ table, kept: inside.length });
+          const last = rows[rows.length - 1];
+          cursor = rows.length === PAGE && inside.length === rows.length ? { updatedAt: last.updatedAt, id: last.id } : null;
+        }
+      }
+    },
+
+    /** After the full sync of `types`: its kept versions become seen (a success) or are dropped. */
+    async settle(types: readonly EntityType[], succeeded: boolean): Promise<void> {
+      const sent = succeeded ? rowFeedsOf(types.filter((t) => !AFTER_SYNCING_TYPES.has(t))) : new Map<string, WatchedTable>();
+      for (const feed of all.keys()) {
+        if (sent.has(feed)) await scan.moveSeen(PENDING_PREFIX + feed, feed);
+        else await scan.forget(PENDING_PREFIX + feed);
+      }
+    },
+  };
 }
 
 export function createScanner(deps: SyncDeps, client: Client, target: EntityTarget) {

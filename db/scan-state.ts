@@ -36,6 +36,15 @@ export function createScanState(db: Knex, storeId: string) {
         .ignore();
     },
 
+    /** Adds the versions kept under `from` to `to` (those it has already stay once), then empties `from`. */
+    async moveSeen(from: string, to: string): Promise<void> {
+      await db.raw(
+        'INSERT IGNORE INTO mc_scan_seen (store_id, feed, row_id, updated_at) SELECT store_id, ?, row_id, updated_at FROM mc_scan_seen WHERE store_id = ? AND feed = ?',
+        [to, storeId, from],
+      );
+      await db('mc_scan_seen').where({ store_id: storeId, feed: from }).delete();
+    },
+
     /** Forgets versions older than `before` (outside the look-back), or all of a feed's (a restarted scan). */
     async forget(feed: string, before?: string): Promise<void> {
       const q = db('mc_scan_seen').where({ store_id: storeId, feed });
