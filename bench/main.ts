@@ -95,6 +95,8 @@ export interface BenchResult {
     batchOperations: number;
     /** Direct writes: POST/PUT/PATCH/DELETE requests other than POST /batches. */
     directWrites: number;
+    /** The direct writes by route (method and the emulator's route pattern), most frequent first. */
+    directWritesByRoute?: Record<string, number>;
   };
   temporal: TemporalCounts;
   memory: { workerPeakMb: number | null; temporalPeakMb: number | null; temporalSampledPeakMb: number | null };
@@ -264,9 +266,10 @@ async function main(): Promise<void> {
     const after: WorkerStats | null = await workerStats();
     const wall = (t1 - t0) / 1000;
     const batches = endStats.byRoute['POST /3.0/batches'] ?? 0;
-    const directWrites = Object.entries(endStats.byRoute)
+    const directWriteRoutes = Object.entries(endStats.byRoute)
       .filter(([route]) => /^(POST|PUT|PATCH|DELETE) /.test(route) && route !== 'POST /3.0/batches')
-      .reduce((n, [, count]) => n + count, 0);
+      .sort((a, b) => b[1] - a[1]);
+    const directWrites = directWriteRoutes.reduce((n, [, count]) => n + count, 0);
     const batchOperations = (endStats.batchOperations ?? 0) - batchOpsBefore;
     log(`full sync done in ${wall.toFixed(1)} s, ${endStats.requests} requests, max concurrency ${endStats.maxConcurrency}`);
 
@@ -363,7 +366,7 @@ async function main(): Promise<void> {
       fullSync: {
         seconds: wall, entities, entitiesPerSecond: entities / wall, entitiesOfBound: ofEntityBound(entities / wall), requests: endStats.requests, requestsPerSecond: endStats.requests / wall,
         ofBound: endStats.requests / wall / bound, requestsPerEntity: endStats.requests / Math.max(1, entities), phases, pages: final.pages,
-        batches, batchOperations, directWrites,
+        batches, batchOperations, directWrites, directWritesByRoute: Object.fromEntries(directWriteRoutes),
       },
       temporal,
       memory: { workerPeakMb, temporalPeakMb: temporalMem?.peakMb ?? null, temporalSampledPeakMb },
@@ -438,7 +441,7 @@ export function renderMarkdown(r: BenchResult): string {
     '',
     `(The first row includes store setup; entities include failed and skipped rows; requests per entity include the customers and products an order creates on its way.)`,
     '',
-    `Backfill mode **${r.mode}**: ${r.fullSync.batches} batches (POST /batches) carrying ${r.fullSync.batchOperations} operations, ${r.fullSync.directWrites} direct writes (POST/PUT/PATCH/DELETE other than /batches); Mailchimp requests above count HTTP requests only (batch polls and result downloads included, operations inside batches not).`,
+    `Backfill mode **${r.mode}**: ${r.fullSync.batches} batches (POST /batches) carrying ${r.fullSync.batchOperations} operations, ${r.fullSync.directWrites} direct writes (POST/PUT/PATCH/DELETE other than /batches${directRoutes(r.fullSync.directWritesByRoute)}); Mailchimp requests above count HTTP requests only (batch polls and result downloads included, operations inside batches not).`,
     '',
     '| Measure | Value |',
     '|---|---:|',
@@ -469,4 +472,11 @@ if (require.main === module) {
       process.exit(1);
     },
   );
+}
+
+/** The direct writes by route, for the report: `: 480 × PUT /…/members/:hash, …` (nothing when none were made). */
+function directRoutes(byRoute: Record<string, number> | undefined): string {
+  const entries = Object.entries(byRoute ?? {});
+  if (entries.length === 0) return '';
+  return `: ${entries.map(([route, n]) => `${n} × \`${route.replace(/^(\w+) \/3\.0/, '$1 ')}\``).join(', ')}`;
 }
