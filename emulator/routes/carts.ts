@@ -1,14 +1,14 @@
-import { cartLineSchema, cartPatchSchema, cartSchema } from '../../mailchimp/schemas';
+import { cartLineSchema, cartLinePatchSchema, cartPatchSchema, cartSchema } from '../../mailchimp/schemas';
 import { UNKNOWN_CAMPAIGN } from '../../mailchimp/classify';
 import { noContent, ok, type Handler, type Services } from '../context';
-import { badRequest, invalidResource } from '../problem';
+import { badRequest } from '../problem';
 import type { Router } from '../router';
 import type { CartRecord, Json, StoreRecord } from '../state';
-import { mailchimpTime, page, paging } from '../util';
+import { page, paging } from '../util';
 import { validateBody } from '../validation';
 import { customerView, writeCustomer } from './customers';
-import { STORES, collection, duplicate, findStore, found, stamp, touch, withoutUndefined } from './ecommerce';
-import { UNKNOWN_PRODUCT, UNKNOWN_VARIANT } from './orders';
+import { STORES, collection, duplicate, findStore, found, stamp, touch } from './ecommerce';
+import { linesById, patchedLines, registerLineRoutes, writeBuyer } from './lines';
 
 /**
  * Carts (`/ecommerce/stores/{store_id}/carts`, and their lines): products and variants a line names must exist, the
@@ -17,28 +17,6 @@ import { UNKNOWN_PRODUCT, UNKNOWN_VARIANT } from './orders';
  */
 
 const CARTS = `${STORES}/{store_id}/carts`;
-const LINES = `${CARTS}/{cart_id}/lines`;
-
-interface LineInput {
-  id: string;
-  product_id: string;
-  product_variant_id: string;
-  quantity: number;
-  price: number;
-}
-
-function resolveLine(store: StoreRecord, line: LineInput): Json {
-  const product = store.products.get(line.product_id);
-  if (!product) throw badRequest(UNKNOWN_PRODUCT);
-  const variant = product.variants.get(line.product_variant_id);
-  if (!variant) throw badRequest(UNKNOWN_VARIANT);
-  return {
-    ...withoutUndefined({ ...line }),
-    product_title: product.data.title,
-    product_variant_title: variant.data.title,
-    image_url: variant.data.image_url ?? product.data.image_url ?? '',
-  };
-}
 
 /** An empty campaign_id is no campaign; any other must exist, as in Mailchimp. */
 function checkCampaign(services: Services, campaignId: unknown): void {
@@ -81,14 +59,10 @@ const postCart: Handler = ({ params, body, services }) => {
   const input = validateBody(cartSchema, body, 'cart');
   if (store.carts.has(input.id)) throw duplicate('A cart');
   checkCampaign(services, input.campaign_id);
-  const lines = input.lines.map((line) => resolveLine(store, line));
+  const lines = linesById(store, input.lines);
   const { customer, lines: _lines, ...fields } = input;
-  if (!store.customers.has(customer.id) && customer.email_address === undefined) {
-    throw invalidResource([{ field: 'customer.email_address', message: 'is required for a new customer' }]);
-  }
-  const { id: customerId, ...customerFields } = customer;
-  writeCustomer(services, store, customerId, customerFields, false);
-  const cart: CartRecord = { ...stamp({ ...fields }), customerId, lines: new Map(lines.map((l) => [String(l.id), l])) };
+  const customerId = writeBuyer(services, store, customer);
+  const cart: CartRecord = { ...stamp({ ...fields }), customerId, lines };
   store.carts.set(input.id, cart);
   return ok(cartView(store, cart));
 };
@@ -105,12 +79,7 @@ const patchCart: Handler = ({ params, body, services }) => {
   const input = validateBody(cartPatchSchema, body, 'cart');
   checkCampaign(services, input.campaign_id);
   const { customer, lines, ...fields } = input;
-  const resolved: Json[] = [];
-  (lines ?? []).forEach((line, index) => {
-    if (line.id === undefined) throw invalidResource([{ field: `lines.${index}.id`, message: 'is required' }]);
-    const merged = validateBody(cartLineSchema, { ...(cart.lines.get(line.id) ?? {}), ...withoutUndefined({ ...line }) }, 'cart line');
-    resolved.push(resolveLine(store, merged));
-  });
+  const resolved = patchedLines(store, cart, lines, cartLineSchema, 'cart line');
   if (customer) writeCustomer(services, store, cart.customerId, customer, false);
   touch(cart, fields);
   for (const line of resolved) cart.lines.set(String(line.id), line);
@@ -124,59 +93,14 @@ const deleteCart: Handler = ({ params, services }) => {
   return noContent();
 };
 
-const listLines: Handler = ({ params, query, services }) => {
-  const cart = findCart(findStore(services, params.store_id), params.cart_id);
-  const { items, total } = page(cart.lines.values(), cart.lines.size, paging(query));
-  return ok(collection('cart_lines', items.map(lineView), total, { store_id: params.store_id, cart_id: params.cart_id }));
-};
-
-const postLine: Handler = ({ params, body, services }) => {
-  const store = findStore(services, params.store_id);
-  const cart = findCart(store, params.cart_id);
-  const input = validateBody(cartLineSchema, body, 'cart line');
-  if (cart.lines.has(input.id)) throw duplicate('A cart line');
-  const line = resolveLine(store, input);
-  cart.lines.set(input.id, line);
-  cart.updated_at = mailchimpTime();
-  return ok(lineView(line));
-};
-
-const getLine: Handler = ({ params, services }) => {
-  const cart = findCart(findStore(services, params.store_id), params.cart_id);
-  return ok(lineView(found(cart.lines.get(params.line_id))));
-};
-
-const linePatchSchema = cartLineSchema.partial();
-
-const patchLine: Handler = ({ params, body, services }) => {
-  const store = findStore(services, params.store_id);
-  const cart = findCart(store, params.cart_id);
-  const existing = found(cart.lines.get(params.line_id));
-  const input = validateBody(linePatchSchema, body, 'cart line');
-  const merged = validateBody(cartLineSchema, { ...existing, ...withoutUndefined({ ...input }), id: params.line_id }, 'cart line');
-  const line = resolveLine(store, merged);
-  cart.lines.set(params.line_id, line);
-  cart.updated_at = mailchimpTime();
-  return ok(lineView(line));
-};
-
-const deleteLine: Handler = ({ params, services }) => {
-  const cart = findCart(findStore(services, params.store_id), params.cart_id);
-  found(cart.lines.get(params.line_id));
-  cart.lines.delete(params.line_id);
-  cart.updated_at = mailchimpTime();
-  return noContent();
-};
-
 export function registerCartRoutes(router: Router<Handler>): void {
   router.add('GET', CARTS, listCarts);
   router.add('POST', CARTS, postCart);
   router.add('GET', `${CARTS}/{cart_id}`, getCart);
   router.add('PATCH', `${CARTS}/{cart_id}`, patchCart);
   router.add('DELETE', `${CARTS}/{cart_id}`, deleteCart);
-  router.add('GET', LINES, listLines);
-  router.add('POST', LINES, postLine);
-  router.add('GET', `${LINES}/{line_id}`, getLine);
-  router.add('PATCH', `${LINES}/{line_id}`, patchLine);
-  router.add('DELETE', `${LINES}/{line_id}`, deleteLine);
+  registerLineRoutes(router, {
+    parentPath: `${CARTS}/{cart_id}`, parentParam: 'cart_id', find: findCart, schema: cartLineSchema, patchSchema: cartLinePatchSchema,
+    label: 'cart line', duplicateSubject: 'A cart line', collectionKey: 'cart_lines', view: lineView,
+  });
 }

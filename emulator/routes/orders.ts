@@ -1,4 +1,4 @@
-import { orderLineSchema, orderPatchSchema, orderSchema } from '../../mailchimp/schemas';
+import { orderLineSchema, orderLinePatchSchema, orderPatchSchema, orderSchema } from '../../mailchimp/schemas';
 import { noContent, ok, type Handler } from '../context';
 import { badRequest, invalidResource } from '../problem';
 import type { Router } from '../router';
@@ -6,36 +6,10 @@ import { indexOrder, unindexOrder, type Json, type OrderRecord, type StoreRecord
 import { mailchimpTime, page, paging } from '../util';
 import { validateBody } from '../validation';
 import { customerView, writeCustomer } from './customers';
-import { STORES, collection, duplicate, findStore, found, mergeAddresses, stamp, touch, withoutUndefined } from './ecommerce';
+import { STORES, collection, duplicate, findStore, found, mergeAddresses, stamp, touch } from './ecommerce';
+import { linesById, patchedLines, registerLineRoutes, writeBuyer } from './lines';
 
 const ORDERS = `${STORES}/{store_id}/orders`;
-const LINES = `${ORDERS}/{order_id}/lines`;
-
-export const UNKNOWN_PRODUCT = 'A product with the provided ID does not exist in the account for this list.';
-export const UNKNOWN_VARIANT = 'A product with the provided variant ID does not exist in the account for this list.';
-
-interface LineInput {
-  id: string;
-  product_id: string;
-  product_variant_id: string;
-  quantity: number;
-  price: number;
-  discount?: number;
-}
-
-/** A line as stored: its fields plus the product's title and image at the time of the write. */
-function resolveLine(store: StoreRecord, line: LineInput): Json {
-  const product = store.products.get(line.product_id);
-  if (!product) throw badRequest(UNKNOWN_PRODUCT);
-  const variant = product.variants.get(line.product_variant_id);
-  if (!variant) throw badRequest(UNKNOWN_VARIANT);
-  return {
-    ...withoutUndefined({ ...line }),
-    product_title: product.data.title,
-    product_variant_title: variant.data.title,
-    image_url: variant.data.image_url ?? product.data.image_url ?? '',
-  };
-}
 
 function lineView(line: Json): Json {
   return { discount: 0, ...line, _links: [] };
@@ -120,16 +94,12 @@ const postOrder: Handler = ({ params, body, services }) => {
   const store = findStore(services, params.store_id);
   const input = validateBody(orderSchema, body, 'order');
   if (store.orders.has(input.id)) throw duplicate('An order');
-  const lines = input.lines.map((line) => resolveLine(store, line));
+  const lines = linesById(store, input.lines);
   const { customer, lines: _lines, ...fields } = input;
-  if (!store.customers.has(customer.id) && customer.email_address === undefined) {
-    throw invalidResource([{ field: 'customer.email_address', message: 'is required for a new customer' }]);
-  }
-  const { id: customerId, ...customerFields } = customer;
-  writeCustomer(services, store, customerId, customerFields, false);
+  const customerId = writeBuyer(services, store, customer);
   const data: Json = { ...fields };
   applyCancellation(data);
-  const order: OrderRecord = { ...stamp(data), customerId, lines: new Map(lines.map((l) => [String(l.id), l])) };
+  const order: OrderRecord = { ...stamp(data), customerId, lines };
   store.orders.set(input.id, order);
   indexOrder(store, order);
   return ok(orderView(store, order));
@@ -148,12 +118,12 @@ const putOrder: Handler = (ctx) => {
   const existing = store.orders.get(params.order_id);
   if (!existing) return postOrder(ctx);
   if (input.customer.id !== existing.customerId) throw badRequest('The customer of an existing order cannot be changed.');
-  const lines = input.lines.map((line) => resolveLine(store, line));
+  const lines = linesById(store, input.lines);
   const { customer: _customer, lines: _lines, ...fields } = input;
   const data: Json = { ...fields };
   applyCancellation(data);
   existing.data = data;
-  existing.lines = new Map(lines.map((l) => [String(l.id), l]));
+  existing.lines = lines;
   existing.updated_at = mailchimpTime();
   return ok(orderView(store, existing));
 };
@@ -169,13 +139,7 @@ const patchOrder: Handler = ({ params, body, services }) => {
   const order = findOrder(store, params.order_id);
   const input = validateBody(orderPatchSchema, body, 'order');
   const { customer, lines, ...fields } = input;
-  const resolved: Json[] = [];
-  (lines ?? []).forEach((line, index) => {
-    if (line.id === undefined) throw invalidResource([{ field: `lines.${index}.id`, message: 'is required' }]);
-    const merged = { ...(order.lines.get(line.id) ?? {}), ...withoutUndefined({ ...line }) };
-    const checked = validateBody(orderLineSchema, merged, 'order line');
-    resolved.push(resolveLine(store, checked));
-  });
+  const resolved = patchedLines(store, order, lines, orderLineSchema, 'order line');
   if (customer) writeCustomer(services, store, order.customerId, customer, false);
   // Sending cancelled_at_foreign cancels the order; a later PATCH that does not send it (a refund) keeps its own status.
   // Addresses merge part by part: a part the body leaves out is kept, "" empties it.
@@ -194,50 +158,6 @@ const deleteOrder: Handler = ({ params, services }) => {
   return noContent();
 };
 
-const listLines: Handler = ({ params, query, services }) => {
-  const order = findOrder(findStore(services, params.store_id), params.order_id);
-  const { items, total } = page(order.lines.values(), order.lines.size, paging(query));
-  return ok(collection('lines', items.map(lineView), total, { store_id: params.store_id, order_id: params.order_id }));
-};
-
-const postLine: Handler = ({ params, body, services }) => {
-  const store = findStore(services, params.store_id);
-  const order = findOrder(store, params.order_id);
-  const input = validateBody(orderLineSchema, body, 'order line');
-  if (order.lines.has(input.id)) throw duplicate('An order line');
-  const line = resolveLine(store, input);
-  order.lines.set(input.id, line);
-  order.updated_at = mailchimpTime();
-  return ok(lineView(line));
-};
-
-const getLine: Handler = ({ params, services }) => {
-  const order = findOrder(findStore(services, params.store_id), params.order_id);
-  return ok(lineView(found(order.lines.get(params.line_id))));
-};
-
-const linePatchSchema = orderLineSchema.partial();
-
-const patchLine: Handler = ({ params, body, services }) => {
-  const store = findStore(services, params.store_id);
-  const order = findOrder(store, params.order_id);
-  const existing = found(order.lines.get(params.line_id));
-  const input = validateBody(linePatchSchema, body, 'order line');
-  const merged = validateBody(orderLineSchema, { ...existing, ...withoutUndefined({ ...input }), id: params.line_id }, 'order line');
-  const line = resolveLine(store, merged);
-  order.lines.set(params.line_id, line);
-  order.updated_at = mailchimpTime();
-  return ok(lineView(line));
-};
-
-const deleteLine: Handler = ({ params, services }) => {
-  const order = findOrder(findStore(services, params.store_id), params.order_id);
-  found(order.lines.get(params.line_id));
-  order.lines.delete(params.line_id);
-  order.updated_at = mailchimpTime();
-  return noContent();
-};
-
 export function registerOrderRoutes(router: Router<Handler>): void {
   router.add('GET', '/ecommerce/orders', listAccountOrders);
   router.add('GET', ORDERS, listOrders);
@@ -246,9 +166,8 @@ export function registerOrderRoutes(router: Router<Handler>): void {
   router.add('PUT', `${ORDERS}/{order_id}`, putOrder);
   router.add('PATCH', `${ORDERS}/{order_id}`, patchOrder);
   router.add('DELETE', `${ORDERS}/{order_id}`, deleteOrder);
-  router.add('GET', LINES, listLines);
-  router.add('POST', LINES, postLine);
-  router.add('GET', `${LINES}/{line_id}`, getLine);
-  router.add('PATCH', `${LINES}/{line_id}`, patchLine);
-  router.add('DELETE', `${LINES}/{line_id}`, deleteLine);
+  registerLineRoutes(router, {
+    parentPath: `${ORDERS}/{order_id}`, parentParam: 'order_id', find: findOrder, schema: orderLineSchema, patchSchema: orderLinePatchSchema,
+    label: 'order line', duplicateSubject: 'An order line', collectionKey: 'lines', view: lineView,
+  });
 }

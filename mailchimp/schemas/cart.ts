@@ -1,30 +1,14 @@
 import { z } from 'zod';
-import { currencyCode, customerAddressSchema, emailAddress, resourceId } from './common';
-import { customerId } from './customer';
+import { currencyCode, resourceId } from './common';
+import { purchaseSchemas } from './purchase';
 
-const lineFields = {
+/** A cart line's fields (the spec's); an order line has the same and `discount` (mailchimp/schemas/order.ts). */
+export const cartLineFields = {
   product_id: resourceId,
   product_variant_id: resourceId,
   quantity: z.number().int('must be a whole number'),
   price: z.number(),
 };
-
-/** POST /carts/{cart_id}/lines; also each entry of a cart's `lines`. */
-export const cartLineSchema = z.object({ id: resourceId, ...lineFields }).strip();
-
-/** PATCH /carts/{cart_id}/lines/{line_id}: changes a line in place. */
-export const cartLinePatchSchema = z.object(lineFields).partial().strip();
-
-const inlineCustomerDetails = {
-  opt_in_status: z.boolean().optional(),
-  company: z.string().optional(),
-  first_name: z.string().optional(),
-  last_name: z.string().optional(),
-  address: customerAddressSchema.optional(),
-};
-
-/** An existing customer is named by `id` only; a new one carries its details (opt_in_status never changes a contact). */
-const cartCustomerSchema = z.object({ id: customerId, email_address: emailAddress.optional(), ...inlineCustomerDetails }).strip();
 
 const cartFields = {
   campaign_id: z.string().optional(),
@@ -35,18 +19,17 @@ const cartFields = {
   tax_total: z.number().optional(),
 };
 
-/** POST /carts. */
-export const cartSchema = z.object({ id: resourceId, customer: cartCustomerSchema, ...cartFields, lines: z.array(cartLineSchema) }).strip();
-
-/** PATCH /carts/{cart_id}: fields merge; the customer has no id (a cart keeps its customer). */
-export const cartPatchSchema = z
-  .object({
-    ...cartFields,
-    customer: z.object(inlineCustomerDetails).strip(),
-    lines: z.array(z.object({ id: resourceId.optional(), ...lineFields }).partial().strip()),
-  })
-  .partial()
-  .strip();
+/**
+ * POST /carts (`cartSchema`), PATCH /carts/{cart_id} (`cartPatchSchema`: fields merge, the customer has no id: a cart
+ * keeps its customer), POST /carts/{cart_id}/lines (`cartLineSchema`, also each entry of a cart's `lines`), PATCH
+ * /carts/{cart_id}/lines/{line_id} (`cartLinePatchSchema`: changes a line in place).
+ */
+export const {
+  line: cartLineSchema,
+  linePatch: cartLinePatchSchema,
+  post: cartSchema,
+  patch: cartPatchSchema,
+} = purchaseSchemas(cartFields, cartLineFields);
 
 export type CartLinePayload = z.infer<typeof cartLineSchema>;
 export type CartLinePatchPayload = z.infer<typeof cartLinePatchSchema>;

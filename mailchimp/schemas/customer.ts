@@ -24,5 +24,11 @@ export const customerSchema = z
 /** PATCH /customers/{customer_id}. The email address cannot be changed. */
 export const customerPatchSchema = z.object(customerDetailFields).partial().strip();
 
+/**
+ * The customer an order or a cart carries (POST): an existing one is named by `id` only, a new one carries its e-mail
+ * and details (opt_in_status never changes a contact). A PATCH of either carries `customerPatchSchema`.
+ */
+export const buyerSchema = customerPatchSchema.extend({ id: customerId, email_address: emailAddress.optional() }).strip();
+
 export type CustomerPayload = z.infer<typeof customerSchema>;
 export type CustomerPatchPayload = z.infer<typeof customerPatchSchema>;

@@ -1,36 +1,13 @@
 import { z } from 'zod';
-import { PROMO_TYPES, currencyCode, customerAddressSchema, emailAddress, isoDateTime, orderAddressSchema, resourceId } from './common';
-import { customerId } from './customer';
+import { cartLineFields } from './cart';
+import { PROMO_TYPES, currencyCode, isoDateTime, orderAddressSchema } from './common';
+import { purchaseSchemas } from './purchase';
 
-const lineFields = {
-  product_id: resourceId,
-  product_variant_id: resourceId,
-  quantity: z.number().int('must be a whole number'),
-  price: z.number(),
-  discount: z.number().optional(),
-};
-
-/** POST /orders/{order_id}/lines; also each entry of an order's `lines`. */
-export const orderLineSchema = z.object({ id: resourceId, ...lineFields }).strip();
-
-/** PATCH /orders/{order_id}/lines/{line_id}: the documented way to change a line in place (product, variant, amounts). */
-export const orderLinePatchSchema = z.object(lineFields).partial().strip();
+/** An order line is a cart line with a discount (as in the spec). */
+const lineFields = { ...cartLineFields, discount: z.number().optional() };
 
 const orderPromoSchema = z
   .object({ code: z.string().min(1, 'must not be empty'), amount_discounted: z.number(), type: z.enum(PROMO_TYPES) })
-  .strip();
-
-const inlineCustomerDetails = {
-  opt_in_status: z.boolean().optional(),
-  company: z.string().optional(),
-  first_name: z.string().optional(),
-  last_name: z.string().optional(),
-  address: customerAddressSchema.optional(),
-};
-
-/** Existing customers should send only `id`; new ones carry their details inline. */
-const orderCustomerSchema = z
-  .object({ id: customerId, email_address: emailAddress.optional(), ...inlineCustomerDetails })
   .strip();
 
 const orderFields = {
@@ -59,20 +36,18 @@ const orderFields = {
   tracking_url: z.string().optional(),
 };
 
-/** POST /orders. */
-export const orderSchema = z
-  .object({ id: resourceId, customer: orderCustomerSchema, ...orderFields, lines: z.array(orderLineSchema) })
-  .strip();
-
-/** PATCH /orders/{order_id}. `promos` replaces the order's promos entirely; the customer has no id or email. */
-export const orderPatchSchema = z
-  .object({
-    ...orderFields,
-    customer: z.object(inlineCustomerDetails).strip(),
-    lines: z.array(z.object({ id: resourceId.optional(), ...lineFields }).partial().strip()),
-  })
-  .partial()
-  .strip();
+/**
+ * POST /orders (`orderSchema`), PATCH /orders/{order_id} (`orderPatchSchema`: `promos` replaces the order's promos
+ * entirely; the customer has no id or email), POST /orders/{order_id}/lines (`orderLineSchema`, also each entry of an
+ * order's `lines`), PATCH /orders/{order_id}/lines/{line_id} (`orderLinePatchSchema`: the documented way to change a
+ * line in place: product, variant, amounts).
+ */
+export const {
+  line: orderLineSchema,
+  linePatch: orderLinePatchSchema,
+  post: orderSchema,
+  patch: orderPatchSchema,
+} = purchaseSchemas(orderFields, lineFields);
 
 export type OrderLinePayload = z.infer<typeof orderLineSchema>;
 export type OrderPayload = z.infer<typeof orderSchema>;
