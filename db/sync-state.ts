@@ -116,10 +116,20 @@ export function createSyncState(db: Knex, storeId: string, tokenOf: (type: Entit
       }]);
     },
 
-    /** Records many successful writes in one statement (the batch backfill); the same rows as record() with status synced. */
-    async recordSyncedMany(type: EntityType, entries: ReadonlyArray<{ id: string; contentHash: string; remoteId: string }>): Promise<void> {
+    /**
+     * Records many successful writes in one statement (the backfill pages); the same rows as record() with status
+     * synced (errorReason: what the entity was sent without, as record() keeps it).
+     */
+    async recordSyncedMany(type: EntityType, entries: ReadonlyArray<{ id: string; contentHash: string; remoteId: string; errorReason?: string | null }>): Promise<void> {
       await recordRows(type, entries.map((e) => ({
-        entity_id: e.id, status: 'synced', content_hash: e.contentHash, remote_id: e.remoteId, error_reason: null, error_detail: null,
+        entity_id: e.id, status: 'synced', content_hash: e.contentHash, remote_id: e.remoteId, error_reason: e.errorReason ?? null, error_detail: null,
+      })));
+    },
+
+    /** Records many entities skipped with their reasons in one statement; the same rows as record() with status skipped. */
+    async recordSkippedMany(type: EntityType, entries: ReadonlyArray<{ id: string; reason: string }>): Promise<void> {
+      await recordRows(type, entries.map((e) => ({
+        entity_id: e.id, status: 'skipped', content_hash: null, remote_id: null, error_reason: e.reason, error_detail: null,
       })));
     },
 

@@ -54,7 +54,7 @@ export async function applyResults(
   ctx: SyncContext, operations: readonly PlannedOperation[], results: readonly BatchOperationResult[],
 ): Promise<{ outcomes: SyncOutcome[]; direct: Array<{ type: EntityType; entityId: string }> }> {
   const byId = resultsById(results);
-  const synced = new Map<EntityType, Array<{ id: string; contentHash: string; remoteId: string }>>();
+  const synced = new Map<EntityType, Array<{ id: string; contentHash: string; remoteId: string; errorReason?: string }>>();
   const outcomes: SyncOutcome[] = [];
   const direct: Array<{ type: EntityType; entityId: string }> = [];
   for (const op of operations) {
@@ -67,7 +67,7 @@ export async function applyResults(
           break;
         }
         const list = synced.get(op.type) ?? [];
-        list.push({ id: op.entityId, contentHash: op.contentHash, remoteId: op.remoteId });
+        list.push({ id: op.entityId, contentHash: op.contentHash, remoteId: op.remoteId, ...(op.warning ? { errorReason: op.warning } : {}) });
         synced.set(op.type, list);
         outcomes.push({ status: 'synced', entityId: op.entityId });
         break;

@@ -39,6 +39,11 @@ export interface PlannedOperation {
   remoteId: string;
   /** A DELETE: success (or 404, already gone) records the entity deleted, like the direct path. */
   deletes?: boolean;
+  /**
+   * Recorded with the success as the entity's error_reason: what it was sent without (an address with an invalid
+   * country code), as the direct path records it, so `mcsync errors` shows it.
+   */
+  warning?: string;
 }
 
 /** What a page becomes. */
@@ -75,7 +80,7 @@ export function parseOperationId(operationIdText: string | null | undefined): { 
  */
 function planned<S extends z.ZodTypeAny>(
   schema: S, method: 'POST' | 'PUT', path: string, body: unknown,
-  what: { type: EntityType; entityId: string; entity: string; contentHash: string; remoteId: string },
+  what: { type: EntityType; entityId: string; entity: string; contentHash: string; remoteId: string; warning?: string },
 ): PlannedOperation | null {
   const checked = validatePayload(schema, body, what.entity);
   if (!checked.ok) return null;
@@ -253,13 +258,15 @@ export function buildCustomerOperations(storeId: string, settings: ShopSettings,
       continue;
     }
     const decision = consentFor(r.record, audience.status(r.id), settings, audience.doubleOptIn);
-    // A customer sent without its address (an invalid country code) goes direct, which records why on its sync state.
-    if (decision.member.action !== 'none' || customerWarnings(customerInputOf(r.record)).length > 0) {
+    if (decision.member.action !== 'none') {
       page.direct.push(r.id);
       continue;
     }
+    // A customer sent without its address (an invalid country code) records why with its success, as the direct path does.
+    const warnings = customerWarnings(customerInputOf(r.record));
     push(page, r.id, planned(customerSchema, 'PUT', apiPath`/ecommerce/stores/${storeId}/customers/${payload.id}`, customerPayload(payload, decision.customerOptIn), {
       type: 'customer', entityId: r.id, entity: `customer ${payload.id}`, contentHash: hash, remoteId: payload.id,
+      ...(warnings.length > 0 ? { warning: warnings.join('; ') } : {}),
     }));
   }
   return page;
@@ -305,13 +312,16 @@ export function buildOrderOperations(storeId: string, settings: ShopSettings, ro
       page.unchanged.push(r.id);
       continue;
     }
-    // Updates, and an order sent without an address (an invalid country code, recorded on its sync state), go direct.
-    if (orderSentBefore(r.previous) || orderWarnings(r.found).length > 0) {
+    // Updates go direct.
+    if (orderSentBefore(r.previous)) {
       page.direct.push(r.id);
       continue;
     }
+    // An order sent without an address (an invalid country code) records why with its success, as the direct path does.
+    const warnings = orderWarnings(r.found);
     const op = planned(orderSchema, 'POST', apiPath`/ecommerce/stores/${storeId}/orders`, payload, {
       type: 'order', entityId: r.id, entity: `order ${payload.id}`, contentHash: hash, remoteId: payload.id,
+      ...(warnings.length > 0 ? { warning: warnings.join('; ') } : {}),
     });
     push(page, r.id, op);
     if (op) {

@@ -13,7 +13,7 @@ import type { ChangedRow, CustomerRecord } from '../../source/shop-source';
 import type { SyncContext } from '../context';
 import type { SyncOutcome } from '../entities';
 import { memberStatus, planCustomer } from '../entities/customer';
-import { recordOrderSkipped } from '../entities/order';
+import { recordOrdersSkipped } from '../entities/order';
 import { isUnchanged } from '../entities/record';
 import { forEachConcurrent } from '../../util/concurrency';
 import { applyResults, resultsById } from './apply';
@@ -253,7 +253,7 @@ async function lockedOrders(ctx: SyncContext, env: BatchPageEnv, ids: string[], 
   const { source, state, config } = ctx.deps;
   const page = await buildOrders(ctx, ids);
   const outcomes: SyncOutcome[] = [];
-  for (const s of page.skipped) outcomes.push(await recordOrderSkipped(ctx, s.id, s.reason));
+  outcomes.push(...(await recordOrdersSkipped(ctx, page.skipped)));
   const notReady = new Set<string>();
 
   // A product still missing (it failed, or an order changed since the products were made ready): the order goes direct.

@@ -155,6 +155,12 @@ export async function recordOrderSkipped(ctx: SyncContext, orderId: string, reas
   return { status: 'skipped', entityId: orderId, reason };
 }
 
+/** Many orders skipped at once (a backfill page's pending orders): one statement, the same rows as recordOrderSkipped. */
+export async function recordOrdersSkipped(ctx: SyncContext, skipped: ReadonlyArray<{ id: string; reason: string }>): Promise<OrderOutcome[]> {
+  if (skipped.length > 0) await ctx.deps.state.recordSkippedMany('order', skipped);
+  return skipped.map((s) => ({ status: 'skipped', entityId: s.id, reason: s.reason }));
+}
+
 /**
  * Every variant the order's lines point at exists in Mailchimp afterwards; returns true when a product is missing. A variant the product no longer sells is
  * written with no stock: a past order must keep its line, and Mailchimp refuses a line whose variant it lacks.

@@ -2,6 +2,7 @@ import { fullResyncWorkflow } from '../../../workflows/full-resync';
 import { customerIdForEmail } from '../../../mapping/ids';
 import * as shop from '../../support/shop';
 import { remote, startSyncHarness, type SyncHarness } from '../../support/sync-harness';
+import { syncState } from '../../support/sync-steps';
 
 /**
  * The direct backfill sends one request per entity (issue 15): no GET of the member before a customer (consent comes
@@ -71,5 +72,43 @@ describe('direct full resync: one request per entity', () => {
     expect((await customer('unsub@example.com'))?.opt_in_status).toBe(false);
     expect((await customer('guest.sub@example.com'))?.opt_in_status).toBe(true);
     expect(await customer('gus@example.org')).toMatchObject({ opt_in_status: false, first_name: 'Gus' });
+  });
+
+  it('sends a customer and an order with an invalid country code from the page, one request each, recording the warning; records pending orders skipped', async () => {
+    const { db } = h.t;
+    const product = await shop.product(db, { title: 'Nowhere mug' }, [{ sku: 'REQ-NOWHERE' }]);
+    const user = await shop.user(db, { email: 'atlantis@example.com', city: 'Atlantis', country_code: 'XX' });
+    const located = await shop.order(db, { user_id: user.id, shipping_city: 'Berlin', shipping_country_code: 'Germany' }, [{ product_id: product.id }]);
+    const guest = await shop.order(db, { guest_email: 'lost.guest@example.com', billing_city: 'Oslo', billing_country_code: 'Norge' }, [{ product_id: product.id }]);
+    const pending = await shop.order(db, { user_id: user.id, status: 'pending' }, [{ product_id: product.id }]);
+    await h.http.post('/_emulator/stats/reset');
+
+    const progress = await h.client.workflow.execute(fullResyncWorkflow, {
+      workflowId: `${h.config.storeId}:full-resync:${Date.now()}`, taskQueue: h.config.taskQueue,
+      args: [{ storeId: h.config.storeId, types: 'all', pageSize: 50, mode: 'direct' }],
+    });
+    expect(progress.done).toBe(true);
+    const { byRoute } = await stats();
+    const route = (key: string) => byRoute[key] ?? 0;
+    // No member GET (the entity sync asks one before a customer write), one write each: the new product, the
+    // customer, the two orders (the guest inside its order).
+    expect(route('GET /3.0/lists/{list_id}/members/{subscriber_hash}')).toBe(0);
+    expect(route('POST /3.0/ecommerce/stores/{store_id}/products')).toBe(1);
+    expect(route('PUT /3.0/ecommerce/stores/{store_id}/customers/{customer_id}')).toBe(1);
+    expect(route('POST /3.0/ecommerce/stores/{store_id}/orders')).toBe(2);
+
+    expect(await syncState(h, 'customer', customerIdForEmail('atlantis@example.com'))).toMatchObject({
+      status: 'synced', error_reason: expect.stringContaining('the country code "XX" is not an ISO 3166-1 alpha-2 code') as unknown,
+    });
+    expect(await syncState(h, 'order', located.id)).toMatchObject({
+      status: 'synced', error_reason: expect.stringContaining('the country code "Germany" is not an ISO 3166-1 alpha-2 code') as unknown,
+    });
+    expect(await syncState(h, 'order', guest.id)).toMatchObject({
+      status: 'synced', error_reason: expect.stringContaining('the country code "Norge" is not an ISO 3166-1 alpha-2 code') as unknown,
+    });
+    expect(await syncState(h, 'customer', customerIdForEmail('lost.guest@example.com'))).toMatchObject({ status: 'synced' });
+    expect(await syncState(h, 'order', pending.id)).toMatchObject({ status: 'skipped', error_reason: expect.stringContaining('pending') as unknown });
+    const sentCustomer = await remote<{ address?: Record<string, string> }>(h, `/ecommerce/stores/${h.config.storeId}/customers/${customerIdForEmail('atlantis@example.com')}`);
+    expect(Object.values(sentCustomer?.address ?? {}).every((v) => v === '')).toBe(true);
   });
 });

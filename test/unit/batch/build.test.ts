@@ -130,14 +130,17 @@ describe('buildCustomerOperations', () => {
     expect(body(single.operations[0]).opt_in_status).toBe(true);
   });
 
-  it('PUTs the address; a customer sent without it (an invalid country code) goes direct, which records why', () => {
+  it('PUTs the address; a customer with an invalid country code is PUT without it and records why with its success', () => {
     const located = record({ address: { city: 'Oslo', country_code: 'no' } });
     const page = buildCustomerOperations(STORE, settings, audience({}), [{ id: located.emailHash, record: located, previous: null }]);
     expect(body(page.operations[0]).address).toMatchObject({ city: 'Oslo', country_code: 'NO', country: 'Norway' });
+    expect(page.operations[0].warning).toBeUndefined();
     const invalid = record({ address: { city: 'Oslo', country_code: 'Norge' } });
-    const refused = buildCustomerOperations(STORE, settings, audience({}), [{ id: invalid.emailHash, record: invalid, previous: null }]);
-    expect(refused.operations).toEqual([]);
-    expect(refused.direct).toEqual([invalid.emailHash]);
+    const without = buildCustomerOperations(STORE, settings, audience({}), [{ id: invalid.emailHash, record: invalid, previous: null }]);
+    expect(without.direct).toEqual([]);
+    expect(without.operations).toHaveLength(1);
+    expect(JSON.stringify(body(without.operations[0]))).not.toContain('Norge');
+    expect(without.operations[0].warning).toEqual(expect.stringContaining('Norge'));
   });
 });
 
@@ -161,14 +164,17 @@ describe('buildOrderOperations', () => {
     expect(page.direct).toEqual(['903']);
   });
 
-  it('POSTs the addresses and tracking; an order sent without an address (an invalid country code) goes direct, which records why', () => {
+  it('POSTs the addresses and tracking; an order with an invalid country code is POSTed without that address and records why with its success', () => {
     const located = orderCtx({ shipping_city: 'Oslo', shipping_country_code: 'NO', tracking_number: 'T-1' });
     const page = buildOrderOperations(STORE, settings, [{ id: '900', found: located, previous: null }]);
     expect(body(page.operations[0])).toMatchObject({ shipping_address: { city: 'Oslo', country_code: 'NO' }, tracking_number: 'T-1' });
+    expect(page.operations[0].warning).toBeUndefined();
     const invalid = orderCtx({ billing_city: 'Oslo', billing_country_code: 'Norge' });
-    const refused = buildOrderOperations(STORE, settings, [{ id: '900', found: invalid, previous: null }]);
-    expect(refused.operations).toEqual([]);
-    expect(refused.direct).toEqual(['900']);
+    const without = buildOrderOperations(STORE, settings, [{ id: '900', found: invalid, previous: null }]);
+    expect(without.direct).toEqual([]);
+    expect(without.operations).toHaveLength(1);
+    expect(JSON.stringify(body(without.operations[0]))).not.toContain('Norge');
+    expect(without.operations[0].warning).toEqual(expect.stringContaining('Norge'));
   });
 
   it('with SEND_PENDING_ORDERS, POSTs a new pending order as pending', () => {
