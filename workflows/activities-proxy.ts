@@ -5,8 +5,11 @@ import { NON_RETRYABLE_ERROR_TYPES } from './contract';
 /**
  * Retries: transient Mailchimp and database errors retry with backoff, without limit (an outage drains afterwards);
  * refusals no retry can fix (NON_RETRYABLE_ERROR_TYPES, workflows/contract.ts) fail at once. Mailchimp's 429 Retry-After is honoured through nextRetryDelay.
+ * The backoff stops growing at 30 s: that bounds how long after Mailchimp is back every change made during an outage
+ * waits for its next attempt, however long the outage lasted (at 2 minutes, an outage's backlog took 2 minutes and
+ * more to drain). The price is one attempt per waiting entity every 30 s while the outage lasts.
  */
-const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '2m', nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] };
+const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] };
 
 export const entityActivities = proxyActivities<Activities>({ startToCloseTimeout: '2m', retry });
 
