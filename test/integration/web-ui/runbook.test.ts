@@ -288,7 +288,7 @@ describe('operator runbook in the Temporal Web UI (headless Chromium)', () => {
     } finally {
       await h.http.post('/_emulator/config', { faults: { outage: false } });
     }
-    // Nothing lost: the next retry (backoff at most 2 minutes; here a few seconds) sends the order.
+    // Nothing lost: the next retry (backoff at most 30 s; here a few seconds) sends the order.
     const outcome = await h.client.workflow.getHandle<() => Promise<SyncOutcome>>(workflowId).result();
     expect(outcome).toMatchObject({ status: 'synced' });
     expect(await remote(h, `/ecommerce/stores/${store}/orders/${late.number}`)).toMatchObject({ id: late.number });
