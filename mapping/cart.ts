@@ -4,9 +4,10 @@
  * cart's last change), when it is emptied, and when it is older than CART_MAX_AGE. Lines name products and variants
  * by the ids the product sync gives them (mapping/product.ts), and only variants that sync sends.
  */
-import type { CartLinePatchPayload, CartLinePayload, CartPatchPayload, CartPayload } from '../mailchimp/schemas';
+import type { CartLinePayload, CartPatchPayload, CartPayload } from '../mailchimp/schemas';
 import type { CartWithContext, ShopSettings } from '../source/types';
 import { mapCustomer, type CustomerInput, type MappedCustomer } from './customer';
+import { lineChanges, type LineChanges, type RemoteLine } from './lines';
 import { nonNegativeMoney, normaliseCurrency, sameCurrency } from './money';
 import { planProduct, productRemoteId, variantRemoteId } from './product';
 import { invalid, ok, skip, type Mapped } from './result';
@@ -188,27 +189,12 @@ export function campaignDroppedNote(cartId: string, campaignId: string): string 
   return `Cart ${shorten(cartId)} was sent without its campaign_id ${quote(shorten(campaignId, 64))}: Mailchimp has no such campaign`;
 }
 
-export type RemoteCartLine = Pick<CartLinePayload, 'id'> & Partial<Omit<CartLinePayload, 'id'>>;
-
-export interface CartLineChanges {
-  create: CartLinePayload[];
-  update: Array<{ id: string; patch: CartLinePatchPayload }>;
-  remove: string[];
-}
+export type RemoteCartLine = RemoteLine<CartLinePayload>;
+export type CartLineChanges = LineChanges<CartLinePayload>;
 
 const LINE_FIELDS = ['product_id', 'product_variant_id', 'quantity', 'price'] as const;
 
 /** What turns the lines Mailchimp has into the lines the cart has, matched by line id. */
 export function cartLineChanges(wanted: readonly CartLinePayload[], current: readonly RemoteCartLine[]): CartLineChanges {
-  const have = new Map(current.map((line) => [String(line.id), line]));
-  const changes: CartLineChanges = { create: [], update: [], remove: [] };
-  for (const line of wanted) {
-    const existing = have.get(line.id);
-    const { id, ...patch } = line;
-    if (!existing) changes.create.push(line);
-    else if (LINE_FIELDS.some((f) => existing[f] !== line[f])) changes.update.push({ id, patch });
-  }
-  const keep = new Set(wanted.map((line) => line.id));
-  for (const id of have.keys()) if (!keep.has(id)) changes.remove.push(id);
-  return changes;
+  return lineChanges(wanted, current, (existing, line) => LINE_FIELDS.some((f) => existing[f] !== line[f]));
 }

@@ -10,6 +10,7 @@ import type { OrderRow, OrderStatus, OrderWithContext, ShopSettings } from '../s
 import { CLEARED_ORDER_ADDRESS, mapOrderAddress, type AddressResult, type OrderAddress } from './address';
 import { customerFromOrder } from './customer';
 import { isoUtc } from './dates';
+import { lineChanges, type LineChanges, type RemoteLine } from './lines';
 import { productRemoteId, variantRemoteId } from './product';
 import { nonNegativeMoney, normaliseCurrency, sameCurrency } from './money';
 import { normaliseDomain } from './store';
@@ -240,16 +241,8 @@ export function orderPutFrom(payload: OrderPayload, remoteCustomerId: string): O
 }
 
 /** A line as Mailchimp holds it (its answer carries more fields, which are ignored). */
-export type RemoteOrderLine = Pick<OrderLinePayload, 'id'> & Partial<Omit<OrderLinePayload, 'id'>>;
-
-export interface OrderLineChanges {
-  /** Lines Mailchimp lacks: POST /orders/{id}/lines. */
-  create: OrderLinePayload[];
-  /** Lines that differ: PATCH /orders/{id}/lines/{line_id} with every field (a new product or variant id included). */
-  update: Array<{ id: string; patch: Omit<OrderLinePayload, 'id'> }>;
-  /** Lines the shop no longer has: DELETE /orders/{id}/lines/{line_id}. */
-  remove: string[];
-}
+export type RemoteOrderLine = RemoteLine<OrderLinePayload>;
+export type OrderLineChanges = LineChanges<OrderLinePayload>;
 
 const LINE_FIELDS = ['product_id', 'product_variant_id', 'quantity', 'price', 'discount'] as const;
 
@@ -262,15 +255,5 @@ function lineDiffers(existing: RemoteOrderLine, line: OrderLinePayload): boolean
  * Mailchimp's 0.
  */
 export function orderLineChanges(wanted: readonly OrderLinePayload[], current: readonly RemoteOrderLine[]): OrderLineChanges {
-  const have = new Map(current.map((line) => [String(line.id), line]));
-  const changes: OrderLineChanges = { create: [], update: [], remove: [] };
-  for (const line of wanted) {
-    const existing = have.get(line.id);
-    const { id, ...patch } = line;
-    if (!existing) changes.create.push(line);
-    else if (lineDiffers(existing, line)) changes.update.push({ id, patch });
-  }
-  const keep = new Set(wanted.map((line) => line.id));
-  for (const id of have.keys()) if (!keep.has(id)) changes.remove.push(id);
-  return changes;
+  return lineChanges(wanted, current, lineDiffers);
 }
