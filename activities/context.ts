@@ -104,7 +104,7 @@ function pausingAfterReads(source: ShopSource, afterRead: (type: EntityType, id:
     for (const id of ids) await afterRead(type, id);
     return found;
   };
-  const { products, customers, orders, carts } = source;
+  const { products, customers, orders, carts, promotions, promoCodes } = source;
   return Object.assign(Object.create(source) as ShopSource, {
     product: single('product', (id) => source.product(id)),
     customer: single('customer', (id) => source.customer(id)),
@@ -116,5 +116,7 @@ function pausingAfterReads(source: ShopSource, afterRead: (type: EntityType, id:
     ...(customers ? { customers: bulk('customer', (ids) => customers.call(source, ids)) } : {}),
     ...(orders ? { orders: bulk('order', (ids) => orders.call(source, ids)) } : {}),
     ...(carts ? { carts: bulk('cart', (ids) => carts.call(source, ids)) } : {}),
+    ...(promotions ? { promotions: bulk('promo_rule', (ids) => promotions.call(source, ids)) } : {}),
+    ...(promoCodes ? { promoCodes: bulk('promo_code', (ids) => promoCodes.call(source, ids)) } : {}),
   });
 }

@@ -70,6 +70,10 @@ export function createShopDbSource(db: Knex, options: ShopDbOptions = {}): ShopS
     return { ...row, id: String(row.id), enabled: bool(row.enabled) };
   }
 
+  function promoCode(row: PromoCodeRow): PromoCodeRow {
+    return { ...row, id: String(row.id), promotion_id: String(row.promotion_id), enabled: bool(row.enabled) };
+  }
+
   async function products(ids: string[]): Promise<Map<string, ProductWithVariants>> {
     const out = new Map<string, ProductWithVariants>();
     if (ids.length === 0) return out;
@@ -289,7 +293,19 @@ export function createShopDbSource(db: Knex, options: ShopDbOptions = {}): ShopS
 
     async promoCode(id) {
       const row = (await db('promo_codes').where({ id }).first()) as PromoCodeRow | undefined;
-      return row ? { ...row, id: String(row.id), promotion_id: String(row.promotion_id), enabled: bool(row.enabled) } : null;
+      return row ? promoCode(row) : null;
+    },
+
+    async promotions(ids) {
+      if (ids.length === 0) return new Map();
+      const rows = (await db('promotions').whereIn('id', ids)) as PromotionRow[];
+      return new Map(rows.map((row) => [String(row.id), promotion(row)]));
+    },
+
+    async promoCodes(ids) {
+      if (ids.length === 0) return new Map();
+      const rows = (await db('promo_codes').whereIn('id', ids)) as PromoCodeRow[];
+      return new Map(rows.map((row) => [String(row.id), promoCode(row)]));
     },
 
     async promoCodeIdsOf(promotionId) {

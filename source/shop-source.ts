@@ -82,8 +82,8 @@ export interface ShopSource {
    * change scan reads changedAfter of each type's main table.
    */
   tableChangesAfter?(table: WatchedTable, after: Cursor | null, limit: number): Promise<TableChange[]>;
-  /** Optional: rows deleted (and previous e-mails) the triggers queued for these tables, oldest first. */
-  queuedChanges?(tables: readonly WatchedTable[], limit: number): Promise<QueuedChange[]>;
+  /** Optional: rows deleted (and previous e-mails) the triggers queued for these tables, oldest first (after a queue id). */
+  queuedChanges?(tables: readonly WatchedTable[], limit: number, afterQueueId?: string | null): Promise<QueuedChange[]>;
   /** Optional: removes queued changes once they were dispatched. */
   forgetQueued?(queueIds: readonly string[]): Promise<void>;
   /** Optional: ids of the orders naming these promo codes or any code of these promotions, after `afterId`, by id. */
@@ -96,6 +96,8 @@ export interface ShopSource {
   products?(ids: string[]): Promise<Map<string, ProductWithVariants>>;
   customers?(emailHashes: string[]): Promise<Map<string, CustomerRecord>>;
   orders?(ids: string[]): Promise<Map<string, OrderWithContext>>;
+  promotions?(ids: string[]): Promise<Map<string, PromotionRow>>;
+  promoCodes?(ids: string[]): Promise<Map<string, PromoCodeRow>>;
   /** Optional: one cart with its lines, buyer and the buyer's last order. A source without carts sends none. */
   cart?(id: string): Promise<CartWithContext | null>;
   /** Optional bulk read of carts for the batch backfill (the same answer as `cart` for every id found). */

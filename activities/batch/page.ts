@@ -156,7 +156,7 @@ function productChunk(ctx: SyncContext, env: BatchPageEnv, ids: string[]): Promi
 function promoRuleChunk(ctx: SyncContext, env: BatchPageEnv, ids: string[]): Promise<SyncOutcome[]> {
   return lockedChunk(ctx, env, 'promo_rule', ids, async () => {
     const { source, state, config } = ctx.deps;
-    const [rows, previous] = await Promise.all([readMany(ids, undefined, (id) => source.promotion(id)), state.getMany('promo_rule', ids)]);
+    const [rows, previous] = await Promise.all([readMany(ids, source.promotions?.bind(source), (id) => source.promotion(id)), state.getMany('promo_rule', ids)]);
     const page = buildPromoRuleOperations(config.storeId, ids.map((id) => ({ id, row: rows.get(id) ?? null, previous: previous.get(id) ?? null })));
     return submitPage(ctx, env, page);
   });
@@ -165,9 +165,9 @@ function promoRuleChunk(ctx: SyncContext, env: BatchPageEnv, ids: string[]): Pro
 function promoCodeChunk(ctx: SyncContext, env: BatchPageEnv, ids: string[]): Promise<SyncOutcome[]> {
   return lockedChunk(ctx, env, 'promo_code', ids, async () => {
     const { source, state, config } = ctx.deps;
-    const [codes, previous] = await Promise.all([readMany(ids, undefined, (id) => source.promoCode(id)), state.getMany('promo_code', ids)]);
+    const [codes, previous] = await Promise.all([readMany(ids, source.promoCodes?.bind(source), (id) => source.promoCode(id)), state.getMany('promo_code', ids)]);
     const ruleIds = [...new Set([...codes.values()].map((c) => c.promotion_id))];
-    const [promotions, rules] = await Promise.all([readMany(ruleIds, undefined, (id) => source.promotion(id)), state.getMany('promo_rule', ruleIds)]);
+    const [promotions, rules] = await Promise.all([readMany(ruleIds, source.promotions?.bind(source), (id) => source.promotion(id)), state.getMany('promo_rule', ruleIds)]);
     const page = buildPromoCodeOperations(config.storeId, ctx.settings, config.redemptionUrlTemplate, ids.map((id) => {
       const code = codes.get(id) ?? null;
       return {
