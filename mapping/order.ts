@@ -73,7 +73,8 @@ export function orderWarnings(ctx: OrderWithContext): string[] {
  *   invalid country code leaves that address out, the order is still sent); tracking_number, tracking_carrier,
  *   tracking_url when the row has them;
  * - fails: the source marked it not sendable (notSendable, e.g. a Stripe payment-only charge), currency other than the store's, a total/price/discount that is not a number or is negative, a negative
- *   quantity, no lines, no valid buyer e-mail, an invalid ordered_at;
+ *   quantity, no lines, no valid buyer e-mail, an invalid ordered_at, a line naming a product that cannot be sent at
+ *   all (refusedProducts: "waits for a product") or a variant the product is sent without (refusedVariants);
  * - customer = { id: md5(email), email_address } (the caller upserts the customer with its consent first);
  * - promos = [{ code, amount_discounted: discount_total, type: the promotion's discount type }] when promo_code is
  *   set ('fixed' when the code's promotion is unknown: the amount is a money amount either way);
@@ -120,6 +121,10 @@ export function mapOrder(ctx: OrderWithContext, settings: ShopSettings): Mapped<
   if (ctx.lines.length === 0) return fail('it has no lines', 'lines');
   const lines: OrderLinePayload[] = [];
   for (const line of ctx.lines) {
+    // A product nothing of which can be sent: a fresh full sync sends neither it nor this order (nor the guest's
+    // customer on its way), so an order sent before leaves Mailchimp.
+    const productRefusal = ctx.refusedProducts?.[line.product_id];
+    if (productRefusal !== undefined) return invalid(`${subject} waits for a product: ${productRefusal}`, 'lines');
     const refusal = line.variant_id === null ? undefined : ctx.refusedVariants?.[line.variant_id];
     if (refusal !== undefined) return fail(`line ${line.id} names a variant that is not sent: ${refusal}`, 'lines');
     const mapped = mapOrderLine(line);

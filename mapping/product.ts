@@ -203,6 +203,15 @@ export function refusedVariantReasons(p: ProductWithVariants, settings: ShopSett
   return out;
 }
 
+/**
+ * Why nothing of this product can be sent (judged like refusedVariantReasons: an inactive product as its placeholder
+ * is sent), or undefined when it can be. An order naming it waits for the product: it is not sent (mapOrder).
+ */
+export function productRefusal(p: ProductWithVariants, settings: ShopSettings): string | undefined {
+  const planned = planProduct({ ...p, product: { ...p.product, status: 'active' } }, settings);
+  return planned.kind === 'invalid' ? planned.reason : undefined;
+}
+
 /** Optional text fields of a product that the shop can clear; a PATCH leaves out nothing of them. */
 const CLEARABLE_PRODUCT_FIELDS = ['handle', 'url', 'description', 'type', 'vendor', 'image_url'] as const;
 

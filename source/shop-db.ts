@@ -3,7 +3,7 @@ import { env } from '../config/env';
 import { infoOf } from '../mapping/entity-types';
 import { customerIdForEmail, emailHashSql } from '../mapping/ids';
 import { unsentStatuses } from '../mapping/order';
-import { goneProductId, refusedVariantReasons } from '../mapping/product';
+import { goneProductId, productRefusal, refusedVariantReasons } from '../mapping/product';
 import { addressColumnsOf } from '../mapping/address-columns';
 import { createShopDbCarts } from './shop-db-carts';
 import { afterCursor, createShopDbChanges, iso, sqlTime } from './shop-db-changes';
@@ -191,7 +191,7 @@ export function createShopDbSource(db: Knex, options: ShopDbOptions = {}): ShopS
         promotion: order.promo_code ? (promotions.get(codeKey(order.promo_code)) ?? null) : null,
       });
     }
-    const refused = await refusedVariants([...new Set(lines.map((l) => String(l.product_id)))]);
+    const refused = await refusals([...new Set(lines.map((l) => String(l.product_id)))]);
     for (const l of lines) {
       const entry = out.get(String(l.order_id));
       if (!entry) continue;
@@ -202,18 +202,27 @@ export function createShopDbSource(db: Knex, options: ShopDbOptions = {}): ShopS
         variant_id: variantId,
         product_code: l.product_code ?? goneProductId(l.product_id),
       });
-      const reason = variantId === null ? undefined : refused.get(variantId);
+      const reason = variantId === null ? undefined : refused.variants.get(variantId);
       if (reason !== undefined) entry.refusedVariants = { ...entry.refusedVariants, [variantId as string]: reason };
+      const productReason = refused.products.get(String(l.product_id));
+      if (productReason !== undefined) entry.refusedProducts = { ...entry.refusedProducts, [String(l.product_id)]: productReason };
     }
     return out;
   }
 
-  /** The variants of these products that the product mapping leaves out, by variant id (orders naming one are refused). */
-  async function refusedVariants(productIds: string[]): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
+  /**
+   * What the product mapping refuses of these products: variants it leaves out, by variant id (orders naming one are
+   * refused), and products it cannot send at all, by product id (orders naming one wait for it). One read of them.
+   */
+  async function refusals(productIds: string[]): Promise<{ variants: Map<string, string>; products: Map<string, string> }> {
+    const out = { variants: new Map<string, string>(), products: new Map<string, string>() };
     if (productIds.length === 0) return out;
     const [found, shop] = await Promise.all([products(productIds), settings()]);
-    for (const p of found.values()) for (const [id, reason] of refusedVariantReasons(p, shop)) out.set(id, reason);
+    for (const [productId, p] of found) {
+      for (const [id, reason] of refusedVariantReasons(p, shop)) out.variants.set(id, reason);
+      const whole = productRefusal(p, shop);
+      if (whole !== undefined) out.products.set(productId, whole);
+    }
     return out;
   }
 

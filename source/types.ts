@@ -118,6 +118,11 @@ export interface OrderWithContext {
    * (mapping/product.ts refusedVariantReasons): such an order is refused, naming the line.
    */
   refusedVariants?: Record<string, string>;
+  /**
+   * Products its lines name that cannot be sent at all, by products.id, with the reason (mapping/product.ts
+   * productRefusal): such an order waits for the product, and is not sent.
+   */
+  refusedProducts?: Record<string, string>;
 }
 
 export interface PromotionRow {

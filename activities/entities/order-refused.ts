@@ -12,12 +12,18 @@ import { syncProduct } from './product';
  * refused order arrived never saw it: each product its lines name that Mailchimp lacks, or whose copy lacks the
  * variant a line names, is synced again (forced) so that it ends as a fresh full sync writes it. One GET per product
  * when nothing is missing. A product the shop no longer has is left alone: only a sent order keeps its stand-in
- * (mapping/sent-order.ts); so is a line naming a variant the product mapping refuses (never kept for orders).
+ * (mapping/sent-order.ts); so is a line naming a variant the product mapping refuses (never kept for orders). A product
+ * nothing of which can be sent (the order waits for it) is only judged, once.
  */
 export async function keepWhatRefusedLinesName(ctx: SyncContext, order: OrderWithContext): Promise<void> {
   const { mailchimp, config } = ctx.deps;
   const named = new Map<string, { remoteId: string; variantIds: Set<string> }>();
+  const waitedFor = new Set<string>();
   for (const line of order.lines) {
+    if (order.refusedProducts?.[line.product_id] !== undefined) {
+      waitedFor.add(line.product_id);
+      continue;
+    }
     const { productId: remoteId, variantId } = lineRemoteIds(line);
     if (remoteId === '' || remoteId === goneProductId(line.product_id)) continue;
     if (line.variant_id !== null && order.refusedVariants?.[line.variant_id] !== undefined) continue;
@@ -30,5 +36,12 @@ export async function keepWhatRefusedLinesName(ctx: SyncContext, order: OrderWit
     const has = new Set((remote?.variants ?? []).map((v) => String(v.id)));
     if (remote && [...variantIds].every((id) => has.has(id))) continue;
     await syncProduct(ctx, productId, { force: true });
+  }
+  // A product the order waits for that the sync has not judged yet is synced, so its own failure says why (mcsync
+  // errors); one Mailchimp has from the sync leaves with its orders when its own sync runs (syncProduct).
+  const judged = await ctx.deps.state.getMany('product', [...waitedFor]);
+  for (const productId of waitedFor) {
+    const status = judged.get(productId)?.status;
+    if (status !== 'synced' && status !== 'failed') await syncProduct(ctx, productId);
   }
 }

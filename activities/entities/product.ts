@@ -37,9 +37,22 @@ export function syncProduct(ctx: SyncContext, productId: string, options: { forc
       if (!referenced.has(productId)) return removeProduct(ctx, productId, [previous?.remote_id, productRemoteId(found.product.code)]);
       planned = placeholderPlanOf(found, ctx.settings);
     }
-    if (planned.kind !== 'ok') return recordFailure(ctx, 'product', productId, planned.reason);
+    if (planned.kind !== 'ok') {
+      if (previous?.status === 'synced') await withdrawRefusedProduct(ctx, productId, [previous.remote_id, productRemoteId(found.product.code)]);
+      return recordFailure(ctx, 'product', productId, planned.reason);
+    }
     return upsertProduct(ctx, productId, planned.payload, found, previous, options);
   });
+}
+
+/**
+ * A product sent before that nothing of can be sent now: a fresh full sync sends neither it nor the orders naming it
+ * (they wait for it, mapOrder), so those orders are synced again (they leave Mailchimp, with a guest customer only they
+ * named), then it is deleted. Its sync state keeps the id it was sent under, so it is created again once it can be.
+ */
+async function withdrawRefusedProduct(ctx: SyncContext, productId: string, remoteIds: Array<string | null | undefined>): Promise<void> {
+  await resendOrdersNaming(ctx, productId);
+  for (const id of new Set(remoteIds.filter((r): r is string => Boolean(r)))) await ctx.deps.mailchimp.deleteProduct(ctx.deps.config.storeId, id);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { mapOrder } from '../../../mapping/order';
-import { mapProduct, refusedVariantReasons } from '../../../mapping/product';
+import { mapProduct, productRefusal, refusedVariantReasons } from '../../../mapping/product';
+import { isSentOrder } from '../../../mapping/sent-order';
 import { lineRow, orderCtx, payloadOf, productWith, settings, variantRow } from './fixtures';
 
 /** Orders and the product mapping's refused variants: an order naming one is refused, naming the line. */
@@ -20,6 +21,17 @@ describe('orders naming a refused variant', () => {
       field: 'lines',
       reason: "Order 10023 was not sent: line 5002 names a variant that is not sent: variant MUG-01-US is priced in USD but the store's currency is EUR",
     });
+  });
+
+  it('an order naming a product nothing of which can be sent waits for it: not sent (seed 9001 path 20)', () => {
+    const onlyForeign = productWith({}, [foreign]);
+    const reason = productRefusal(onlyForeign, settings);
+    expect(reason).toMatch(/^Product .+ was not sent: variant MUG-01-US is priced in USD but the store.s currency is EUR$/);
+    expect(productRefusal(productWith({}, [valid, foreign]), settings)).toBeUndefined();
+    expect(productRefusal(productWith({ status: 'inactive' }, [foreign]), settings)).toBe(reason);
+    const order = orderCtx({}, { lines: [lineRow({ id: '5002', variant_id: '1002', variant_sku: 'MUG-01-US' })], refusedProducts: { [onlyForeign.product.id]: reason as string } });
+    expect(mapOrder(order, settings)).toEqual({ kind: 'invalid', field: 'lines', reason: `Order 10023 waits for a product: ${reason}` });
+    expect(isSentOrder(order, settings)).toBe(false);
   });
 
   it('without refusals, the same line is sent', () => {
