@@ -55,6 +55,9 @@ function compareIds(a: string, b: string): number {
 
 /** Where the versions a full sync will read wait for its end, per feed (see fullSyncReads). */
 const PENDING_PREFIX = 'full_sync:';
+/** The queued promo changes a full sync answers (kept by queue id). */
+const PENDING_PROMOS = `${PENDING_PREFIX}promo_changed`;
+const PROMO_TABLES: readonly WatchedTable[] = ['promotions', 'promo_codes'];
 
 /** Each feed (cursor key) of the tables a type's full-sync pages read, with its table: settings aside. */
 function rowFeedsOf(types: readonly EntityType[]): Map<string, WatchedTable> {
@@ -74,7 +77,12 @@ function rowFeedsOf(types: readonly EntityType[]): Map<string, WatchedTable> {
  * not kept); a successful end moves them to their feeds' seen versions, a failed one drops them. A version committed
  * later (a late commit the pages missed) is not among them, so the look-back still finds it. Types sent after
  * is_syncing is lowered (carts) run after the end: their versions are dropped, and the scan looks at them as before.
- * Costs one keyset read per table of the rows changed inside the look-back.
+ * The same for the promo changes the triggers queued before the start (a code added, renamed, moved; a discount type
+ * changed): they only ask for the orders naming the code to be looked at again, which the orders phase does, so a
+ * successful sync that included orders removes those entries from the queue (a shop's codes imported before the first
+ * sync no longer send every order naming one to its workflow). Deletions and e-mail changes stay queued: the full
+ * sync does not remove what is gone from the shop for every type.
+ * Costs one keyset read per table of the rows changed inside the look-back, and one read of the queued promo changes.
  */
 export function fullSyncReads(deps: SyncDeps, lagMs: number) {
   const { source, scan } = deps;
@@ -98,6 +106,15 @@ export function fullSyncReads(deps: SyncDeps, lagMs: number) {
           cursor = rows.length === PAGE && inside.length === rows.length ? { updatedAt: last.updatedAt, id: last.id } : null;
         }
       }
+      await scan.forget(PENDING_PROMOS);
+      if (!source.queuedChanges) return;
+      for (let after: string | null = null; ;) {
+        const queued = await source.queuedChanges(PROMO_TABLES, PAGE, after);
+        await scan.remember(PENDING_PROMOS, queued.filter((q) => q.event === 'promo_changed').map((q) => ({ id: q.queueId, updatedAt: startedAt })));
+        heartbeat({ queue: PROMO_TABLES, kept: queued.length });
+        if (queued.length < PAGE) break;
+        after = queued[queued.length - 1].queueId;
+      }
     },
 
     /** After the full sync of `types`: its kept versions become seen (a success) or are dropped. */
@@ -107,6 +124,11 @@ export function fullSyncReads(deps: SyncDeps, lagMs: number) {
         if (sent.has(feed)) await scan.moveSeen(PENDING_PREFIX + feed, feed);
         else await scan.forget(PENDING_PREFIX + feed);
       }
+      if (succeeded && types.includes('order') && source.forgetQueued) {
+        const ids = await scan.rowIds(PENDING_PROMOS);
+        for (let i = 0; i < ids.length; i += PAGE) await source.forgetQueued(ids.slice(i, i + PAGE));
+      }
+      await scan.forget(PENDING_PROMOS);
     },
   };
 }

@@ -36,6 +36,12 @@ export function createScanState(db: Knex, storeId: string) {
         .ignore();
     },
 
+    /** The row ids kept under a feed. */
+    async rowIds(feed: string): Promise<string[]> {
+      const rows = (await db('mc_scan_seen').where({ store_id: storeId, feed }).select('row_id')) as Array<{ row_id: string }>;
+      return rows.map((r) => r.row_id);
+    },
+
     /** Adds the versions kept under `from` to `to` (those it has already stay once), then empties `from`. */
     async moveSeen(from: string, to: string): Promise<void> {
       await db.raw(

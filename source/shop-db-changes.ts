@@ -66,9 +66,11 @@ export function createShopDbChanges(db: Knex): ChangeMethods {
       }));
     },
 
-    async queuedChanges(tables, limit) {
+    async queuedChanges(tables, limit, afterQueueId) {
       if (tables.length === 0) return [];
-      const rows = (await db('mc_change_queue').whereIn('table_name', tables).orderBy('id').limit(limit)) as Array<{
+      const q = db('mc_change_queue').whereIn('table_name', tables).orderBy('id').limit(limit);
+      if (afterQueueId) q.andWhere('id', '>', afterQueueId);
+      const rows = (await q) as Array<{
         id: string | number; table_name: WatchedTable; row_id: string; parent_id: string | null; email_hash: string | null;
         event: QueuedChange['event']; promo_code?: string | null; product_id?: string | null;
       }>;

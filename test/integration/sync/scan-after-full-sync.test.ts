@@ -19,6 +19,7 @@ describe('the change scan after a full sync', () => {
   let h: SyncHarness;
   let scans = 0;
   let productId = 0;
+  let promotionId = 0;
   beforeAll(async () => {
     h = await startSyncHarness();
   });
@@ -33,14 +34,16 @@ describe('the change scan after a full sync', () => {
   }
 
   it('dispatches nothing the full sync read (every table of every scope, inside the look-back)', async () => {
-    // Every row written moments before the full sync: all of them inside the scans' look-back.
+    // Every row written moments before the full sync: all of them inside the scans' look-back. The new codes queue
+    // their orders for a look (the promo triggers), which the full sync's orders phase answers too.
+    promotionId = (await shop.promotion(h.t.db, {}, [{ code: 'SAFCODE1' }, { code: 'SAFCODE2' }])).id;
     for (let i = 0; i < 3; i++) {
       const p = await shop.product(h.t.db, { code: `SAF-P${i}` }, [{ sku: `SAF-P${i}-A` }, { sku: `SAF-P${i}-B` }]);
       productId = p.id;
       const u = await shop.user(h.t.db, { email: `saf-${i}@example.com` });
-      await shop.order(h.t.db, { user_id: u.id, order_number: `SAF-O${i}` }, [{ product_id: p.id, variant_id: null, quantity: 1 }]);
+      await shop.order(h.t.db, { user_id: u.id, order_number: `SAF-O${i}`, promo_code: 'SAFCODE1' }, [{ product_id: p.id, variant_id: null, quantity: 1 }]);
     }
-    await shop.promotion(h.t.db, {}, [{ code: 'SAFCODE1' }, { code: 'SAFCODE2' }]);
+    expect(Number(((await h.t.db('mc_change_queue').count('* as n').first()) as { n: number | string }).n)).toBeGreaterThan(0);
     await resync(h);
     expect(await remote(h, storePath(h, '/orders/SAF-O2'))).not.toBeNull();
 
@@ -73,6 +76,30 @@ describe('the change scan after a full sync', () => {
       await expect(scan('products')).resolves.toEqual({ dispatched: 1, state: 'scanned' });
       await expect(h.client.workflow.getHandle(entityWorkflowId(h.config.storeId, 'product', '89001')).result()).resolves.toMatchObject({ status: 'synced' });
       expect(await remote(h, storePath(h, '/products/SAF-LATE'))).toMatchObject({ id: 'SAF-LATE', title: 'Late' });
+    } finally {
+      if (!committed) await trx.rollback();
+      await other.destroy();
+    }
+  });
+
+  it('a promo change committed after the full sync began still sends the orders naming the code to be looked at', async () => {
+    const p = await shop.product(h.t.db, { code: 'SAF-PROMO' }, [{ sku: 'SAF-PROMO-A' }]);
+    const u = await shop.user(h.t.db, { email: 'saf-promo@example.com' });
+    const o = await shop.order(h.t.db, { user_id: u.id, order_number: 'SAF-O-PROMO', promo_code: 'SAFCODE3' }, [{ product_id: p.id, variant_id: null, quantity: 1 }]);
+    const other = createDb(h.t.url, { min: 0, max: 1 });
+    const trx = await other.transaction();
+    let committed = false;
+    try {
+      // The code the order names appears in a transaction still open while the full sync runs (its queued change too).
+      await trx('promo_codes').insert({ id: 89101, promotion_id: promotionId, code: 'SAFCODE3', usage_count: 0, enabled: true });
+      await resync(h);
+      await trx.commit();
+      committed = true;
+
+      const scanned = await scan('promotions');
+      expect(scanned.dispatched).toBeGreaterThanOrEqual(2); // the code (a late commit) and the order naming it
+      await expect(h.client.workflow.getHandle(entityWorkflowId(h.config.storeId, 'order', String(o.id))).result()).resolves.toMatchObject({ status: expect.any(String) });
+      expect(Number(((await h.t.db('mc_change_queue').count('* as n').first()) as { n: number | string }).n)).toBe(0);
     } finally {
       if (!committed) await trx.rollback();
       await other.destroy();
