@@ -5,17 +5,22 @@ import { clearStock } from './product-write';
 /**
  * Syncs again every sent order that names the product (their lines may now name other ids: a new product code, or
  * the code variant for a line whose variant row was deleted; Mailchimp updates lines in place). An unchanged order
- * costs no request (its content hash). True when some order sent before could not be re-sent, so Mailchimp still
- * holds it as it was.
+ * costs no request (its content hash). True when some order sent before could not be re-sent and did not leave
+ * either, so Mailchimp still holds it as it was.
  */
 export async function resendOrdersNaming(ctx: SyncContext, productId: string): Promise<boolean> {
-  const { source, state } = ctx.deps;
+  const { source, state, mailchimp, config } = ctx.deps;
   let stale = false;
   await once(ctx, productId, async () => {
     for (const orderId of (await source.orderIdsNamingProduct?.(productId)) ?? []) {
       const outcome = await syncOrder(ctx, orderId);
       if (outcome.status === 'synced' || outcome.status === 'unchanged') continue;
-      if (orderSentBefore(await state.get('order', orderId))) stale = true;
+      // Only an order Mailchimp still has keeps the old product: one that left on the way (refused now, back to
+      // pending) names nothing there, and a fresh sync would have neither. A refused order's state says failed
+      // whether or not it left, so Mailchimp is asked (one GET, only for an order that was not re-sent).
+      const after = await state.get('order', orderId);
+      if (!orderSentBefore(after) || after?.status === 'deleted' || after?.status === 'skipped') continue;
+      if (await mailchimp.getOrder(config.storeId, after?.remote_id ?? orderId)) stale = true;
     }
   });
   return stale;

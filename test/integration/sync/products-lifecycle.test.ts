@@ -182,20 +182,20 @@ describe('product lifecycle: incremental syncs end where a fresh full sync ends'
     expect(withoutCustomer(comparableOrder(order))).toEqual(withoutCustomer(comparableOrder(await orderIn(fresh, o.number))));
   });
 
-  it('keeps the old product without stock while an order sent before still names it', async () => {
+  it('deletes the old product once the only order sent with it left Mailchimp on the rename (refused now)', async () => {
     const p = await shop.product(h.t.db, { code: 'KEEP-OLD', title: 'Kept' }, [{ sku: 'KEEP-A', title: 'A', price: '8.00', inventory_quantity: 6 }]);
     const variantId = (await h.t.db('product_variants').where({ sku: 'KEEP-A' }).first('id') as { id: number }).id;
     const o = await shop.order(h.t.db, { guest_email: 'kept-buyer@example.org', order_total: '8.00' }, [{ product_id: p.id, variant_id: variantId, unit_price: '8.00' }]);
     await syncNow(h, 'order', o.id);
     // The order can no longer be sent (its currency is not the store's): re-sent on the rename, it leaves Mailchimp
-    // (a fresh sync would not send it); the old product is still kept without stock, since the order was sent before.
+    // (a fresh sync would not send it), and with it the last reason to keep the old product: a fresh sync has only
+    // the new one.
     await h.t.db('orders').where({ id: o.id }).update({ currency: 'EUR' });
 
     await h.t.db('products').where({ id: p.id }).update({ code: 'KEEP-NEW' });
     await expect(syncNow(h, 'product', p.id)).resolves.toMatchObject({ status: 'synced' });
 
-    const old = await productIn(h.config.storeId, 'KEEP-OLD');
-    expect(old!.variants).toEqual([expect.objectContaining({ id: 'KEEP-A', inventory_quantity: 0 })]);
+    expect(await productIn(h.config.storeId, 'KEEP-OLD')).toBeNull();
     expect(await productIn(h.config.storeId, 'KEEP-NEW')).toMatchObject({ variants: [expect.objectContaining({ id: 'KEEP-A', inventory_quantity: 6 })] });
     expect(await orderIn(h.config.storeId, o.number)).toBeNull();
   });
