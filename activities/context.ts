@@ -14,7 +14,7 @@ export interface SyncConfig {
   redemptionUrlTemplate: string;
   taskQueue: string;
   optInTimeout: string;
-  /** How a full resync sends rows (BACKFILL_MODE): one call per write, or Mailchimp batch operations. */
+  /** How a full resync sends rows (BACKFILL_MODE): one call per write, Mailchimp batch operations, or both at once. */
   backfillMode: BackfillMode;
   /** CHANGE_LOOKBACK: how long after its updated_at a row may commit and still be found by the change scan (default 5m). */
   changeLookback?: string;
@@ -26,12 +26,12 @@ export interface SyncConfig {
   cartMaxAge?: string;
 }
 
-export type BackfillMode = 'direct' | 'batch';
+export type BackfillMode = 'direct' | 'batch' | 'auto';
 
 /** Reads BACKFILL_MODE's value; anything else is refused. */
 export function parseBackfillMode(value: string): BackfillMode {
-  if (value === 'direct' || value === 'batch') return value;
-  throw new Error(`BACKFILL_MODE must be direct or batch, got "${value}"`);
+  if (value === 'direct' || value === 'batch' || value === 'auto') return value;
+  throw new Error(`BACKFILL_MODE must be direct, batch or auto, got "${value}"`);
 }
 
 /** Everything an activity needs, wired once by the worker (tests wire a test database and the emulator). */

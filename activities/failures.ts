@@ -1,3 +1,4 @@
+import { CancelledFailure } from '@temporalio/common';
 import { toActivityFailure } from '../mailchimp/errors';
 
 /**
@@ -14,6 +15,8 @@ export function classifyFailures<T extends Record<string, unknown>>(activities: 
         try {
           return await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
         } catch (err) {
+          // A cancelled activity (a batch page taken back) must end as cancelled, not as a failure to retry.
+          if (err instanceof CancelledFailure) throw err;
           throw toActivityFailure(err, secrets);
         }
       };

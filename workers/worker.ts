@@ -60,6 +60,9 @@ export function createSyncWorker(options: WorkerOptions): Promise<Worker> {
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities,
     maxConcurrentActivityTaskExecutions: 50,
+    // Heartbeats reach Temporal at most this often (default: 0.8 × the heartbeat timeout): a batch page taken back
+    // (cancelled) learns it within about a second. The activities heartbeat every 1 to 5 s, so this adds few calls.
+    maxHeartbeatThrottleInterval: '1s',
     maxConcurrentWorkflowTaskExecutions: 40,
   });
 }

@@ -1,4 +1,4 @@
-import { proxyActivities, type RetryPolicy } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities, type RetryPolicy } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { NON_RETRYABLE_ERROR_TYPES } from './contract';
 
@@ -21,3 +21,13 @@ export const pageActivities = proxyActivities<Activities>({ startToCloseTimeout:
  * is bounded by the time without progress (activities/batch/submit.ts); same heartbeat as the other pages.
  */
 export const batchPageActivities = proxyActivities<Activities>({ startToCloseTimeout: '1h', heartbeatTimeout: '20s', retry });
+
+/**
+ * The batch lane of BACKFILL_MODE=auto: its pages can be taken back by the direct lane (cancelled). A cancel reaches the
+ * activity with a heartbeat's answer (the page heartbeats every second, the worker sends one a second at most:
+ * workers/worker.ts). The workflow waits until the activity has stopped its batches and released its rows' locks
+ * (WAIT_CANCELLATION_COMPLETED) before the direct lane sends them.
+ */
+export const autoBatchPageActivities = proxyActivities<Activities>({
+  startToCloseTimeout: '1h', heartbeatTimeout: '20s', retry, cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+});

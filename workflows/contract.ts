@@ -76,6 +76,14 @@ export interface ResyncProgress {
   failures?: { count: number; query: string };
   counts: Record<string, PageCounts>;
   done: boolean;
+  /** BACKFILL_MODE=auto: pages each lane did, and batch pages the direct lane took back (stopped, then sent direct). */
+  lanes?: LaneCounts;
+}
+
+export interface LaneCounts {
+  direct: number;
+  batch: number;
+  takenBack: number;
 }
 
 /** A full resync's progress (also its result). */

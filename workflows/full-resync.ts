@@ -1,10 +1,11 @@
-import { CancellationScope, ContinueAsNew, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, ContinueAsNew, continueAsNew, isCancellation, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { PageCounts, PageResult } from '../activities';
 import type { PageRange } from '../activities/pages';
 import { AFTER_SYNCING_TYPES, ENTITY_TYPES, PRUNED_TYPES, type EntityType, type ScanScope, TYPES_OF_SCOPE } from '../mapping/entity-types';
 import type { Cursor } from '../source/shop-source';
-import { batchPageActivities, pageActivities } from './activities-proxy';
-import { progressQuery, type ResyncProgress } from './contract';
+import { autoBatchPageActivities, batchPageActivities, pageActivities } from './activities-proxy';
+import { progressQuery, type LaneCounts, type ResyncProgress } from './contract';
+import type { BackfillMode } from '../activities/context';
 
 export type ResyncScope = 'all' | ScanScope;
 
@@ -20,25 +21,83 @@ export interface FullResyncInput {
   /** Pages before the workflow continues as new (keeps its history short). */
   pagesPerRun?: number;
   /**
-   * `direct` (a call per write) or `batch` (Mailchimp batch operations). Default: the worker's BACKFILL_MODE, as
-   * beginFullSync reports it (an activity result, so replay stays deterministic).
+   * `direct` (a call per write), `batch` (Mailchimp batch operations) or `auto` (both lanes at once over the same
+   * pages). Default: the worker's BACKFILL_MODE, as beginFullSync reports it (an activity result, so replay stays
+   * deterministic).
    */
-  mode?: 'direct' | 'batch';
+  mode?: BackfillMode;
   /**
    * Pages of one entity type in flight at once (a sliding window over key ranges), run by whichever workers poll the
-   * task queue. Default 4 (direct) or 2 (batch: each page has a few batches in flight already).
+   * task queue. Default 4 (direct) or 2 (batch: each page has a few batches in flight already). In auto mode: the
+   * direct lane's window.
    */
   window?: number;
+  /** Auto mode: the batch lane's window (pages in batches at once). Default 4. */
+  batchWindow?: number;
   /** Carried across continue-as-new; never set it when starting. */
   resume?: {
-    phaseIndex: number; cursor: Cursor | null; startedAt: string; pages: number; counts: Record<string, PageCounts>; mode?: 'direct' | 'batch';
+    phaseIndex: number; cursor: Cursor | null; startedAt: string; pages: number; counts: Record<string, PageCounts>; mode?: BackfillMode;
     /** Ranges of the phase planned but not done yet, in key order; `cursor` is where planning goes on (after it). */
     ranges?: PageRange[];
+    /** Auto mode: ranges the direct lane took back from the batch lane, not done yet (the batch lane never takes them). */
+    directRanges?: PageRange[];
+    /** Auto mode: the pages each lane did and took back so far; the lane's last page was taken back (it probes with one). */
+    lanes?: LaneCounts;
+    probing?: boolean;
+    /** Auto mode: the lanes' measured times so far (the take-back rule, takeBackIn). */
+    timing?: LaneTiming;
     /** The phase's last range is planned (`cursor` is then meaningless). */
     planned?: boolean;
     /** is_syncing was lowered already (the phases of types sent after it run). */
     ended?: boolean;
   };
+}
+
+type Lane = 'direct' | 'batch';
+/** A page done (`page` null: a batch page the direct lane took back), with how long it ran (workflow time). */
+interface Finished {
+  id: number;
+  lane: Lane;
+  range: PageRange;
+  page: PageResult | null;
+  ms: number;
+}
+
+/** Total workflow time of the direct pages, the batch pages and the take-backs done so far (their counts: LaneCounts). */
+export interface LaneTiming {
+  directMs: number;
+  batchMs: number;
+  takeBackMs: number;
+}
+
+/** What a take-back is assumed to cost (cancel to stopped) until one is measured. */
+const TAKE_BACK_GUESS_MS = 2000;
+
+/**
+ * Auto mode, once the direct lane is idle and nothing else is left to start: in how many ms to take back a batch page
+ * that has run `ageMs` (0: now). Taking it back costs a take-back plus a direct page (`redo`, as measured). While no
+ * batch page has finished yet, or the lane's last page was taken back (`probing`), the page waits `redo` at most (at
+ * once when probing: the lane is known to be stuck). Otherwise the batch pages' mean time says when it should end:
+ * taken back now if that is further away than a redo, else waited for until it is late by a redo.
+ */
+export function takeBackIn(ageMs: number, lanes: LaneCounts, timing: LaneTiming, probing: boolean): number {
+  const mean = (total: number, n: number, none: number) => (n > 0 ? total / n : none);
+  const redo = mean(timing.directMs, lanes.direct, 0) + mean(timing.takeBackMs, lanes.takenBack, TAKE_BACK_GUESS_MS);
+  if (probing) return 0;
+  if (lanes.batch === 0) return Math.max(0, redo - ageMs);
+  const batch = timing.batchMs / lanes.batch;
+  if (batch - ageMs > redo) return 0;
+  return Math.max(0, batch + redo - ageMs);
+}
+
+/**
+ * Auto mode: whether the batch lane takes the next of `left` pages planned. Not when the direct lane alone (`window`
+ * pages at once, at its measured time a page) would finish them before a batch page (at its measured time) ends: the
+ * type's last pages then never wait for a batch. Always while either lane has no measure yet, or more is to be planned.
+ */
+export function batchMayTake(left: number, planned: boolean, window: number, lanes: LaneCounts, timing: LaneTiming): boolean {
+  if (!planned || lanes.batch === 0 || lanes.direct === 0) return true;
+  return (left * (timing.directMs / lanes.direct)) / window >= timing.batchMs / lanes.batch;
 }
 
 const PAGES_PER_RUN = 100;
@@ -48,6 +107,8 @@ const DEFAULT_PAGE_SIZE = 500;
 const DEFAULT_BATCH_PAGE_SIZE = 1000;
 const DEFAULT_WINDOW = 4;
 const DEFAULT_BATCH_WINDOW = 2;
+/** Auto mode: batch pages at once (a page of 500 rows is two batches of 250: 2,000 operations in Mailchimp's hands). */
+const DEFAULT_AUTO_BATCH_WINDOW = 4;
 /** Ranges planned at a time, in windows (one query reading only the rows' keys). */
 const PLAN_WINDOWS = 2;
 
@@ -81,8 +142,9 @@ export async function fullResyncWorkflow(input: FullResyncInput): Promise<Resync
   let done = false;
   let ended = resume?.ended ?? false;
 
+  let laneProgress: () => Pick<ResyncProgress, 'lanes'> = () => ({});
   setHandler(progressQuery, () => ({
-    phase: phases[phaseIndex] ?? 'finishing', phaseIndex, phases, startedAt, pages, ...failuresOf(input.storeId, counts), counts, done,
+    phase: phases[phaseIndex] ?? 'finishing', phaseIndex, phases, startedAt, pages, ...failuresOf(input.storeId, counts), counts, done, ...laneProgress(),
   }));
 
   let mode = resume?.mode ?? input.mode;
@@ -93,9 +155,17 @@ export async function fullResyncWorkflow(input: FullResyncInput): Promise<Resync
   }
   const since = startedAt;
   const batch = mode === 'batch';
+  const auto = mode === 'auto';
   const pageSize = input.pageSize ?? (batch ? DEFAULT_BATCH_PAGE_SIZE : DEFAULT_PAGE_SIZE);
-  const syncPage = batch ? batchPageActivities.syncPageBatch : pageActivities.syncPage;
   const window = Math.max(1, Math.floor(input.window ?? (batch ? DEFAULT_BATCH_WINDOW : DEFAULT_WINDOW)));
+  const fullBatchWindow = Math.max(1, Math.floor(input.batchWindow ?? DEFAULT_AUTO_BATCH_WINDOW));
+  const lanes: LaneCounts = resume?.lanes ?? { direct: 0, batch: 0, takenBack: 0 };
+  let probing = resume?.probing ?? false;
+  const timing: LaneTiming = resume?.timing ?? { directMs: 0, batchMs: 0, takeBackMs: 0 };
+  let directRanges: PageRange[] = resume?.directRanges ?? [];
+  /** Pages planned ahead: both lanes' windows in auto mode. */
+  const planWindow = auto ? window + fullBatchWindow : window;
+  if (auto) laneProgress = () => ({ lanes: { ...lanes } });
   try {
     let pagesThisRun = 0;
     for (; phaseIndex < phases.length; phaseIndex++) {
@@ -104,40 +174,129 @@ export async function fullResyncWorkflow(input: FullResyncInput): Promise<Resync
         await CancellationScope.nonCancellable(() => pageActivities.endFullSync({ startedAt: since, types: phases, succeeded: true }));
         ended = true;
       }
-      const inFlight = new Map<number, Promise<{ id: number; range: PageRange; page: PageResult }>>();
+      const inFlight = new Map<number, Promise<Finished>>();
+      /** Auto mode: the batch pages in flight, with when each started and how to stop it. */
+      const batchPages = new Map<number, { range: PageRange; started: number; scope: CancellationScope; takenBack: number | null }>();
+      let directInFlight = 0;
+      /** Auto mode: a timer for the next take-back due, and when it fires. */
+      let wake: { at: number; fired: Promise<null> } | null = null;
       let nextId = 0;
       const due = () => pagesThisRun >= pagesPerRun || workflowInfo().continueAsNewSuggested;
+      const page = (range: PageRange) => ({ entityType: type, after: range.after, upTo: range.upTo, until: since, limit: pageSize });
+      const start = (lane: Lane, range: PageRange) => {
+        const id = nextId++;
+        const began = Date.now();
+        let running: Promise<Finished>;
+        if (lane === 'batch' && auto) {
+          // Its own scope, so the direct lane can take this page back (cancel: the activity stops its batches).
+          const scope = new CancellationScope();
+          const entry: { range: PageRange; started: number; scope: CancellationScope; takenBack: number | null } = { range, started: began, scope, takenBack: null };
+          batchPages.set(id, entry);
+          running = scope.run(() => autoBatchPageActivities.syncPageBatch(page(range))).then(
+            (result): Finished => ({ id, lane, range, page: result, ms: Date.now() - began }),
+            (err: unknown): Finished => {
+              if (entry.takenBack !== null && isCancellation(err)) return { id, lane, range, page: null, ms: Date.now() - entry.takenBack };
+              throw err;
+            },
+          );
+        } else {
+          const run = lane === 'batch' ? batchPageActivities.syncPageBatch : pageActivities.syncPage;
+          if (lane === 'direct') directInFlight++;
+          running = run(page(range)).then((result): Finished => ({ id, lane, range, page: result, ms: Date.now() - began }));
+        }
+        // The first failure fails the resync (below); the others in flight must not count as unhandled.
+        running.catch(() => undefined);
+        inFlight.set(id, running);
+        pagesThisRun++;
+      };
       for (;;) {
-        if (ranges.length < window && !planned && !due()) {
-          const plan = await pageActivities.planPages({ entityType: type, after: cursor, until: since, limit: pageSize, pages: window * PLAN_WINDOWS });
+        if (ranges.length < planWindow && !planned && !due()) {
+          const plan = await pageActivities.planPages({ entityType: type, after: cursor, until: since, limit: pageSize, pages: planWindow * PLAN_WINDOWS });
           ranges.push(...plan.ranges);
           cursor = plan.next;
           planned = plan.next === null;
         }
-        while (inFlight.size < window && ranges.length > 0 && !due()) {
-          const range = ranges.shift() as PageRange;
-          const id = nextId++;
-          const running = syncPage({ entityType: type, after: range.after, upTo: range.upTo, until: since, limit: pageSize }).then((page) => ({ id, range, page }));
-          // The first failure fails the resync (below); the others in flight must not count as unhandled.
-          running.catch(() => undefined);
-          inFlight.set(id, running);
-          pagesThisRun++;
+        if (!auto) {
+          while (inFlight.size < window && ranges.length > 0 && !due()) start(batch ? 'batch' : 'direct', ranges.shift() as PageRange);
+        } else {
+          // Each lane pulls the next range when it has room, so the split follows each lane's own pace.
+          while (directInFlight < window && (directRanges.length > 0 || ranges.length > 0) && !due()) {
+            start('direct', (directRanges.length > 0 ? directRanges.shift() : ranges.shift()) as PageRange);
+          }
+          // After a take-back the batch lane probes with one page until a page of it ends normally again. It leaves
+          // the last pages of a type to the direct lane when that would finish them before a batch page ends.
+          while (batchPages.size < (probing ? 1 : fullBatchWindow) && ranges.length > 0 && !due() && batchMayTake(ranges.length, planned, window, lanes, timing)) {
+            start('batch', ranges.shift() as PageRange);
+          }
+          const nothingToStart = due() || (ranges.length === 0 && directRanges.length === 0 && planned);
+          if (nothingToStart && directInFlight < window && batchPages.size > 0) {
+            // The direct lane has room and only batch pages are left: a page expected to end later than the direct
+            // lane could redo it is taken back (stopped, then sent direct, takeBackIn), so a slow or stuck batch never
+            // makes the sync much slower than direct alone.
+            const now = Date.now();
+            let soonest = Infinity;
+            let taken = 0;
+            for (const entry of [...batchPages.values()].sort((a, b) => a.started - b.started)) {
+              if (entry.takenBack !== null) continue;
+              const left = takeBackIn(now - entry.started, lanes, timing, probing);
+              if (left <= 0 && taken < window) {
+                entry.takenBack = now;
+                entry.scope.cancel();
+                taken++;
+              } else if (left > 0) {
+                soonest = Math.min(soonest, left);
+              }
+            }
+            const at = now + Math.max(1, Math.ceil(soonest));
+            if (soonest < Infinity && (!wake || at < wake.at)) wake = { at, fired: sleep(at - now).then(() => null) };
+          }
         }
         if (inFlight.size === 0) {
-          if (ranges.length === 0 && planned) break;
+          if (ranges.length === 0 && directRanges.length === 0 && planned) break;
           // Only continue-as-new stops starting pages: the pages in flight are done, the rest is carried over.
-          await continueAsNew<typeof fullResyncWorkflow>({ ...input, resume: { phaseIndex, cursor, ranges, planned, startedAt: since, pages, counts, mode, ended } });
+          await continueAsNew<typeof fullResyncWorkflow>({
+            ...input,
+            resume: {
+              phaseIndex, cursor, ranges, planned, startedAt: since, pages, counts, mode, ended,
+              ...(auto ? { directRanges, lanes, probing, timing } : {}),
+            },
+          });
         }
-        const { id, range, page } = await Promise.race(inFlight.values());
+        const next = await Promise.race(wake ? [...inFlight.values(), wake.fired] : inFlight.values());
+        if (next === null) {
+          wake = null;
+          continue;
+        }
+        const { id, lane, range } = next;
         inFlight.delete(id);
-        counts[type] = add(counts[type], page.counts);
+        if (lane === 'direct') directInFlight--;
+        batchPages.delete(id);
+        if (next.page === null) {
+          // Taken back: its batches are stopped; the direct lane sends the whole range (what a batch applied already
+          // is recognised there: unchanged by its content hash, or a create Mailchimp has becomes an update).
+          lanes.takenBack++;
+          timing.takeBackMs += next.ms;
+          directRanges.push(range);
+          probing = true;
+          continue;
+        }
+        if (auto) {
+          lanes[lane]++;
+          if (lane === 'direct') timing.directMs += next.ms;
+          else {
+            timing.batchMs += next.ms;
+            probing = false;
+          }
+        }
+        counts[type] = add(counts[type], next.page.counts);
         pages++;
         // A range that grew since it was planned goes on where its page stopped.
-        if (page.next) ranges.unshift({ after: page.next, upTo: range.upTo });
+        if (next.page.next) ranges.unshift({ after: next.page.next, upTo: range.upTo });
       }
       if (PRUNED_TYPES.has(type)) await pageActivities.pruneDeleted({ entityType: type });
       cursor = null;
       ranges = [];
+      directRanges = [];
       planned = false;
     }
   } catch (err) {
@@ -148,7 +307,7 @@ export async function fullResyncWorkflow(input: FullResyncInput): Promise<Resync
   // Not cancellable: a cancel arriving now must not leave is_syncing stuck at true.
   if (!ended) await CancellationScope.nonCancellable(() => pageActivities.endFullSync({ startedAt: since, types: phases, succeeded: true }));
   done = true;
-  return { phase: 'done', phaseIndex, phases, startedAt, pages, ...failuresOf(input.storeId, counts), counts, done };
+  return { phase: 'done', phaseIndex, phases, startedAt, pages, ...failuresOf(input.storeId, counts), counts, done, ...laneProgress() };
 }
 
 /** How many rows failed, and where their failed entity workflows are listed (nothing when none failed). */

@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { BatchOperationResult, MailchimpClient } from '../../mailchimp';
 import type { BatchOperation } from '../../mailchimp/schemas';
 import { retryTransient } from '../retry';
@@ -18,14 +18,33 @@ export interface BatchWaitOptions {
   onPoll?: (progress: { batchId: string; status: string; finished: number; total: number }) => void;
   /** Called when a stalled batch was stopped and its operations handed to the direct path (for the logs). */
   onStall?: (progress: { batchId: string; status: string; finished: number; total: number }) => void;
+  /**
+   * The page was taken back (BACKFILL_MODE=auto: the activity was cancelled): the batch is stopped (DELETE) and
+   * runBatch throws a CancelledFailure, before submitting when it is aborted already. Nothing is recorded for its
+   * operations; the direct lane sends them again (creates Mailchimp has become updates, so no order twice).
+   */
+  signal?: AbortSignal;
 }
 
 const DEFAULT_POLL_MS = 250;
 const DEFAULT_MAX_POLL_MS = 5000;
 export const DEFAULT_STALL_MS = 10 * 60_000;
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, or less when `signal` aborts meanwhile. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+function takenBack(): CancelledFailure {
+  return new CancelledFailure('The page was taken back by the direct lane: its batch is stopped');
 }
 
 /**
@@ -38,13 +57,19 @@ export async function runBatch(mailchimp: MailchimpClient, operations: readonly 
   const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
   const maxPollMs = options.maxPollMs ?? DEFAULT_MAX_POLL_MS;
   const stallMs = options.stallMs ?? DEFAULT_STALL_MS;
+  if (options.signal?.aborted) throw takenBack();
   const created = await retryTransient(() => mailchimp.createBatch(operations), 6);
   const batchId = created.id;
   let finished = -1;
   let lastMove = Date.now();
   let wait = pollMs;
   for (;;) {
-    await sleep(wait);
+    await sleep(wait, options.signal);
+    if (options.signal?.aborted) {
+      // Stopped, so it cannot write an older version later than the direct lane's.
+      await retryTransient(() => mailchimp.stopBatch(batchId), 6);
+      throw takenBack();
+    }
     const batch = await retryTransient(() => mailchimp.getBatch(batchId), 6);
     options.onPoll?.({ batchId, status: batch.status, finished: batch.finished_operations, total: batch.total_operations });
     if (batch.status === 'finished') {

@@ -1,3 +1,4 @@
+import { CancelledFailure } from '@temporalio/common';
 import { runBatch } from '../../../activities/batch/submit';
 import type { BatchOperationResult, BatchResource, MailchimpClient } from '../../../mailchimp';
 
@@ -59,6 +60,24 @@ describe('runBatch', () => {
   it('submits nothing for no operations', async () => {
     const { client, calls } = fakeClient([]);
     await expect(runBatch(client, [])).resolves.toEqual([]);
+    expect(calls).toEqual([]);
+  });
+
+  it('stops its batch and throws a CancelledFailure when the page is taken back (aborted) while it waits', async () => {
+    const { client, calls } = fakeClient([{ status: 'preprocessing', finished_operations: 0 }]);
+    const abort = new AbortController();
+    const running = runBatch(client, ops, { pollMs: 60_000, signal: abort.signal });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    abort.abort();
+    await expect(running).rejects.toBeInstanceOf(CancelledFailure);
+    expect(calls).toEqual(['create 2', 'stop b1']);
+  });
+
+  it('submits nothing when the page was taken back already', async () => {
+    const { client, calls } = fakeClient([]);
+    const abort = new AbortController();
+    abort.abort();
+    await expect(runBatch(client, ops, { signal: abort.signal })).rejects.toBeInstanceOf(CancelledFailure);
     expect(calls).toEqual([]);
   });
 });

@@ -26,7 +26,7 @@ describe('a bad configuration stops every process at start', () => {
       env: { ...process.env, BACKFILL_MODE: 'turbo', MAILCHIMP_API_KEY: key, TEMPORAL_ADDRESS: '127.0.0.1:1', DATABASE_URL: 'mysql://x:y@127.0.0.1:1/none' },
     });
     expect({ name, status: run.status }).toEqual({ name, status: 2 });
-    expect(run.stderr).toContain('BACKFILL_MODE="turbo" is not allowed: use one of direct, batch.');
+    expect(run.stderr).toContain('BACKFILL_MODE="turbo" is not allowed: use one of direct, batch, auto.');
     expect(run.stderr).toMatch(/MAILCHIMP_API_KEY="\(secret, \d+ characters\)" is not allowed: use a Mailchimp API key/);
     expect(run.stderr + run.stdout).not.toContain(key);
   });

@@ -14,7 +14,7 @@ describe('configuration checks (config/variables.ts)', () => {
   it.each([
     ['OPT_IN_TIMEOUT', '7 dayz', 'a duration'],
     ['SYNC_INTERVAL', '10ms', 'at least 1 s'],
-    ['BACKFILL_MODE', 'fast', 'one of direct, batch'],
+    ['BACKFILL_MODE', 'fast', 'one of direct, batch, auto'],
     ['MAILCHIMP_MAX_CONNECTIONS', '0', 'a whole number, 1 or more'],
     ['METRICS_PORT', '70000', 'a port number'],
     ['TEMPORAL_ADDRESS', 'http://temporal:7233', 'host:port'],
@@ -62,7 +62,7 @@ describe('configuration checks (config/variables.ts)', () => {
       prepareConfig({ env, dotEnv: false });
     } catch (err) {
       expect((err as Error).message).toContain('OPT_IN_TIMEOUT="soon" is not allowed: use a duration');
-      expect((err as Error).message).toContain('BACKFILL_MODE="fast" is not allowed: use one of direct, batch');
+      expect((err as Error).message).toContain('BACKFILL_MODE="fast" is not allowed: use one of direct, batch, auto');
     }
   });
 });

@@ -1,0 +1,129 @@
+import { reconcile } from '../../../client/reconcile/reconcile';
+import { ENTITY_TYPES } from '../../../mapping/ids';
+import { createShopDbSource } from '../../../source/shop-db';
+import { fullResyncWorkflow, type FullResyncInput } from '../../../workflows/full-resync';
+import * as shop from '../../support/shop';
+import { startSyncHarness, type SyncHarness } from '../../support/sync-harness';
+
+/**
+ * BACKFILL_MODE=auto on the real stack: a direct lane and a batch lane pull consecutive pages of each type from one
+ * queue; when only batch pages are left and the direct lane is idle, it takes the oldest back (the batch is stopped,
+ * its rows sent direct). Pages of 2 rows and windows of 2, so every type has several pages for both lanes.
+ */
+const PAGES: Partial<FullResyncInput> = { pageSize: 2, window: 2, batchWindow: 2 };
+
+async function seed(h: SyncHarness): Promise<{ orders: string[] }> {
+  const users = [];
+  for (let i = 0; i < 8; i++) users.push(await shop.user(h.t.db, { email: `auto${i}@example.com`, marketing_opt_in: i % 2 === 0 }));
+  const products = [];
+  for (let i = 0; i < 8; i++) products.push(await shop.product(h.t.db, { code: `AUTO-${i}` }, [{ sku: `AUTO-${i}-A` }]));
+  await shop.promotion(h.t.db, { amount: '10' }, [{ code: 'AUTO10' }, { code: 'AUTO-VIP' }]);
+  const orders = [];
+  for (let i = 0; i < 12; i++) {
+    const buyer = i % 3 === 2 ? { guest_email: `guest${i}@example.org` } : { user_id: users[i % users.length].id };
+    orders.push(await shop.order(h.t.db, buyer, [{ product_id: products[i % products.length].id }]));
+  }
+  return { orders: orders.map((o) => o.number) };
+}
+
+async function run(h: SyncHarness, name: string) {
+  const started = Date.now();
+  const result = await h.client.workflow.execute(fullResyncWorkflow, {
+    workflowId: `${h.config.storeId}:full-resync:${name}`, taskQueue: h.config.taskQueue,
+    args: [{ storeId: h.config.storeId, types: 'all', mode: 'auto', ...PAGES }],
+  });
+  return { result, seconds: (Date.now() - started) / 1000 };
+}
+
+interface Stats {
+  byRoute: Record<string, number>;
+  orderCreates: Record<string, number>;
+}
+
+async function stats(h: SyncHarness): Promise<Stats> {
+  return (await h.http.get('/_emulator/stats')).data as Stats;
+}
+
+/** The operator's reconcile: every shop row in Mailchimp with the fields a fresh direct full sync sends, nothing extra. */
+async function drift(h: SyncHarness): Promise<string[]> {
+  const report = await reconcile({
+    source: createShopDbSource(h.t.db), mailchimp: h.mailchimp, storeId: h.config.storeId, listId: h.config.listId,
+    redemptionUrlTemplate: h.config.redemptionUrlTemplate, failures: new Map(),
+  }, ENTITY_TYPES);
+  return [...report.drifts.map((d) => `${d.type} ${d.id}: ${d.kind} ${d.field ?? ''}`), ...report.unsent.map((u) => `${u.type} ${u.entityId} unsent: ${u.reason}`)];
+}
+
+function createdTwice(s: Stats): string[] {
+  return Object.entries(s.orderCreates).filter(([, n]) => n > 1).map(([key]) => key);
+}
+
+describe('auto backfill (both lanes at once)', () => {
+  let h: SyncHarness | undefined;
+  afterEach(async () => {
+    await h?.stop();
+    h = undefined;
+  });
+
+  it('with batches at their normal pace: both lanes take pages and the store equals a fresh direct full sync', async () => {
+    h = await startSyncHarness({ backfillMode: 'auto' });
+    const { orders } = await seed(h);
+    const { result } = await run(h, 'normal');
+    expect(result.done).toBe(true);
+    expect(result.lanes?.direct).toBeGreaterThan(0);
+    expect(result.lanes?.batch).toBeGreaterThan(0);
+    const s = await stats(h);
+    expect(s.byRoute['POST /3.0/batches'] ?? 0).toBeGreaterThan(0);
+    expect(createdTwice(s)).toEqual([]);
+    expect(await drift(h)).toEqual([]);
+    for (const number of orders) expect((await h.http.get(`/3.0/ecommerce/stores/${h.config.storeId}/orders/${number}`)).status).toBe(200);
+    expect(result.counts.order?.synced).toBe(12);
+  });
+
+  it('with batches that never leave preprocessing: the direct lane takes them back, long before the stall bound, and no order is created twice', async () => {
+    // The stall bound stays at its default (10 minutes): only the take-back can end this sync in time.
+    h = await startSyncHarness({ backfillMode: 'auto' });
+    await seed(h);
+    expect((await h.http.post('/_emulator/config', { batches: { preprocessMs: 600_000 } })).status).toBe(200);
+    const { result, seconds } = await run(h, 'stuck');
+    expect(result.done).toBe(true);
+    expect(result.lanes?.batch).toBe(0);
+    expect(result.lanes?.takenBack).toBeGreaterThan(0);
+    expect(seconds).toBeLessThan(120);
+    const s = await stats(h);
+    // Every batch submitted was stopped (DELETE /batches/{id}), none is left running.
+    expect(s.byRoute['POST /3.0/batches'] ?? 0).toBeGreaterThan(0);
+    expect(s.byRoute['DELETE /3.0/batches/{batch_id}'] ?? 0).toBe(s.byRoute['POST /3.0/batches']);
+    const left = (await h.http.get('/3.0/batches')).data as { batches: Array<{ status: string }> };
+    expect(left.batches.filter((b) => b.status !== 'finished')).toEqual([]);
+    expect(createdTwice(s)).toEqual([]);
+    expect(await drift(h)).toEqual([]);
+    expect(result.counts.order?.synced).toBe(12);
+  });
+
+  it('with a batch lane that applies its operations and then finalises for long: no order is created twice after the take-back', async () => {
+    // The operations run at once; the batch is reported finished only a minute later, so the direct lane takes it
+    // back after Mailchimp applied it: the creates it repeats find the orders there and become updates.
+    h = await startSyncHarness({ backfillMode: 'auto' });
+    await seed(h);
+    expect((await h.http.post('/_emulator/config', { batches: { finalizeDelayMs: 60_000 } })).status).toBe(200);
+    const { result } = await run(h, 'finalizing');
+    expect(result.done).toBe(true);
+    expect(result.lanes?.takenBack).toBeGreaterThan(0);
+    const s = await stats(h);
+    expect(createdTwice(s)).toEqual([]);
+    expect(await drift(h)).toEqual([]);
+  });
+
+  it('with a slow batch lane: the direct lane takes more pages', async () => {
+    h = await startSyncHarness({ backfillMode: 'auto' });
+    await seed(h);
+    // Two operations a second: a batch page of two rows takes about a second, a direct page a few milliseconds.
+    expect((await h.http.post('/_emulator/config', { batches: { opsPerSecond: 2 } })).status).toBe(200);
+    const { result } = await run(h, 'slow');
+    expect(result.done).toBe(true);
+    const lanes = result.lanes ?? { direct: 0, batch: 0, takenBack: 0 };
+    expect(lanes.direct).toBeGreaterThan(2 * (lanes.batch + lanes.takenBack));
+    expect(createdTwice(await stats(h))).toEqual([]);
+    expect(await drift(h)).toEqual([]);
+  });
+});
