@@ -1,4 +1,4 @@
-import { heartbeat } from '@temporalio/activity';
+import { cancellationSignal, heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { FAILURE_TYPES } from '../workflows/contract';
 import { notifyEntityChanged, startFullResync } from '../workflows/start';
@@ -158,7 +158,8 @@ export function createActivities(deps: SyncDeps) {
     /**
      * One page of a backfill through Mailchimp batch operations (BACKFILL_MODE=batch): the same outcomes as syncPage,
      * far fewer direct calls. Re-running a page after a crash is harmless: a create Mailchimp already has falls back to
-     * the direct update, and PUTs are idempotent.
+     * the direct update, and PUTs are idempotent. Cancelled (BACKFILL_MODE=auto: the direct lane takes the page back),
+     * it stops its batches and ends once its chunks have (submit.ts).
      */
     async syncPageBatch(input: { entityType: EntityType; after: Cursor | null; upTo?: Cursor | null; until: string; limit: number }): Promise<PageResult> {
       const ctx = await createContext(deps);
@@ -168,6 +169,7 @@ export function createActivities(deps: SyncDeps) {
         snapshots,
         wait: {
           onPoll: (progress) => heartbeat(progress),
+          signal: cancellationSignal(),
           ...(deps.config.batchStallMs === undefined ? {} : { stallMs: deps.config.batchStallMs }),
         },
         direct: async (type, id) => {
@@ -219,7 +221,8 @@ export function createActivities(deps: SyncDeps) {
     beginFullSync: whileAlive(activities.beginFullSync),
     endFullSync: whileAlive(activities.endFullSync),
     syncPage: whileAlive(activities.syncPage),
-    syncPageBatch: whileAlive(activities.syncPageBatch),
+    // Every second: a batch page taken back (cancelled, BACKFILL_MODE=auto) learns it from a heartbeat's answer.
+    syncPageBatch: whileAlive(activities.syncPageBatch, 1000),
     pruneDeleted: whileAlive(activities.pruneDeleted),
     dispatchChanges: whileAlive(activities.dispatchChanges),
   };
@@ -252,9 +255,9 @@ export const HEARTBEAT_EVERY_MS = 5000;
  * timeout then detects a dead worker (killed, out of memory) quickly, while a slow but live page (Mailchimp hanging
  * up to the client timeout) keeps its attempt. Progress stays bounded by the start-to-close timeout.
  */
-export function whileAlive<A extends unknown[], R>(run: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+export function whileAlive<A extends unknown[], R>(run: (...args: A) => Promise<R>, everyMs = HEARTBEAT_EVERY_MS): (...args: A) => Promise<R> {
   return async (...args: A) => {
-    const timer = setInterval(() => heartbeat(), HEARTBEAT_EVERY_MS);
+    const timer = setInterval(() => heartbeat(), everyMs);
     try {
       return await run(...args);
     } finally {
