@@ -8,6 +8,7 @@ import type { Knex } from 'knex';
 import mysql from 'mysql2/promise';
 import { env } from '../config/env';
 import { createDb, migrateLatest } from '../db/knex';
+import { workerNodeFlags } from '../workers/node-flags';
 import type { WorkerStats } from './worker-child';
 
 export type { WorkerStats };
@@ -68,8 +69,11 @@ export interface WorkerProcess {
 
 /** Starts `bench/worker-child.ts` in its own Node process with these environment variables on top of ours. */
 export function spawnWorker(vars: Record<string, string>): WorkerProcess {
+  // The worker's own V8 flags (workers/node-flags), and any the caller adds (BENCH_WORKER_NODE_FLAGS, e.g.
+  // `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the worker during a run).
+  const extra = (process.env.BENCH_WORKER_NODE_FLAGS ?? '').split(/\s+/).filter((flag) => flag !== '');
   const child = fork(WORKER_ENTRY, [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: [...workerNodeFlags(), ...extra, '--import', 'tsx'],
     env: { ...process.env, ...vars },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -20,6 +20,7 @@ import { fullResyncWorkflowId, progressQuery, type ResyncProgress } from '../wor
 import { notifyEntityChanged, startFullResync } from '../workflows/start';
 import { ensureServices } from '../services';
 import { DATA_DIR, PROJECT_ROOT } from '../services/paths';
+import { workerNodeFlags } from '../workers/node-flags';
 import {
   createFreshDatabase, machine, memoryOf, percentile, recordedPid, sleep, spawnWorker, suffix, writeSection, type WorkerStats,
 } from './lib';
@@ -99,7 +100,13 @@ export interface BenchResult {
     directWritesByRoute?: Record<string, number>;
   };
   temporal: TemporalCounts;
-  memory: { workerPeakMb: number | null; temporalPeakMb: number | null; temporalSampledPeakMb: number | null };
+  memory: {
+    workerPeakMb: number | null; temporalPeakMb: number | null; temporalSampledPeakMb: number | null;
+    /** The largest worker's process.memoryUsage() peaks (V8 heap, external), sampled by the worker itself, MiB. */
+    workerHeap?: { heapTotalMb: number; heapUsedMb: number; externalMb: number } | null;
+    /** The worker's V8 flags (workers/node-flags, plus BENCH_WORKER_NODE_FLAGS). */
+    workerNodeFlags?: string[];
+  };
   split: {
     wallSeconds: number;
     activitySeconds: number;
@@ -202,6 +209,7 @@ async function main(): Promise<void> {
     return (all as WorkerStats[]).reduce((a, b) => ({
       pid: a.pid, mailchimpRequests: a.mailchimpRequests + b.mailchimpRequests, mailchimpMs: a.mailchimpMs + b.mailchimpMs, dbQueries: a.dbQueries + b.dbQueries,
       dbMs: a.dbMs + b.dbMs, cpuUserMs: a.cpuUserMs + b.cpuUserMs, cpuSystemMs: a.cpuSystemMs + b.cpuSystemMs, uptimeMs: Math.max(a.uptimeMs, b.uptimeMs),
+      memoryPeaks: (a.memoryPeaks?.heapTotalMb ?? 0) >= (b.memoryPeaks?.heapTotalMb ?? 0) ? a.memoryPeaks : b.memoryPeaks,
     }));
   };
   const client = await connectTemporalClient();
@@ -369,7 +377,11 @@ async function main(): Promise<void> {
         batches, batchOperations, directWrites, directWritesByRoute: Object.fromEntries(directWriteRoutes),
       },
       temporal,
-      memory: { workerPeakMb, temporalPeakMb: temporalMem?.peakMb ?? null, temporalSampledPeakMb },
+      memory: {
+        workerPeakMb, temporalPeakMb: temporalMem?.peakMb ?? null, temporalSampledPeakMb,
+        workerHeap: (await workerStats())?.memoryPeaks ?? null,
+        workerNodeFlags: [...workerNodeFlags(), ...(process.env.BENCH_WORKER_NODE_FLAGS ?? '').split(/\s+/).filter((f) => f !== '')],
+      },
       split: {
         wallSeconds: wall,
         activitySeconds,
@@ -449,6 +461,8 @@ export function renderMarkdown(r: BenchResult): string {
     `| Temporal activities (attempts) | ${r.temporal.activities} (${r.temporal.activityAttempts}) |`,
     `| Full-sync pages | ${r.fullSync.pages} |`,
     `| Worker peak RSS (VmHWM) | ${f1(r.memory.workerPeakMb ?? NaN)} MB |`,
+    ...(r.memory.workerHeap ? [`| Worker peak V8 heap total / used, external (sampled by the worker) | ${f1(r.memory.workerHeap.heapTotalMb)} / ${f1(r.memory.workerHeap.heapUsedMb)} MB, ${f1(r.memory.workerHeap.externalMb)} MB |`] : []),
+    ...(r.memory.workerNodeFlags ? [`| Worker V8 flags (workers/node-flags) | \`${r.memory.workerNodeFlags.join(' ') || '(none)'}\` |`] : []),
     `| Temporal dev server peak RSS (VmHWM since it started; sampled during the run) | ${f1(r.memory.temporalPeakMb ?? NaN)} MB (${f1(r.memory.temporalSampledPeakMb ?? NaN)} MB) |`,
     `| Incremental, immediate path (n = ${r.incremental.immediate.n}) p50 / p95 / p99 | ${f2(r.incremental.immediate.p50)} / ${f2(r.incremental.immediate.p95)} / ${f2(r.incremental.immediate.p99)} s |`,
     `| Incremental, polling path every ${r.incremental.interval} (n = ${r.incremental.polling.n}) p50 / p95 / p99 | ${f2(r.incremental.polling.p50)} / ${f2(r.incremental.polling.p95)} / ${f2(r.incremental.polling.p99)} s |`,

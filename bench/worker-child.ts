@@ -29,6 +29,8 @@ export interface WorkerStats {
   uptimeMs: number;
   /** The statements run most often (their text up to the first bound value or 80 characters), with their counts. */
   topQueries?: Array<{ sql: string; count: number }>;
+  /** Peaks of process.memoryUsage() sampled every 250 ms since the start, MiB: what the RSS is made of. */
+  memoryPeaks?: { heapTotalMb: number; heapUsedMb: number; externalMb: number; rssMb: number };
 }
 
 /**
@@ -47,6 +49,16 @@ function workflowBundle(): WorkflowBundlePath {
 
 async function main(): Promise<void> {
   const started = Date.now();
+  const peaks = { heapTotalMb: 0, heapUsedMb: 0, externalMb: 0, rssMb: 0 };
+  const sampleMemory = () => {
+    const m = process.memoryUsage();
+    const mb = (n: number) => n / 1024 / 1024;
+    peaks.heapTotalMb = Math.max(peaks.heapTotalMb, mb(m.heapTotal));
+    peaks.heapUsedMb = Math.max(peaks.heapUsedMb, mb(m.heapUsed));
+    peaks.externalMb = Math.max(peaks.externalMb, mb(m.external));
+    peaks.rssMb = Math.max(peaks.rssMb, mb(m.rss));
+  };
+  setInterval(sampleMemory, 250).unref();
   const stats = { mailchimpRequests: 0, mailchimpMs: 0, dbQueries: 0, dbMs: 0 };
   const target = temporalTarget();
   const namespace = target.namespace;
@@ -93,6 +105,7 @@ async function main(): Promise<void> {
     const snapshot: WorkerStats = {
       pid: process.pid, ...stats, cpuUserMs: cpu.user / 1000, cpuSystemMs: cpu.system / 1000, uptimeMs: Date.now() - started,
       topQueries: [...bySql].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([sql, count]) => ({ sql, count })),
+      memoryPeaks: { ...peaks },
     };
     process.send?.({ stats: snapshot });
   });
