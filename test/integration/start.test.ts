@@ -122,4 +122,45 @@ describe('npm start', () => {
     expect(orderCreates(await stats())).toEqual([]);
     expect(await stop(second.child)).toBe(0);
   });
+
+  /**
+   * Runs `npm start` as a terminal does (its own process group) and presses Ctrl-C when `when` holds of its output:
+   * SIGINT to the whole group (npm and Node), as the terminal sends it, `delayMs` after; a second one 300 ms later
+   * if asked.
+   */
+  async function interrupted(
+    when: (output: string) => boolean, twice: boolean, delayMs: number,
+  ): Promise<{ code: number | null; signal: string | null; output: string; atCtrlC: string }> {
+    const child = spawn('npm', ['start'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let output = '';
+    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    const ctrlC = () => process.kill(-(child.pid as number), 'SIGINT');
+    try {
+      await until('the moment to press Ctrl-C', async () => (when(output) ? true : undefined), 60_000);
+      await new Promise((r) => setTimeout(r, delayMs));
+      const atCtrlC = output;
+      ctrlC();
+      if (twice) setTimeout(ctrlC, 300);
+      const result = await Promise.race([exited, new Promise<null>((r) => setTimeout(() => r(null), 90_000))]);
+      return { ...(result ?? { code: -1, signal: 'still running after 90 s' }), output, atCtrlC };
+    } finally {
+      try { process.kill(-(child.pid as number), 'SIGKILL'); } catch { /* the group is gone */ }
+    }
+  }
+
+  // One moment each: loading, starting (services, migrations, connections), running, and a second Ctrl-C while it stops.
+  it.each([
+    ['while it loads', (o: string) => o.includes('scripts/start.ts\n'), false, 500],
+    ['while it starts', (o: string) => o.includes('[start] Temporal'), false, 0],
+    ['twice, the second while it stops', (o: string) => o.includes('Ctrl-C to stop.'), true, 0],
+  ])('a Ctrl-C %s stops it cleanly with exit code 0', async (label, when, twice, delayMs) => {
+    const run = await interrupted(when, twice, delayMs);
+    // It came at the moment named: still loading (nothing of its own printed yet), or not yet up.
+    if (label === 'while it loads') expect(run.atCtrlC).not.toContain('[start]');
+    if (label === 'while it starts') expect(run.atCtrlC).not.toContain('Ctrl-C to stop.');
+    expect({ code: run.code, signal: run.signal, output: run.code === 0 ? '' : run.output }).toEqual({ code: 0, signal: null, output: '' });
+    if (run.output.includes('[start] Temporal')) expect(run.output).toContain('Stopped.');
+  }, 200_000);
 });
