@@ -32,7 +32,7 @@ export interface FullResyncInput {
    * direct lane's window.
    */
   window?: number;
-  /** Auto mode: the batch lane's window (pages in batches at once). Default 4. */
+  /** Auto mode: the batch lane's window (pages in batches at once). Default 8 (of 250 rows). */
   batchWindow?: number;
   /** Carried across continue-as-new; never set it when starting. */
   resume?: {
@@ -107,8 +107,12 @@ const DEFAULT_PAGE_SIZE = 500;
 const DEFAULT_BATCH_PAGE_SIZE = 1000;
 const DEFAULT_WINDOW = 4;
 const DEFAULT_BATCH_WINDOW = 2;
-/** Auto mode: batch pages at once (a page of 500 rows is two batches of 250: 2,000 operations in Mailchimp's hands). */
-const DEFAULT_AUTO_BATCH_WINDOW = 4;
+/**
+ * Auto mode: pages of one batch (250 rows), so a type of a few thousand rows has enough pages for both lanes, and
+ * batch pages at once (8: 2,000 operations in Mailchimp's hands).
+ */
+const DEFAULT_AUTO_PAGE_SIZE = 250;
+const DEFAULT_AUTO_BATCH_WINDOW = 8;
 /** Ranges planned at a time, in windows (one query reading only the rows' keys). */
 const PLAN_WINDOWS = 2;
 
@@ -156,7 +160,7 @@ export async function fullResyncWorkflow(input: FullResyncInput): Promise<Resync
   const since = startedAt;
   const batch = mode === 'batch';
   const auto = mode === 'auto';
-  const pageSize = input.pageSize ?? (batch ? DEFAULT_BATCH_PAGE_SIZE : DEFAULT_PAGE_SIZE);
+  const pageSize = input.pageSize ?? (batch ? DEFAULT_BATCH_PAGE_SIZE : auto ? DEFAULT_AUTO_PAGE_SIZE : DEFAULT_PAGE_SIZE);
   const window = Math.max(1, Math.floor(input.window ?? (batch ? DEFAULT_BATCH_WINDOW : DEFAULT_WINDOW)));
   const fullBatchWindow = Math.max(1, Math.floor(input.batchWindow ?? DEFAULT_AUTO_BATCH_WINDOW));
   const lanes: LaneCounts = resume?.lanes ?? { direct: 0, batch: 0, takenBack: 0 };
@@ -219,14 +223,15 @@ export async function fullResyncWorkflow(input: FullResyncInput): Promise<Resync
         if (!auto) {
           while (inFlight.size < window && ranges.length > 0 && !due()) start(batch ? 'batch' : 'direct', ranges.shift() as PageRange);
         } else {
-          // Each lane pulls the next range when it has room, so the split follows each lane's own pace.
-          while (directInFlight < window && (directRanges.length > 0 || ranges.length > 0) && !due()) {
-            start('direct', (directRanges.length > 0 ? directRanges.shift() : ranges.shift()) as PageRange);
-          }
-          // After a take-back the batch lane probes with one page until a page of it ends normally again. It leaves
-          // the last pages of a type to the direct lane when that would finish them before a batch page ends.
-          while (batchPages.size < (probing ? 1 : fullBatchWindow) && ranges.length > 0 && !due() && batchMayTake(ranges.length, planned, window, lanes, timing)) {
-            start('batch', ranges.shift() as PageRange);
+          // Each lane pulls the next range when it has room, so the split follows each lane's own pace; the lanes
+          // take turns (batch first), so a type of a few pages gives both some. After a take-back the batch lane
+          // probes with one page until a page of it ends normally again. It leaves the last pages of a type to the
+          // direct lane when that would finish them before a batch page ends.
+          const batchRoom = () => batchPages.size < (probing ? 1 : fullBatchWindow) && ranges.length > 0 && batchMayTake(ranges.length, planned, window, lanes, timing);
+          const directRoom = () => directInFlight < window && (directRanges.length > 0 || ranges.length > 0);
+          while (!due() && (batchRoom() || directRoom())) {
+            if (batchRoom()) start('batch', ranges.shift() as PageRange);
+            if (directRoom()) start('direct', (directRanges.length > 0 ? directRanges.shift() : ranges.shift()) as PageRange);
           }
           const nothingToStart = due() || (ranges.length === 0 && directRanges.length === 0 && planned);
           if (nothingToStart && directInFlight < window && batchPages.size > 0) {

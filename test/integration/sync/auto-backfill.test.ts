@@ -1,5 +1,7 @@
+import { Worker } from '@temporalio/worker';
 import { reconcile } from '../../../client/reconcile/reconcile';
 import { ENTITY_TYPES } from '../../../mapping/ids';
+import { WORKFLOWS_PATH } from '../../../workers/bundle';
 import { createShopDbSource } from '../../../source/shop-db';
 import { fullResyncWorkflow, type FullResyncInput } from '../../../workflows/full-resync';
 import * as shop from '../../support/shop';
@@ -98,6 +100,9 @@ describe('auto backfill (both lanes at once)', () => {
     expect(createdTwice(s)).toEqual([]);
     expect(await drift(h)).toEqual([]);
     expect(result.counts.order?.synced).toBe(12);
+    // Its history (take-backs: cancelled activities, timers) replays on the workflow code: the lanes are deterministic.
+    const history = await h.client.workflow.getHandle(`${h.config.storeId}:full-resync:stuck`).fetchHistory();
+    await expect(Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH }, history, 'auto-stuck')).resolves.toBeUndefined();
   });
 
   it('with a batch lane that applies its operations and then finalises for long: no order is created twice after the take-back', async () => {
