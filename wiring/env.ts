@@ -11,28 +11,69 @@ import { createShopDbSource, shopDbOptionsFromEnv } from '../source/shop-db';
 import type { ShopSource } from '../source/shop-source';
 import { createStripeSourceFromEnv } from '../source/stripe';
 
-export function syncConfigFromEnv(): SyncConfig {
+/** The settings the worker and the CLI read alike (the same variables, read here once). */
+function sharedSettings(vars: NodeJS.ProcessEnv) {
   return {
-    storeId: env('MAILCHIMP_STORE_ID'),
-    listId: env('MAILCHIMP_LIST_ID'),
-    redemptionUrlTemplate: env('PROMO_REDEMPTION_URL'),
-    taskQueue: env('TEMPORAL_TASK_QUEUE'),
-    optInTimeout: env('OPT_IN_TIMEOUT'),
-    backfillMode: parseBackfillMode(env('BACKFILL_MODE')),
-    changeLookback: env('CHANGE_LOOKBACK'),
-    cartUrlTemplate: env('CART_URL_TEMPLATE'),
-    cartMaxAge: env('CART_MAX_AGE'),
+    storeId: env('MAILCHIMP_STORE_ID', vars),
+    listId: env('MAILCHIMP_LIST_ID', vars),
+    redemptionUrlTemplate: env('PROMO_REDEMPTION_URL', vars),
+    taskQueue: env('TEMPORAL_TASK_QUEUE', vars),
+    optInTimeout: env('OPT_IN_TIMEOUT', vars),
+    cartUrlTemplate: env('CART_URL_TEMPLATE', vars),
+    cartMaxAge: env('CART_MAX_AGE', vars),
+  };
+}
+
+/** `vars`: the environment to read (default process.env); the CLI passes its own. */
+export function syncConfigFromEnv(vars: NodeJS.ProcessEnv = process.env): SyncConfig {
+  return {
+    ...sharedSettings(vars),
+    backfillMode: parseBackfillMode(env('BACKFILL_MODE', vars)),
+    changeLookback: env('CHANGE_LOOKBACK', vars),
+  };
+}
+
+/** What the `mcsync` CLI works with (client/cli/context.ts), each part replaceable by its caller. */
+export interface CliSettings {
+  storeId: string;
+  listId: string;
+  taskQueue: string;
+  namespace: string;
+  temporalAddress: string;
+  uiPort: number;
+  /** TEMPORAL_UI_URL: the Web UI's base URL for links; empty: http://127.0.0.1:<uiPort>. */
+  uiUrl?: string;
+  /** SYNC_SOURCE: where the shop data comes from (shop-db, stripe). */
+  sourceName?: string;
+  syncInterval: string;
+  optInTimeout: string;
+  redemptionUrlTemplate: string;
+  /** CART_URL_TEMPLATE and CART_MAX_AGE, which reconcile reads as the cart sync does. */
+  cartUrlTemplate?: string;
+  cartMaxAge?: string;
+}
+
+export function cliSettingsFromEnv(vars: NodeJS.ProcessEnv = process.env): CliSettings {
+  const temporal = temporalTarget(vars);
+  return {
+    ...sharedSettings(vars),
+    namespace: temporal.namespace,
+    temporalAddress: temporal.connectionOptions.address,
+    uiPort: envInt('TEMPORAL_UI_PORT', vars),
+    uiUrl: env('TEMPORAL_UI_URL', vars),
+    sourceName: env('SYNC_SOURCE', vars),
+    syncInterval: env('SYNC_INTERVAL', vars),
   };
 }
 
 /** `onRequest` receives every request's method, path, status and duration (for metrics). */
-export function mailchimpFromEnv(options: { onRequest?: (event: RequestEvent) => void } = {}): MailchimpClient {
+export function mailchimpFromEnv(options: { onRequest?: (event: RequestEvent) => void } = {}, vars: NodeJS.ProcessEnv = process.env): MailchimpClient {
   return createMailchimpClient({
     onRequest: options.onRequest,
-    apiKey: env('MAILCHIMP_API_KEY'),
-    baseUrl: env('MAILCHIMP_API_URL') || undefined,
-    maxConnections: envInt('MAILCHIMP_MAX_CONNECTIONS'),
-    timeoutMs: envInt('MAILCHIMP_TIMEOUT_MS'),
+    apiKey: env('MAILCHIMP_API_KEY', vars),
+    baseUrl: env('MAILCHIMP_API_URL', vars) || undefined,
+    maxConnections: envInt('MAILCHIMP_MAX_CONNECTIONS', vars),
+    timeoutMs: envInt('MAILCHIMP_TIMEOUT_MS', vars),
   });
 }
 
@@ -47,12 +88,13 @@ export function lazyTemporalClient(target: TemporalTarget = temporalTarget()): (
 
 /**
  * The source SYNC_SOURCE names (or `name`, the CLI's configured one): the shop database (default) or a Stripe account
- * (docs/stripe.md). The worker and the CLI build theirs here.
+ * (docs/stripe.md), with its settings from `vars` (default process.env). The worker and the CLI build theirs here.
  */
-export function sourceFromEnv(db: Knex, name: string = env('SYNC_SOURCE')): ShopSource {
-  if (name === 'shop-db') return createShopDbSource(db, shopDbOptionsFromEnv());
-  if (name === 'stripe') return createStripeSourceFromEnv(db);
-  throw new Error(`SYNC_SOURCE must be shop-db or stripe, got "${name}"`);
+export function sourceFromEnv(db: Knex, name?: string, vars: NodeJS.ProcessEnv = process.env): ShopSource {
+  const chosen = name ?? env('SYNC_SOURCE', vars);
+  if (chosen === 'shop-db') return createShopDbSource(db, shopDbOptionsFromEnv(vars));
+  if (chosen === 'stripe') return createStripeSourceFromEnv(db, {}, vars);
+  throw new Error(`SYNC_SOURCE must be shop-db or stripe, got "${chosen}"`);
 }
 
 /**

@@ -1,34 +1,17 @@
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
-import { env, envInt } from '../../config/env';
+import { env } from '../../config/env';
 import { connectTemporalClient, temporalTarget } from '../../config/temporal';
 import { createDb } from '../../db/knex';
 import { createSyncState, type SyncState } from '../../db/sync-state';
 import type { MailchimpClient } from '../../mailchimp';
 import type { ShopSource } from '../../source/shop-source';
-import { mailchimpFromEnv, sourceFromEnv } from '../../wiring/env';
+import { cliSettingsFromEnv, mailchimpFromEnv, sourceFromEnv, type CliSettings } from '../../wiring/env';
 import { unreachable } from './errors';
 import { createProgress, type Progress, type ProgressSink } from './progress';
 
-/** Where the CLI sends its work: from the environment by default, every part replaceable (tests inject a harness's). */
-export interface CliConfig {
-  storeId: string;
-  listId: string;
-  taskQueue: string;
-  namespace: string;
-  temporalAddress: string;
-  uiPort: number;
-  /** TEMPORAL_UI_URL: the Web UI's base URL for links; empty: http://127.0.0.1:<uiPort>. */
-  uiUrl?: string;
-  /** SYNC_SOURCE: where the shop data comes from (shop-db, stripe). */
-  sourceName?: string;
-  syncInterval: string;
-  optInTimeout: string;
-  redemptionUrlTemplate: string;
-  /** CART_URL_TEMPLATE and CART_MAX_AGE, which reconcile reads as the cart sync does. */
-  cartUrlTemplate?: string;
-  cartMaxAge?: string;
-}
+/** Where the CLI sends its work: from the environment by default (wiring/env.ts), every part replaceable (tests inject a harness's). */
+export type CliConfig = CliSettings;
 
 export interface CliOptions {
   config?: Partial<CliConfig>;
@@ -63,27 +46,8 @@ export interface CliContext {
   close(): Promise<void>;
 }
 
-export function configFromEnv(source: NodeJS.ProcessEnv = process.env): CliConfig {
-  const temporal = temporalTarget(source);
-  return {
-    storeId: env('MAILCHIMP_STORE_ID', source),
-    listId: env('MAILCHIMP_LIST_ID', source),
-    taskQueue: env('TEMPORAL_TASK_QUEUE', source),
-    namespace: temporal.namespace,
-    temporalAddress: temporal.connectionOptions.address,
-    uiPort: envInt('TEMPORAL_UI_PORT', source),
-    uiUrl: env('TEMPORAL_UI_URL', source),
-    sourceName: env('SYNC_SOURCE', source),
-    syncInterval: env('SYNC_INTERVAL', source),
-    optInTimeout: env('OPT_IN_TIMEOUT', source),
-    redemptionUrlTemplate: env('PROMO_REDEMPTION_URL', source),
-    cartUrlTemplate: env('CART_URL_TEMPLATE', source),
-    cartMaxAge: env('CART_MAX_AGE', source),
-  };
-}
-
 export function createCliContext(options: CliOptions, json: boolean): CliContext {
-  const config: CliConfig = { ...configFromEnv(options.env), ...options.config };
+  const config: CliConfig = { ...cliSettingsFromEnv(options.env), ...options.config };
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
   const isTTY = Boolean(stderr.isTTY);
@@ -108,7 +72,7 @@ export function createCliContext(options: CliOptions, json: boolean): CliContext
       return db;
     },
     source() {
-      source ??= sourceFromEnv(ctx.db(), config.sourceName ?? env('SYNC_SOURCE', options.env));
+      source ??= sourceFromEnv(ctx.db(), config.sourceName, options.env);
       return source;
     },
     state() {
@@ -130,7 +94,7 @@ export function createCliContext(options: CliOptions, json: boolean): CliContext
     },
     mailchimp() {
       if (!mailchimp) {
-        mailchimp = mailchimpFromEnv();
+        mailchimp = mailchimpFromEnv({}, options.env);
         ownMailchimp = true;
       }
       return mailchimp;

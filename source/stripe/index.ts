@@ -11,11 +11,11 @@ export { createStripeClient, createStripeReader, type StripeReader } from './rea
  * switch lives in the database's shop_settings like for the shop database, but is on when the row is absent: a
  * Stripe account has no shop database to turn it on in.
  */
-export function createStripeSourceFromEnv(db: Knex, overrides: { currency?: string } = {}): StripeSource {
-  const stripe = createStripeClient({ apiKey: env('STRIPE_API_KEY'), apiUrl: env('STRIPE_API_URL') });
-  const reader = createStripeReader(stripe, { currency: env('STRIPE_CURRENCY') || overrides.currency });
+export function createStripeSourceFromEnv(db: Knex, overrides: { currency?: string } = {}, vars: NodeJS.ProcessEnv = process.env): StripeSource {
+  const stripe = createStripeClient({ apiKey: env('STRIPE_API_KEY', vars), apiUrl: env('STRIPE_API_URL', vars) });
+  const reader = createStripeReader(stripe, { currency: env('STRIPE_CURRENCY', vars) || overrides.currency });
   return createStripeSource(reader, {
-    storeName: env('STRIPE_STORE_NAME'),
+    storeName: env('STRIPE_STORE_NAME', vars),
     async syncEnabled() {
       const row = (await db('shop_settings').where({ name: 'mailchimp_sync_enabled' }).first('value')) as { value: string } | undefined;
       return row === undefined || row.value === '1' || row.value === 'true';
