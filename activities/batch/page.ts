@@ -225,17 +225,32 @@ function customerChunk(ctx: SyncContext, env: BatchPageEnv, ids: string[], phase
  * be made ready goes direct, which records why.
  */
 async function orderChunk(ctx: SyncContext, env: BatchPageEnv, ids: string[], phaseKey: string): Promise<SyncOutcome[]> {
-  const failedProducts = await ensureProducts(ctx, env, (await buildOrders(ctx, ids)).dependencies);
-  return lockedChunk(ctx, env, 'order', ids, () => lockedOrders(ctx, env, ids, phaseKey, failedProducts));
+  const first = await buildOrders(ctx, ids);
+  const failedProducts = await ensureProducts(ctx, env, first.page.dependencies);
+  return lockedChunk(ctx, env, 'order', ids, () => lockedOrders(ctx, env, ids, phaseKey, failedProducts, first));
 }
 
-async function buildOrders(ctx: SyncContext, ids: string[]) {
+/** A chunk's orders built into operations, and the rows they were built from (`rows`: JSON of the reads). */
+interface BuiltOrders {
+  rows: string;
+  page: ReturnType<typeof buildOrderOperations>;
+}
+
+/**
+ * Reads the chunk's orders and their sync state and builds them. `earlier`: a build of the same chunk before its locks
+ * were taken; when the rows read now are the same (the usual case), its pure result is reused instead of mapping,
+ * hashing and validating every order a second time.
+ */
+async function buildOrders(ctx: SyncContext, ids: string[], earlier?: BuiltOrders): Promise<BuiltOrders> {
   const { source, state, config } = ctx.deps;
   const [found, previous] = await Promise.all([
     readMany(ids, source.orders?.bind(source), (id) => source.order(id)),
     state.getMany('order', ids),
   ]);
-  return buildOrderOperations(config.storeId, ctx.settings, ids.map((id) => ({ id, found: found.get(id) ?? null, previous: previous.get(id) ?? null })));
+  const inputs = ids.map((id) => ({ id, found: found.get(id) ?? null, previous: previous.get(id) ?? null }));
+  const rows = JSON.stringify(inputs);
+  if (earlier && earlier.rows === rows) return earlier;
+  return { rows, page: buildOrderOperations(config.storeId, ctx.settings, inputs) };
 }
 
 /** Products the orders name that are not yet in Mailchimp (deleted or never sent), by their direct sync; returns the ones that failed. */
@@ -249,9 +264,11 @@ async function ensureProducts(ctx: SyncContext, env: BatchPageEnv, dependencies:
   return failed;
 }
 
-async function lockedOrders(ctx: SyncContext, env: BatchPageEnv, ids: string[], phaseKey: string, failedProducts: ReadonlySet<string>): Promise<ChunkResult> {
+async function lockedOrders(
+  ctx: SyncContext, env: BatchPageEnv, ids: string[], phaseKey: string, failedProducts: ReadonlySet<string>, earlier: BuiltOrders,
+): Promise<ChunkResult> {
   const { source, state, config } = ctx.deps;
-  const page = await buildOrders(ctx, ids);
+  const { page } = await buildOrders(ctx, ids, earlier);
   const outcomes: SyncOutcome[] = [];
   outcomes.push(...(await recordOrdersSkipped(ctx, page.skipped)));
   const notReady = new Set<string>();
@@ -314,7 +331,7 @@ async function lockedOrders(ctx: SyncContext, env: BatchPageEnv, ids: string[], 
  * A buyer whose order was created is recorded synced with that body's hash. Runs under the buyers' locks.
  */
 async function sendWithInlineBuyers(
-  ctx: SyncContext, env: BatchPageEnv, page: Awaited<ReturnType<typeof buildOrders>>, customers: readonly PlannedOperation[],
+  ctx: SyncContext, env: BatchPageEnv, page: BuiltOrders['page'], customers: readonly PlannedOperation[],
   variants: ReturnType<typeof buildLineVariantOperations>, missing: ReadonlySet<string>, notReady: Set<string>,
 ): Promise<{ outcomes: SyncOutcome[]; handedOn: string[] }> {
   if (variants.length > 0) {

@@ -76,6 +76,11 @@ describe('direct full resync: one request per entity', () => {
 
   it('sends a customer and an order with an invalid country code from the page, one request each, recording the warning; records pending orders skipped', async () => {
     const { db } = h.t;
+    // Whatever an earlier test left unsent goes first, so the counts below are this test's own.
+    await h.client.workflow.execute(fullResyncWorkflow, {
+      workflowId: `${h.config.storeId}:full-resync:${Date.now()}`, taskQueue: h.config.taskQueue,
+      args: [{ storeId: h.config.storeId, types: 'all', pageSize: 50, mode: 'direct' }],
+    });
     const product = await shop.product(db, { title: 'Nowhere mug' }, [{ sku: 'REQ-NOWHERE' }]);
     const user = await shop.user(db, { email: 'atlantis@example.com', city: 'Atlantis', country_code: 'XX' });
     const located = await shop.order(db, { user_id: user.id, shipping_city: 'Berlin', shipping_country_code: 'Germany' }, [{ product_id: product.id }]);
