@@ -91,6 +91,15 @@ export function takeBackIn(ageMs: number, lanes: LaneCounts, timing: LaneTiming,
 }
 
 /**
+ * Auto mode: how long the busy direct lane may go without a page ending, while batch pages run, before the oldest of
+ * them is taken back: three direct pages' time (one before any ended: a redo, see takeBackIn, and a minute at least).
+ */
+export function stalledAfter(lanes: LaneCounts, timing: LaneTiming): number {
+  const redo = (lanes.direct > 0 ? timing.directMs / lanes.direct : 0) + (lanes.takenBack > 0 ? timing.takeBackMs / lanes.takenBack : TAKE_BACK_GUESS_MS);
+  return lanes.direct > 0 ? 3 * (timing.directMs / lanes.direct) : Math.max(60_000, redo);
+}
+
+/**
  * Auto mode: whether the batch lane takes the next of `left` pages planned. Not when the direct lane alone (`window`
  * pages at once, at its measured time a page) would finish them before a batch page (at its measured time) ends: the
  * type's last pages then never wait for a batch. Always while either lane has no measure yet, or more is to be planned.
@@ -185,6 +194,8 @@ export async function fullResyncWorkflow(input: FullResyncInput): Promise<Resync
       /** Auto mode: a timer for the next take-back due, and when it fires. */
       let wake: { at: number; fired: Promise<null> } | null = null;
       let nextId = 0;
+      /** Auto mode: when a direct page of this type last ended (or the type began). */
+      let directProgress = Date.now();
       const due = () => pagesThisRun >= pagesPerRun || workflowInfo().continueAsNewSuggested;
       const page = (range: PageRange) => ({ entityType: type, after: range.after, upTo: range.upTo, until: since, limit: pageSize });
       const start = (lane: Lane, range: PageRange) => {
@@ -234,15 +245,15 @@ export async function fullResyncWorkflow(input: FullResyncInput): Promise<Resync
             if (directRoom()) start('direct', (directRanges.length > 0 ? directRanges.shift() : ranges.shift()) as PageRange);
           }
           const nothingToStart = due() || (ranges.length === 0 && directRanges.length === 0 && planned);
-          if (nothingToStart && directInFlight < window && batchPages.size > 0) {
+          const now = Date.now();
+          let soonest = Infinity;
+          const open = [...batchPages.values()].filter((e) => e.takenBack === null).sort((a, b) => a.started - b.started);
+          if (nothingToStart && directInFlight < window && open.length > 0) {
             // The direct lane has room and only batch pages are left: a page expected to end later than the direct
             // lane could redo it is taken back (stopped, then sent direct, takeBackIn), so a slow or stuck batch never
             // makes the sync much slower than direct alone.
-            const now = Date.now();
-            let soonest = Infinity;
             let taken = 0;
-            for (const entry of [...batchPages.values()].sort((a, b) => a.started - b.started)) {
-              if (entry.takenBack !== null) continue;
+            for (const entry of open) {
               const left = takeBackIn(now - entry.started, lanes, timing, probing);
               if (left <= 0 && taken < window) {
                 entry.takenBack = now;
@@ -252,9 +263,20 @@ export async function fullResyncWorkflow(input: FullResyncInput): Promise<Resync
                 soonest = Math.min(soonest, left);
               }
             }
-            const at = now + Math.max(1, Math.ceil(soonest));
-            if (soonest < Infinity && (!wake || at < wake.at)) wake = { at, fired: sleep(at - now).then(() => null) };
+          } else if (directInFlight > 0 && open.length > 0) {
+            // The direct lane is busy but no page of it ended for long (its rows may wait for locks a batch page holds
+            // while Mailchimp finalises): the oldest batch page is taken back, which frees them.
+            const left = directProgress + stalledAfter(lanes, timing) - now;
+            if (left <= 0) {
+              open[0].takenBack = now;
+              open[0].scope.cancel();
+              directProgress = now;
+            } else {
+              soonest = left;
+            }
           }
+          const at = now + Math.max(1, Math.ceil(soonest));
+          if (soonest < Infinity && (!wake || at < wake.at)) wake = { at, fired: sleep(at - now).then(() => null) };
         }
         if (inFlight.size === 0) {
           if (ranges.length === 0 && directRanges.length === 0 && planned) break;
@@ -287,7 +309,10 @@ export async function fullResyncWorkflow(input: FullResyncInput): Promise<Resync
         }
         if (auto) {
           lanes[lane]++;
-          if (lane === 'direct') timing.directMs += next.ms;
+          if (lane === 'direct') {
+            timing.directMs += next.ms;
+            directProgress = Date.now();
+          }
           else {
             timing.batchMs += next.ms;
             probing = false;

@@ -1,4 +1,4 @@
-import { batchMayTake, takeBackIn } from '../../../workflows/full-resync';
+import { batchMayTake, stalledAfter, takeBackIn } from '../../../workflows/full-resync';
 
 /** BACKFILL_MODE=auto: when the idle direct lane takes a batch page back (workflows/full-resync.ts). */
 describe('takeBackIn', () => {
@@ -50,5 +50,12 @@ describe('batchMayTake', () => {
     expect(batchMayTake(1, false, 4, lanes, timing)).toBe(true);
     expect(batchMayTake(1, true, 4, { ...lanes, batch: 0 }, timing)).toBe(true);
     expect(batchMayTake(1, true, 4, { ...lanes, direct: 0 }, timing)).toBe(true);
+  });
+});
+
+describe('stalledAfter', () => {
+  it('is three direct pages of time once one ended, a minute before', () => {
+    expect(stalledAfter({ direct: 4, batch: 0, takenBack: 0 }, { directMs: 40_000, batchMs: 0, takeBackMs: 0 })).toBe(30_000);
+    expect(stalledAfter({ direct: 0, batch: 0, takenBack: 0 }, { directMs: 0, batchMs: 0, takeBackMs: 0 })).toBe(60_000);
   });
 });
