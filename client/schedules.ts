@@ -1,10 +1,12 @@
 import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
 import { toMs } from '../config/duration';
+import { retentionScheduleId, scheduleId } from '../workflows/contract';
 import { changeScanAction, webhookRetentionAction } from '../workflows/start';
 
 import { SCAN_SCOPES, type ScanScope } from '../mapping/entity-types';
 
-export { SCAN_SCOPES };
+/** The schedule ids are the Temporal contract's (workflows/contract.ts). */
+export { SCAN_SCOPES, retentionScheduleId, scheduleId };
 export type ScanScopeName = ScanScope;
 
 export interface ScheduleTarget {
@@ -14,10 +16,6 @@ export interface ScheduleTarget {
   interval: string;
   /** The state of schedules created now (existing ones keep theirs): paused while the feature switch is off. */
   paused?: boolean;
-}
-
-export function scheduleId(storeId: string, scope: ScanScopeName): string {
-  return `${storeId}-sync-${scope}`;
 }
 
 /** One Temporal Schedule per entity type, visible and pausable in the Web UI. Creating them twice is harmless. */
@@ -53,9 +51,6 @@ export async function setSchedulesPaused(client: Client, storeId: string, paused
   }
 }
 
-export function retentionScheduleId(storeId: string): string {
-  return `${storeId}-webhook-retention`;
-}
 
 /** The daily schedule that deletes processed webhook events older than `retention` (WEBHOOK_EVENT_RETENTION). Idempotent. */
 export async function ensureRetentionSchedule(client: Client, target: { storeId: string; taskQueue: string; retention: string }): Promise<string> {

@@ -52,8 +52,6 @@ export interface Transport {
   remove(request: Omit<ApiRequest, 'method' | 'body'>): Promise<void>;
   /** Validates `body` against `schema` first and sends the parsed value (unknown keys stripped). */
   send<T, S extends z.ZodTypeAny>(schema: S, request: ApiRequest & { body: unknown; entity: string }): Promise<T>;
-  /** GETs an absolute URL as bytes; credentials go only to the API's own origin. */
-  download(url: string): Promise<Buffer>;
   /**
    * GETs an absolute URL and hands its body to `consume` as it streams in (the connection slot is held until
    * `consume` is done); credentials go only to the API's own origin.
@@ -152,28 +150,6 @@ export function createTransport(options: TransportOptions): Transport {
         });
       }
       return call<T>({ ...request, body: checked.value });
-    },
-    async download(url: string): Promise<Buffer> {
-      const target = new URL(url, options.baseUrl);
-      const sameOrigin = target.origin === apiOrigin;
-      const response = await exchange(
-        { method: 'GET', path: target.pathname, entity: 'batch results' },
-        () =>
-          axios.request({
-            method: 'GET',
-            url: target.toString(),
-            responseType: 'arraybuffer',
-            timeout: options.timeoutMs,
-            httpAgent,
-            httpsAgent,
-            validateStatus: () => true,
-            transitional: { clarifyTimeoutError: true },
-            ...(sameOrigin ? { auth } : {}),
-          }),
-        target.pathname,
-        sameOrigin,
-      );
-      return Buffer.from(response.data as ArrayBuffer);
     },
     async downloadStream<T>(url: string, consume: (body: Readable) => Promise<T>): Promise<T> {
       const target = new URL(url, options.baseUrl);

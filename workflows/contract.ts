@@ -6,7 +6,7 @@ import { NON_RETRYABLE_MAILCHIMP_ERROR_TYPES } from '../mailchimp/error-types';
 
 /**
  * The Temporal contract: what the workflows and everyone who starts, signals or queries them (activities, the CLI,
- * the webhook receivers, scripts, bench, tests) share. Workflow ids, search attributes, signal and query definitions,
+ * the webhook receivers, scripts, bench, tests) share. Workflow and schedule ids, search attributes, signal and query definitions,
  * the failure types no retry can fix.
  * Workflow-safe (SDK definitions, types and pure lists only), so the workflows and their clients use the same objects.
  * Starting and signalling, typed by the workflow functions: workflows/start.ts.
@@ -32,6 +32,18 @@ export function changeScanWorkflowId(storeId: string, scope: ScanScope): string 
 /** The daily deletion of old webhook events, started by its schedule. */
 export function webhookRetentionWorkflowId(storeId: string): string {
   return `${storeId}:webhook-retention`;
+}
+
+// ---- schedule ids: every Temporal Schedule of this sync (client/schedules.ts creates them) ----
+
+/** The change scan of one scope, every SYNC_INTERVAL (its runs: changeScanWorkflowId). */
+export function scheduleId(storeId: string, scope: ScanScope): string {
+  return `${storeId}-sync-${scope}`;
+}
+
+/** The daily deletion of old webhook events (its runs: webhookRetentionWorkflowId). */
+export function retentionScheduleId(storeId: string): string {
+  return `${storeId}-webhook-retention`;
 }
 
 // ---- search attributes ----
