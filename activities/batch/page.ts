@@ -290,8 +290,8 @@ async function lockedOrders(
       const { rows, audience } = await customerRows(ctx, env, [...missing], phaseKey);
       const built = buildCustomerOperations(config.storeId, ctx.settings, audience, rows);
       customers = built.operations;
-      // Sent meanwhile by another page (whose lock this chunk waited for), with the same content: ready.
-      if (env.inlineCustomers) for (const id of built.unchanged) missing.delete(id);
+      // Sent meanwhile by another page (whose lock this chunk waited for), with the same content: ready, in both modes.
+      for (const id of built.unchanged) missing.delete(id);
     }
     const [products, withoutVariant] = await Promise.all([
       readMany(productIds, source.products?.bind(source), (id) => source.product(id)),
