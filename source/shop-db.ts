@@ -4,6 +4,7 @@ import { infoOf } from '../mapping/entity-types';
 import { customerIdForEmail, emailHashSql } from '../mapping/ids';
 import { unsentStatuses } from '../mapping/order';
 import { goneProductId, productRefusal, refusedVariantReasons } from '../mapping/product';
+import { isSentOrder } from '../mapping/sent-order';
 import { addressColumnsOf } from '../mapping/address-columns';
 import { createShopDbCarts } from './shop-db-carts';
 import { afterCursor, createShopDbChanges, iso, sqlTime } from './shop-db-changes';
@@ -44,6 +45,9 @@ export function shopDbOptionsFromEnv(vars: NodeJS.ProcessEnv = process.env): Sho
   const pending = env('SEND_PENDING_ORDERS', vars).trim().toLowerCase();
   return { orders: { sendPending: pending === 'true' || pending === '1', urlTemplate: env('ORDER_URL_TEMPLATE', vars).trim() } };
 }
+
+/** Orders read at a time when judging which of them the sync sends. */
+const SENT_CHUNK = 200;
 
 export function createShopDbSource(db: Knex, options: ShopDbOptions = {}): ShopSource {
   /** The statuses of orders no sync sends: their lines keep nothing in Mailchimp. */
@@ -211,6 +215,40 @@ export function createShopDbSource(db: Knex, options: ShopDbOptions = {}): ShopS
   }
 
   /**
+   * The keys (a product id, a SKU) that some order the sync sends stands behind (mapping/sent-order.ts isSentOrder),
+   * from (key, order) pairs of orders that are not pending. Orders are read in chunks, and a key's other orders are
+   * not read once one of them is sent: usually one chunk.
+   */
+  async function sentKeys(pairs: ReadonlyArray<{ key: string; order_id: string }>): Promise<Set<string>> {
+    const out = new Set<string>();
+    const sent = new Map<string, boolean>();
+    let pending = pairs.map((p) => ({ key: String(p.key), orderId: String(p.order_id) }));
+    if (pending.length === 0) return out;
+    const shop = await settings();
+    while (pending.length > 0) {
+      const ids: string[] = [];
+      const seenKeys = new Set<string>();
+      for (const p of pending) {
+        if (ids.length >= SENT_CHUNK) break;
+        // One order per key per round: a key whose first order is sent needs no other read.
+        if (seenKeys.has(p.key) || sent.has(p.orderId) || ids.includes(p.orderId)) continue;
+        seenKeys.add(p.key);
+        ids.push(p.orderId);
+      }
+      if (ids.length > 0) {
+        const found = await orders(ids);
+        for (const id of ids) {
+          const order = found.get(id);
+          sent.set(id, order !== undefined && isSentOrder(order, shop));
+        }
+      }
+      for (const p of pending) if (sent.get(p.orderId) === true) out.add(p.key);
+      pending = pending.filter((p) => !out.has(p.key) && !sent.has(p.orderId));
+    }
+    return out;
+  }
+
+  /**
    * What the product mapping refuses of these products: variants it leaves out, by variant id (orders naming one are
    * refused), and products it cannot send at all, by product id (orders naming one wait for it). One read of them.
    */
@@ -245,44 +283,46 @@ export function createShopDbSource(db: Knex, options: ShopDbOptions = {}): ShopS
 
     products,
 
+    // What the product sync keeps for orders (an inactive product's placeholder, the variant named after the code, a
+    // SKU no longer sold) it keeps for the orders the sync sends: mapping/sent-order.ts, the one rule. The SQL narrows
+    // to lines of orders that are not pending; sentKeys judges those orders, one sent order per key being enough.
     async productIdsReferencedByOrders(productIds) {
       if (productIds.length === 0) return new Set();
-      // Only orders a sync sends name a product in Mailchimp: a pending order's lines keep nothing there (unless
-      // SEND_PENDING_ORDERS sends them).
       const rows = (await db('order_lines as l')
         .join('orders as o', 'o.id', 'l.order_id')
-        .distinct('l.product_id')
+        .distinct('l.product_id as key', 'l.order_id as order_id')
         .whereIn('l.product_id', productIds)
-        .whereNotIn('o.status', UNSENT)) as Array<{ product_id: string }>;
-      return new Set(rows.map((r) => String(r.product_id)));
+        .whereNotIn('o.status', UNSENT)
+        .orderBy(['l.product_id', 'l.order_id'])) as Array<{ key: string; order_id: string }>;
+      return sentKeys(rows);
     },
 
     // A line whose variant row is gone, or has no SKU, points at the variant named after the code too (mapOrderLine).
-    // Only lines of orders a sync sends count: a pending order keeps nothing in Mailchimp.
     async productIdsOrderedWithoutVariant(productIds) {
       if (productIds.length === 0) return new Set();
       const rows = (await db('order_lines as l')
         .join('orders as o', 'o.id', 'l.order_id')
         .leftJoin('product_variants as v', 'v.id', 'l.variant_id')
-        .distinct('l.product_id')
+        .distinct('l.product_id as key', 'l.order_id as order_id')
         .whereIn('l.product_id', productIds)
         .whereNotIn('o.status', UNSENT)
         .andWhere((w) => {
           w.whereNull('l.variant_id').orWhereNull('v.id').orWhereRaw("TRIM(v.sku) = ''");
-        })) as Array<{ product_id: string }>;
-      return new Set(rows.map((r) => String(r.product_id)));
+        })
+        .orderBy(['l.product_id', 'l.order_id'])) as Array<{ key: string; order_id: string }>;
+      return sentKeys(rows);
     },
 
     async orderedVariantSkus(productId) {
       const rows = (await db('order_lines as l')
         .join('orders as o', 'o.id', 'l.order_id')
         .join('product_variants as v', 'v.id', 'l.variant_id')
-        .distinct(db.raw('TRIM(v.sku) as sku'))
+        .distinct(db.raw('TRIM(v.sku) as `key`'), 'l.order_id as order_id')
         .where('l.product_id', productId)
         .whereNotIn('o.status', UNSENT)
         .andWhereRaw("TRIM(v.sku) <> ''")
-        .orderBy('sku')) as Array<{ sku: string }>;
-      return rows.map((r) => r.sku);
+        .orderBy(['key', 'order_id'])) as Array<{ key: string; order_id: string }>;
+      return [...(await sentKeys(rows))].sort();
     },
 
     async orderIdsNamingProduct(productId) {

@@ -10,7 +10,7 @@ import type { Mapped } from '../../mapping/result';
 import type { OrderWithContext, ShopSettings } from '../../source/types';
 import { contentHash, type EntityOutcome, type SyncContext } from '../context';
 import { ensureCustomer, syncCustomer, syncCustomerAfterOrderLeft, type CustomerOutcome } from './customer';
-import { keepWhatRefusedLinesName } from './order-refused';
+import { judgeProductsWaitedFor } from './order-refused';
 import { syncProduct } from './product';
 import { guarded, isUnchanged, recordFailure } from './record';
 import { upsert } from './upsert';
@@ -38,13 +38,13 @@ export function syncOrder(ctx: SyncContext, orderId: string, options: { force?: 
       return recordOrderSkipped(ctx, orderId, planned.reason);
     }
     if (planned.kind !== 'ok') {
-      // Sent before, refused now: a fresh sync would not send it either, so it leaves Mailchimp; an order that is not
-      // pending still counts for what the product sync keeps (keepWhatRefusedLinesName), but no gone product's stand-in.
+      // Sent before, refused now: a fresh sync would not send it either, so it leaves Mailchimp, and so does what only
+      // it kept there (the product sync keeps things for sent orders only: mapping/sent-order.ts).
       if (mayStillBeSent(previous)) {
         await removeOrder(ctx, orderId, previous, planned.reason);
-        await reconsiderProductsOf(ctx, found, { needsChanged: false });
+        await reconsiderProductsOf(ctx, found, { needsChanged: true });
       }
-      await keepWhatRefusedLinesName(ctx, found);
+      await judgeProductsWaitedFor(ctx, found);
       return recordFailure(ctx, 'order', orderId, planned.reason);
     }
     const { payload, hash, buyerEmail } = planned.payload;

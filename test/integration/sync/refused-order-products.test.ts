@@ -5,10 +5,10 @@ import { resync, storePath, syncNow } from '../../support/sync-steps';
 type RemoteProduct = { variants: Array<{ id: string; inventory_quantity: number }> } | null;
 
 /**
- * An order that is not pending but that the mapping refuses is not sent; yet a fresh full sync's product phase writes
- * what its lines name (the product sync keeps, for every order that is not pending, the variant named after the code
- * and an inactive product's placeholder). A product synced before such an order arrives ends the same way once the
- * order syncs. Found by the property test (seed 777 path 4).
+ * An order that is not pending but that the mapping refuses is not sent, and keeps nothing of its products in
+ * Mailchimp: what the product sync keeps for order lines (the variant named after the code for a variant-less line,
+ * an inactive product's placeholder) it keeps for the orders the sync sends only (mapping/sent-order.ts, the one rule;
+ * the source's queries used to count any order that is not pending). Both the full sync and the order's own sync.
  */
 describe('products named by an order the mapping refuses', () => {
   let h: SyncHarness;
@@ -22,22 +22,32 @@ describe('products named by an order the mapping refuses', () => {
   const syncRefused = async (orderId: number) => {
     await expect(syncNow(h, 'order', orderId)).rejects.toThrow(/Workflow execution failed/);
   };
+  const productIn = async (code: string) => (await remote(h, storePath(h, `/products/${code}`))) as RemoteProduct;
 
-  it('a product synced before gets the variant named after its code for the refused order\'s variant-less line', async () => {
+  it('a refused order\'s variant-less line adds no variant named after the code, synced or fully synced', async () => {
     const p = await shop.product(h.t.db, { code: 'REFUSED-LINE' }, [{ sku: 'REFUSED-LINE-S' }]);
     expect(await syncNow(h, 'product', p.id)).toMatchObject({ status: 'synced' });
     const o = await refusedOrder(p.id);
     await syncRefused(o.id);
-    const product = (await remote(h, storePath(h, '/products/REFUSED-LINE'))) as RemoteProduct;
-    expect(product?.variants.map((v) => v.id).sort()).toEqual(['REFUSED-LINE', 'REFUSED-LINE-S']);
+    expect((await productIn('REFUSED-LINE'))?.variants.map((v) => v.id)).toEqual(['REFUSED-LINE-S']);
+    await resync(h, 'products');
+    expect((await productIn('REFUSED-LINE'))?.variants.map((v) => v.id)).toEqual(['REFUSED-LINE-S']);
   });
 
-  it('an inactive product Mailchimp no longer has comes back as its stock-less placeholder', async () => {
+  it('an inactive product only a refused order names has no placeholder, synced or fully synced', async () => {
     const p = await shop.product(h.t.db, { code: 'REFUSED-INACTIVE', status: 'inactive' }, [{ sku: 'REFUSED-INACTIVE-S', inventory_quantity: 4 }]);
-    expect(await syncNow(h, 'product', p.id)).toMatchObject({ status: 'deleted' });
     const o = await refusedOrder(p.id);
     await syncRefused(o.id);
-    const product = (await remote(h, storePath(h, '/products/REFUSED-INACTIVE'))) as RemoteProduct;
-    expect(product?.variants.map((v) => [v.id, v.inventory_quantity]).sort()).toEqual([['REFUSED-INACTIVE', 0], ['REFUSED-INACTIVE-S', 0]]);
+    expect(await productIn('REFUSED-INACTIVE')).toBeNull();
+    await resync(h, 'products');
+    expect(await productIn('REFUSED-INACTIVE')).toBeNull();
+  });
+
+  it('an inactive product a sent order names keeps its stock-less placeholder', async () => {
+    const p = await shop.product(h.t.db, { code: 'SENT-INACTIVE', status: 'inactive' }, [{ sku: 'SENT-INACTIVE-S', inventory_quantity: 4 }]);
+    const o = await shop.order(h.t.db, { guest_email: 'sent-inactive@example.org', status: 'paid' }, [{ product_id: p.id }]);
+    expect(await syncNow(h, 'order', o.id)).toMatchObject({ status: 'synced' });
+    await resync(h, 'products');
+    expect((await productIn('SENT-INACTIVE'))?.variants.map((v) => [v.id, v.inventory_quantity]).sort()).toEqual([['SENT-INACTIVE', 0], ['SENT-INACTIVE-S', 0]]);
   });
 });
