@@ -19,7 +19,17 @@ export function syncPromoRule(ctx: SyncContext, promotionId: string, options: { 
       return { status: 'deleted', entityId: promotionId };
     }
     const mapped = mapPromoRule(row);
-    if (mapped.kind !== 'ok') return recordFailure(ctx, 'promo_rule', promotionId, mapped.reason);
+    if (mapped.kind !== 'ok') {
+      // Sent before, refused now: a fresh sync sends neither the rule nor its codes, so the rule leaves Mailchimp
+      // (deleting a rule deletes its codes); its codes are recorded as waiting for it, so they come back with it.
+      if (previous?.status === 'synced') {
+        await mailchimp.deletePromoRule(config.storeId, previous.remote_id ?? promotionId);
+        const failed = await recordFailure(ctx, 'promo_rule', promotionId, mapped.reason);
+        await syncCodesOf(ctx, promotionId);
+        return failed;
+      }
+      return recordFailure(ctx, 'promo_rule', promotionId, mapped.reason);
+    }
     const payload = mapped.payload;
     const hash = contentHash(payload);
     if (isUnchanged(previous, hash, options.force)) return { status: 'unchanged', entityId: promotionId };
@@ -36,8 +46,20 @@ export function syncPromoRule(ctx: SyncContext, promotionId: string, options: { 
     if (keepsRemovedDate) await recreateRule(ctx, promotionId, payload);
     else if (interrupted) await resendCodes(ctx, promotionId);
     await state.record('promo_rule', promotionId, { status: 'synced', contentHash: hash, remoteId: id });
+    // A rule Mailchimp did not have from the sync (refused until now, say): its codes that waited for it follow.
+    if (previous?.status !== 'synced' && !keepsRemovedDate && !interrupted) await syncCodesOf(ctx, promotionId, (status) => status === 'failed');
     return { status: 'synced', entityId: promotionId };
   });
+}
+
+/** Syncs the promotion's codes (those whose sync state passes `which`, when given) after its rule changed in Mailchimp. */
+async function syncCodesOf(ctx: SyncContext, promotionId: string, which?: (status: string | undefined) => boolean): Promise<void> {
+  const codeIds = (await ctx.deps.source.promoCodeIdsOf?.(promotionId)) ?? [];
+  const states = which ? await ctx.deps.state.getMany('promo_code', codeIds) : undefined;
+  for (const codeId of codeIds) {
+    if (which && !which(states?.get(codeId)?.status)) continue;
+    await syncPromoCode(ctx, codeId, { force: true });
+  }
 }
 
 /**

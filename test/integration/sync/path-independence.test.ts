@@ -1,5 +1,5 @@
 import { runScenario } from '../../property/differential';
-import type { OrderFields, ProductFields, Scenario, Step, VariantFields, Write } from '../../property/steps';
+import type { OrderFields, ProductFields, PromotionFields, Scenario, Step, VariantFields, Write } from '../../property/steps';
 import { startTwoStores, type TwoStores } from '../../property/stores';
 
 /**
@@ -18,6 +18,12 @@ const guestOrder = (lines: Array<{ product: number; variant: number | null }>, s
   fields: { ...paid, status }, lines: lines.map((l) => ({ ...l, quantity: 1, unit_price: '10.00', discount: '0.00' })),
 });
 const scan: Step = { kind: 'scan' };
+const promotionFields: PromotionFields = { title: 'Sale', description: null, discount_type: 'fixed', amount: '5.00', target: 'total', starts_at: '2026-01-27T15:54:34.604Z', ends_at: '2026-02-01T00:00:00.000Z', enabled: true };
+/** A promotion with two codes; `ends_at` before `starts_at` makes the mapping refuse it. */
+const promotion = (patch: Partial<PromotionFields>): Write => ({
+  kind: 'createPromotion', notify: false, fields: { ...promotionFields, ...patch },
+  codes: [{ code: 'SAVE10', usage_count: 1, enabled: true }, { code: 'vip', usage_count: 0, enabled: false }],
+});
 /** A run takes a few seconds on an idle machine; far longer when the machine is shared (the first one bundles workflows). */
 const RUN_MS = 240_000;
 
@@ -61,6 +67,23 @@ describe('path independence: the incremental store ends where a fresh full sync 
     await expectSame({
       initial: [product([variant('USD'), variant('USD')]), guestOrder([{ product: 0, variant: 0 }])],
       changes: [{ kind: 'updateVariant', notify: true, pick: 0, patch: { currency: 'EUR' } }, { kind: 'changeProductCode', notify: true, pick: 0 }, scan],
+    });
+  }, RUN_MS);
+
+  // Seed 9001 (200 runs), path 3: a promotion refused (it ended before it started) is fixed by a change of its row
+  // alone; its rule was sent, but its codes, recorded as waiting for it, were never sent again.
+  it('the codes of a promotion refused until now follow their rule once it is sent', async () => {
+    await expectSame({
+      initial: [product([variant('USD')]), promotion({ ends_at: '2026-01-01T00:00:06.006Z' })],
+      changes: [{ kind: 'updatePromotion', notify: false, pick: 0, patch: { starts_at: null } }, scan],
+    });
+  }, RUN_MS);
+
+  // The other way round: a promotion sent before that the mapping refuses now leaves Mailchimp with its codes.
+  it('a promotion sent before and refused now leaves Mailchimp with its codes', async () => {
+    await expectSame({
+      initial: [product([variant('USD')]), promotion({})],
+      changes: [{ kind: 'updatePromotion', notify: true, pick: 0, patch: { ends_at: '2026-01-01T00:00:06.006Z' } }, scan],
     });
   }, RUN_MS);
 });
