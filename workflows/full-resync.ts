@@ -92,11 +92,14 @@ export function takeBackIn(ageMs: number, lanes: LaneCounts, timing: LaneTiming,
 
 /**
  * Auto mode: how long the busy direct lane may go without a page ending, while batch pages run, before the oldest of
- * them is taken back: three direct pages' time (one before any ended: a redo, see takeBackIn, and a minute at least).
+ * them is taken back: three direct pages' time, and 30 s at most, well inside the 60 s a sync waits for an entity's
+ * lock (db/entity-lock.ts) before its page fails and is retried (a batch page holds its orders' buyers while
+ * Mailchimp finalises).
  */
+const STALLED_AT_MOST_MS = 30_000;
+
 export function stalledAfter(lanes: LaneCounts, timing: LaneTiming): number {
-  const redo = (lanes.direct > 0 ? timing.directMs / lanes.direct : 0) + (lanes.takenBack > 0 ? timing.takeBackMs / lanes.takenBack : TAKE_BACK_GUESS_MS);
-  return lanes.direct > 0 ? 3 * (timing.directMs / lanes.direct) : Math.max(60_000, redo);
+  return lanes.direct > 0 ? Math.min(STALLED_AT_MOST_MS, 3 * (timing.directMs / lanes.direct)) : STALLED_AT_MOST_MS;
 }
 
 /**

@@ -54,8 +54,9 @@ describe('batchMayTake', () => {
 });
 
 describe('stalledAfter', () => {
-  it('is three direct pages of time once one ended, a minute before', () => {
-    expect(stalledAfter({ direct: 4, batch: 0, takenBack: 0 }, { directMs: 40_000, batchMs: 0, takeBackMs: 0 })).toBe(30_000);
-    expect(stalledAfter({ direct: 0, batch: 0, takenBack: 0 }, { directMs: 0, batchMs: 0, takeBackMs: 0 })).toBe(60_000);
+  it('is three direct pages of time once one ended, 30 s at most (inside the 60 s lock wait of a page)', () => {
+    expect(stalledAfter({ direct: 4, batch: 0, takenBack: 0 }, { directMs: 20_000, batchMs: 0, takeBackMs: 0 })).toBe(15_000);
+    expect(stalledAfter({ direct: 4, batch: 0, takenBack: 0 }, { directMs: 80_000, batchMs: 0, takeBackMs: 0 })).toBe(30_000);
+    expect(stalledAfter({ direct: 0, batch: 0, takenBack: 0 }, { directMs: 0, batchMs: 0, takeBackMs: 0 })).toBe(30_000);
   });
 });
