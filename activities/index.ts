@@ -216,8 +216,13 @@ export function createActivities(deps: SyncDeps) {
   };
 
   // Long activities heartbeat while the process lives, so a killed worker is noticed within the heartbeat timeout.
+  // The entity activities too: an attempt whose worker died, or whose task never reached the worker (seen under load:
+  // the server held it started, nothing ran), is retried after the heartbeat timeout instead of the start-to-close one.
   return {
     ...activities,
+    syncEntityNow: whileAlive(activities.syncEntityNow),
+    checkMemberStatus: whileAlive(activities.checkMemberStatus),
+    recordConsentOutcome: whileAlive(activities.recordConsentOutcome),
     beginFullSync: whileAlive(activities.beginFullSync),
     endFullSync: whileAlive(activities.endFullSync),
     syncPage: whileAlive(activities.syncPage),

@@ -11,7 +11,11 @@ import { NON_RETRYABLE_ERROR_TYPES } from './contract';
  */
 const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] };
 
-export const entityActivities = proxyActivities<Activities>({ startToCloseTimeout: '2m', retry });
+/**
+ * Entity activities heartbeat every 5 s as well (activities/index.ts whileAlive): an attempt lost with its worker, or
+ * never received by it, is retried after 20 s; without a heartbeat timeout it waited the whole start-to-close (2 min).
+ */
+export const entityActivities = proxyActivities<Activities>({ startToCloseTimeout: '2m', heartbeatTimeout: '20s', retry });
 
 /** Page activities heartbeat every 5 s while their worker lives (activities/index.ts whileAlive): a killed worker's page restarts after 20 s. */
 export const pageActivities = proxyActivities<Activities>({ startToCloseTimeout: '15m', heartbeatTimeout: '20s', retry });

@@ -16,8 +16,17 @@ const seconds = (d: { seconds?: unknown; nanos?: number | null } | null | undefi
  */
 describe('recovery after a Mailchimp outage', () => {
   let h: SyncHarness;
+  /** Products whose shop read is held this long (an entity sync longer than the heartbeat timeout). */
+  const slow = new Map<string, number>();
   beforeAll(async () => {
-    h = await startSyncHarness();
+    h = await startSyncHarness({
+      hooks: {
+        afterRead: async (type, id) => {
+          const ms = type === 'product' ? slow.get(id) : undefined;
+          if (ms) await new Promise((r) => setTimeout(r, ms));
+        },
+      },
+    });
     await resync(h);
   });
   afterAll(() => h?.stop());
@@ -48,6 +57,8 @@ describe('recovery after a Mailchimp outage', () => {
       expect(policy?.maximumAttempts ?? 0).toBe(0);
       expect(seconds(policy?.initialInterval)).toBe(1);
       expect(seconds(policy?.maximumInterval) * 1000).toBeLessThanOrEqual(DRAIN_AFTER_OUTAGE_MS);
+      // An attempt the worker never ran (lost with a dead worker, or never received) is retried after 20 s, not 2 min.
+      expect(seconds(scheduled[0]?.heartbeatTimeout)).toBe(20);
     } finally {
       await h.http.post('/_emulator/config', { faults: { outage: false } });
     }
@@ -56,4 +67,15 @@ describe('recovery after a Mailchimp outage', () => {
     expect(Date.now() - back).toBeLessThan(DRAIN_AFTER_OUTAGE_MS);
     expect(await remote(h, storePath(h, '/products/OUTAGE-1'))).toMatchObject({ title: 'During the outage' });
   });
+
+  it('an entity sync that takes longer than the heartbeat timeout is kept alive by its heartbeats: one attempt', async () => {
+    const p = await shop.product(h.t.db, { code: 'SLOW-1', title: 'Slow' }, [{ sku: 'SLOW-1-A' }]);
+    slow.set(String(p.id), 25_000);
+    const workflowId = await notify(h, 'product', p.id);
+    expect(await h.client.workflow.getHandle(workflowId).result()).toMatchObject({ status: 'synced' });
+    const history = await h.client.workflow.getHandle(workflowId).fetchHistory();
+    const started = (history.events ?? []).map((e) => e.activityTaskStartedEventAttributes).filter((a) => a);
+    expect(started.map((a) => a?.attempt)).toEqual([1]);
+    expect(await remote(h, storePath(h, '/products/SLOW-1'))).toMatchObject({ title: 'Slow' });
+  }, 90_000);
 });
