@@ -6,6 +6,7 @@ import type { ProductPayload, VariantPayload } from '../../mailchimp/schemas';
 import type { SyncStateRow } from '../../db/sync-state';
 import type { ProductWithVariants } from '../../source/types';
 import { contentHash, type EntityOutcome, type SyncContext } from '../context';
+import { syncOrder } from './order';
 import { resendOrdersNaming, retireRenamedProduct } from './product-rename';
 import { neededByOrders, writeProduct } from './product-write';
 import { guarded, isUnchanged, recordFailure } from './record';
@@ -88,7 +89,21 @@ async function upsertProduct(
   await ctx.deps.state.record('product', productId, {
     status: 'synced', contentHash: hash, remoteId: payload.id, errorReason: refusedVariantsReason(payload.id, refused) ?? null,
   });
+  if (previous?.status === 'failed') await resendOrdersThatWaited(ctx, productId);
   return { status: 'synced', entityId: productId };
+}
+
+/**
+ * A product refused until now made the orders naming it wait for it (recorded failed); nothing else changes their
+ * rows, so once it is in Mailchimp they are synced again, as a fresh sync would send them.
+ */
+async function resendOrdersThatWaited(ctx: SyncContext, productId: string): Promise<void> {
+  const orderIds = (await ctx.deps.source.orderIdsNamingProduct?.(productId)) ?? [];
+  if (orderIds.length === 0) return;
+  const states = await ctx.deps.state.getMany('order', orderIds);
+  for (const orderId of orderIds) {
+    if (states.get(orderId)?.status === 'failed') await syncOrder(ctx, orderId);
+  }
 }
 
 /**
