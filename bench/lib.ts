@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 import mysql from 'mysql2/promise';
 import { env } from '../config/env';
 import { createDb, migrateLatest } from '../db/knex';
-import { workerNodeFlags } from '../workers/node-flags';
+import { workerNodeFlags } from '../workers/worker-node-flags';
 import type { WorkerStats } from './worker-child';
 
 export type { WorkerStats };

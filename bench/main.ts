@@ -20,7 +20,7 @@ import { fullResyncWorkflowId, progressQuery, type ResyncProgress } from '../wor
 import { notifyEntityChanged, startFullResync } from '../workflows/start';
 import { ensureServices } from '../services';
 import { DATA_DIR, PROJECT_ROOT } from '../services/paths';
-import { workerNodeFlags } from '../workers/node-flags';
+import { workerNodeFlags } from '../workers/worker-node-flags';
 import {
   createFreshDatabase, machine, memoryOf, percentile, recordedPid, sleep, spawnWorker, suffix, writeSection, type WorkerStats,
 } from './lib';
