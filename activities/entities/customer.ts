@@ -6,7 +6,7 @@ import type { SyncStateRow } from '../../db/sync-state';
 import type { CustomerRecord } from '../../source/shop-source';
 import { MailchimpError } from '../../mailchimp/mailchimp-error';
 import { contentHash, type EntityOutcome, type SyncContext } from '../context';
-import { syncOrder } from './order';
+import { resyncFailedOrders } from './order';
 import { guarded, isUnchanged, recordFailure } from './record';
 
 export type CustomerOutcome = EntityOutcome & { awaitConfirmation?: boolean };
@@ -70,16 +70,11 @@ export function syncCustomer(ctx: SyncContext, emailHash: string, options: { for
  * A guest's e-mail is on the order row itself, whose change re-syncs the order.
  */
 async function resendFailedOrdersOf(ctx: SyncContext, emailHash: string): Promise<void> {
-  const { source, state } = ctx.deps;
+  const { source } = ctx.deps;
   if (!source.userOrderIdsToSend) return;
   const user = await source.userByEmailHash(emailHash);
   if (!user) return;
-  const orderIds = await source.userOrderIdsToSend(String(user.id));
-  if (orderIds.length === 0) return;
-  const states = await state.getMany('order', orderIds);
-  for (const orderId of orderIds) {
-    if (states.get(orderId)?.status === 'failed') await syncOrder(ctx, orderId);
-  }
+  await resyncFailedOrders(ctx, await source.userOrderIdsToSend(String(user.id)));
 }
 
 /**

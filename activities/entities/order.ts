@@ -17,6 +17,15 @@ import { upsert } from './upsert';
 
 export type OrderOutcome = EntityOutcome & { customerAwaitsConfirmation?: string };
 
+/** Syncs again those of these orders whose sync state says failed (waiting for a customer or product now sent, say). */
+export async function resyncFailedOrders(ctx: SyncContext, orderIds: readonly string[]): Promise<void> {
+  if (orderIds.length === 0) return;
+  const states = await ctx.deps.state.getMany('order', [...orderIds]);
+  for (const orderId of orderIds) {
+    if (states.get(orderId)?.status === 'failed') await syncOrder(ctx, orderId);
+  }
+}
+
 /**
  * One order. Completed orders are created once (a repeated create turns into an update, never a second order);
  * later changes are sent as a PATCH. Its customer and every product it references are synced first.

@@ -6,7 +6,7 @@ import type { ProductPayload, VariantPayload } from '../../mailchimp/schemas';
 import type { SyncStateRow } from '../../db/sync-state';
 import type { ProductWithVariants } from '../../source/types';
 import { contentHash, type EntityOutcome, type SyncContext } from '../context';
-import { syncOrder } from './order';
+import { resyncFailedOrders } from './order';
 import { resendOrdersNaming, retireRenamedProduct } from './product-rename';
 import { neededByOrders, writeProduct } from './product-write';
 import { guarded, isUnchanged, recordFailure } from './record';
@@ -98,12 +98,7 @@ async function upsertProduct(
  * rows, so once it is in Mailchimp they are synced again, as a fresh sync would send them.
  */
 async function resendOrdersThatWaited(ctx: SyncContext, productId: string): Promise<void> {
-  const orderIds = (await ctx.deps.source.orderIdsNamingProduct?.(productId)) ?? [];
-  if (orderIds.length === 0) return;
-  const states = await ctx.deps.state.getMany('order', orderIds);
-  for (const orderId of orderIds) {
-    if (states.get(orderId)?.status === 'failed') await syncOrder(ctx, orderId);
-  }
+  await resyncFailedOrders(ctx, (await ctx.deps.source.orderIdsNamingProduct?.(productId)) ?? []);
 }
 
 /**
