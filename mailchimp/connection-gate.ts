@@ -1,13 +1,40 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 
 /**
- * A counting semaphore: at most `limit` holders at once, the rest wait in arrival order. The limit is at most the
- * configured cap; a lease keeper (db/connection-leases.ts) moves it between 0 and the cap as this process's share of
- * the key's connections changes.
+ * A send order: the requests made inside `inSendOrder(order, ...)` wait for a connection behind every waiter of a lower
+ * order (and behind every request made outside any order), in arrival order among equals. The direct backfill gives
+ * each page the next order when it starts (activities/batch/page.ts), so the oldest page's requests go first: pages
+ * finish one after another instead of all together, and a page reads and records while the others send, instead of
+ * every page of the window reading (or recording) at once with the connections idle.
+ */
+const sendOrders = new AsyncLocalStorage<number>();
+let lastSendOrder = 0;
+
+/** The next send order of this process (increasing: a later page waits behind an earlier one). */
+export function nextSendOrder(): number {
+  lastSendOrder += 1;
+  return lastSendOrder;
+}
+
+/** Runs `run` with its requests in send order `order` (see sendOrders). */
+export function inSendOrder<T>(order: number, run: () => Promise<T>): Promise<T> {
+  return sendOrders.run(order, run);
+}
+
+interface Waiter {
+  order: number;
+  resolve: () => void;
+}
+
+/**
+ * A counting semaphore: at most `limit` holders at once, the rest wait in send order, then arrival order. The limit
+ * is at most the configured cap; a lease keeper (db/connection-leases.ts) moves it between 0 and the cap as this
+ * process's share of the key's connections changes.
  */
 export class ConnectionGate {
   private active = 0;
-  private readonly waiting: Array<() => void> = [];
+  private readonly waiting: Waiter[] = [];
   private cap: number;
   private peak = 0;
 
@@ -54,7 +81,7 @@ export class ConnectionGate {
     this.max = Math.max(0, Math.min(Math.floor(limit), this.cap));
     while (this.active < this.max && this.waiting.length > 0) {
       this.active += 1;
-      this.waiting.shift()?.();
+      this.waiting.shift()?.resolve();
     }
   }
 
@@ -63,15 +90,22 @@ export class ConnectionGate {
     this.peak = Math.max(this.peak, this.active + this.waiting.length + 1);
     if (this.active < this.max) this.active += 1;
     // A releasing holder hands its slot straight to the first waiter, so no newcomer can slip in between.
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else await new Promise<void>((resolve) => this.wait({ order: sendOrders.getStore() ?? 0, resolve }));
     let released = false;
     return () => {
       if (released) return;
       released = true;
       const next = this.active <= this.max ? this.waiting.shift() : undefined;
-      if (next) next();
+      if (next) next.resolve();
       else this.active -= 1;
     };
+  }
+
+  /** Queues a waiter behind every waiter of its order or lower (requests outside any send order are order 0). */
+  private wait(waiter: Waiter): void {
+    let at = this.waiting.length;
+    while (at > 0 && this.waiting[at - 1].order > waiter.order) at -= 1;
+    this.waiting.splice(at, 0, waiter);
   }
 
   async run<T>(task: () => Promise<T>): Promise<T> {

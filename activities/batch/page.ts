@@ -5,6 +5,7 @@
  * Mailchimp runs the operations of a batch, and separate batches, in no particular order.
  */
 import type { BatchOperationResult } from '../../mailchimp';
+import { inSendOrder, nextSendOrder } from '../../mailchimp/connection-gate';
 import { orderSchema, validatePayload } from '../../mailchimp/schemas';
 import type { EntityType } from '../../mapping/ids';
 import { needsAudienceDoubleOptIn, type MemberStatus } from '../../mapping/consent';
@@ -56,8 +57,14 @@ function send(ctx: SyncContext, env: BatchPageEnv, operations: readonly PlannedO
 
 /** Syncs the rows of one page of `type`; returns one outcome per entity of the page. */
 export async function syncPageInBatches(
-  ctx: SyncContext, env: BatchPageEnv, input: { entityType: EntityType; rows: readonly ChangedRow[]; phaseKey: string },
+  ctx: SyncContext, pageEnv: BatchPageEnv, input: { entityType: EntityType; rows: readonly ChangedRow[]; phaseKey: string },
 ): Promise<SyncOutcome[]> {
+  // Sent one request each (the direct backfill): the page's requests wait for a connection behind those of the pages
+  // of this worker that started before it (connection-gate.ts, send order), so the pages of a window finish one after
+  // another and each reads and records while the others send.
+  const order = nextSendOrder();
+  const sendEach = pageEnv.send;
+  const env: BatchPageEnv = sendEach ? { ...pageEnv, send: (operations) => inSendOrder(order, () => sendEach(operations)) } : pageEnv;
   const ids = [...new Set(input.rows.map((r) => r.entityId))];
   const size = env.chunk ?? BATCH_CHUNK;
   const chunks: string[][] = [];

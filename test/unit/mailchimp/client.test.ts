@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { pack } from 'tar-stream';
 import { createMailchimpClient, MailchimpError, mailchimpBaseUrl, subscriberHash, type RequestEvent } from '../../../mailchimp';
-import { ConnectionGate } from '../../../mailchimp/connection-gate';
+import { ConnectionGate, inSendOrder } from '../../../mailchimp/connection-gate';
 import { json, startFakeApi, type FakeApi } from './fake-api';
 import * as fx from './fixtures';
 
@@ -176,6 +176,23 @@ describe('connection limit per API key', () => {
     (await waiter)();
     (await newcomer)();
     expect(order).toEqual(['waiter', 'newcomer']);
+    expect(gate.inFlight).toBe(0);
+  });
+
+  it('waiters go in send order (requests outside any first), then in arrival order', async () => {
+    const gate = new ConnectionGate(1);
+    const order: string[] = [];
+    const holder = await gate.acquire();
+    const wait = (name: string, sendOrder?: number) => {
+      // Each takes its slot, notes it and gives it back.
+      const acquire = () => gate.acquire().then((release) => (order.push(name), release()));
+      return sendOrder === undefined ? acquire() : inSendOrder(sendOrder, acquire);
+    };
+    const waiters = [wait('page 2, first', 2), wait('page 1', 1), wait('no page'), wait('page 2, second', 2), wait('page 3', 3)];
+    expect(gate.waiters).toBe(5);
+    holder();
+    await Promise.all(waiters);
+    expect(order).toEqual(['no page', 'page 1', 'page 2, first', 'page 2, second', 'page 3']);
     expect(gate.inFlight).toBe(0);
   });
 });
