@@ -5,7 +5,7 @@ import { notifyEntityChanged, startFullResync } from '../workflows/start';
 import { coversAllTypes } from '../mapping/entity-types';
 import type { Cursor, EntityType } from '../source/shop-source';
 import { createAudienceSnapshots } from './batch/audience';
-import { syncPageInBatches } from './batch/page';
+import { syncPageInBatches, type BatchPageEnv } from './batch/page';
 import { sendEach } from './batch/send-each';
 import { createContext, type BackfillMode, type SyncContext, type SyncDeps } from './context';
 import { memberStatus } from './entities/customer';
@@ -34,6 +34,15 @@ export interface PageCounts {
 export interface PageResult {
   next: Cursor | null;
   counts: PageCounts;
+}
+
+/** One page of a backfill: the rows of a type after `after` (up to `upTo`, when given) changed before `until`. */
+export interface PageInput {
+  entityType: EntityType;
+  after: Cursor | null;
+  upTo?: Cursor | null;
+  until: string;
+  limit: number;
 }
 
 export function emptyCounts(): PageCounts {
@@ -72,6 +81,30 @@ export function createActivities(deps: SyncDeps) {
    */
   async function surfaceFailure(type: EntityType, outcome: SyncOutcome): Promise<void> {
     if (outcome.status === 'failed') await notifyEntityChanged(await deps.temporal(), target, type, outcome.entityId);
+  }
+
+  /**
+   * The page loop of both backfill modes: the page's rows, synced by activities/batch/page.ts the way `lane` sends
+   * (direct requests or Mailchimp batches), each entity it could not send becoming a failed entity workflow.
+   */
+  async function syncPageWith(input: PageInput, lane: Pick<BatchPageEnv, 'send' | 'inlineCustomers' | 'chunk' | 'wait'>): Promise<PageResult> {
+    const ctx = await createContext(deps);
+    const rows = await deps.source.changedAfter(input.entityType, input.after, input.limit, input.until, input.upTo ?? undefined);
+    const counts = emptyCounts();
+    const outcomes = await syncPageInBatches(ctx, {
+      ...lane,
+      snapshots,
+      direct: async (type, id) => {
+        const outcome = await retryTransient(() => syncEntity(ctx, type, id));
+        await afterOutcome(outcome);
+        return outcome;
+      },
+    }, { entityType: input.entityType, rows, phaseKey: `${input.until}:${input.entityType}` });
+    for (const outcome of outcomes) {
+      counts[outcome.status] += 1;
+      await surfaceFailure(input.entityType, outcome);
+    }
+    return { next: nextInRange(rows, input.limit, input.upTo), counts };
   }
 
   const activities = {
@@ -133,26 +166,8 @@ export function createActivities(deps: SyncDeps) {
      * inside its first order. What the builders leave (updates, deletions, double opt-in, refusals) goes to the
      * entity's own sync.
      */
-    async syncPage(input: { entityType: EntityType; after: Cursor | null; upTo?: Cursor | null; until: string; limit: number }): Promise<PageResult> {
-      const ctx = await createContext(deps);
-      const rows = await deps.source.changedAfter(input.entityType, input.after, input.limit, input.until, input.upTo ?? undefined);
-      const counts = emptyCounts();
-      const outcomes = await syncPageInBatches(ctx, {
-        snapshots,
-        send: (operations) => sendEach(deps.mailchimp, operations),
-        inlineCustomers: true,
-        chunk: DIRECT_CHUNK,
-        direct: async (type, id) => {
-          const outcome = await retryTransient(() => syncEntity(ctx, type, id));
-          await afterOutcome(outcome);
-          return outcome;
-        },
-      }, { entityType: input.entityType, rows, phaseKey: `${input.until}:${input.entityType}` });
-      for (const outcome of outcomes) {
-        counts[outcome.status] += 1;
-        await surfaceFailure(input.entityType, outcome);
-      }
-      return { next: nextInRange(rows, input.limit, input.upTo), counts };
+    async syncPage(input: PageInput): Promise<PageResult> {
+      return syncPageWith(input, { send: (operations) => sendEach(deps.mailchimp, operations), inlineCustomers: true, chunk: DIRECT_CHUNK });
     },
 
     /**
@@ -161,28 +176,14 @@ export function createActivities(deps: SyncDeps) {
      * the direct update, and PUTs are idempotent. Cancelled (BACKFILL_MODE=auto: the direct lane takes the page back),
      * it stops its batches and ends once its chunks have (submit.ts).
      */
-    async syncPageBatch(input: { entityType: EntityType; after: Cursor | null; upTo?: Cursor | null; until: string; limit: number }): Promise<PageResult> {
-      const ctx = await createContext(deps);
-      const rows = await deps.source.changedAfter(input.entityType, input.after, input.limit, input.until, input.upTo ?? undefined);
-      const counts = emptyCounts();
-      const outcomes = await syncPageInBatches(ctx, {
-        snapshots,
+    async syncPageBatch(input: PageInput): Promise<PageResult> {
+      return syncPageWith(input, {
         wait: {
           onPoll: (progress) => heartbeat(progress),
           signal: cancellationSignal(),
           ...(deps.config.batchStallMs === undefined ? {} : { stallMs: deps.config.batchStallMs }),
         },
-        direct: async (type, id) => {
-          const outcome = await retryTransient(() => syncEntity(ctx, type, id));
-          await afterOutcome(outcome);
-          return outcome;
-        },
-      }, { entityType: input.entityType, rows, phaseKey: `${input.until}:${input.entityType}` });
-      for (const outcome of outcomes) {
-        counts[outcome.status] += 1;
-        await surfaceFailure(input.entityType, outcome);
-      }
-      return { next: nextInRange(rows, input.limit, input.upTo), counts };
+      });
     },
 
     /** Splits the next rows of a type into key ranges of a page each, so a full resync runs several pages at once. */
