@@ -3,7 +3,8 @@ import type { EmulatorConfig } from './config';
 import type { ApiReply, ApiRequest } from './context';
 import { tooManyRequests } from './problem';
 import type { BatchOperationRecord, BatchRecord, EmulatorState, Json } from './state';
-import { mailchimpTime, type Query, type Random } from './util';
+import type { Random } from '../util/random';
+import { mailchimpTime, type Query } from './util';
 
 export interface BatchRunnerDeps {
   state: EmulatorState;

@@ -18,7 +18,8 @@ import { registerStoreRoutes } from './routes/stores';
 import { registerWebhookRoutes } from './routes/webhooks';
 import { EmulatorState } from './state';
 import { Stats } from './stats';
-import { mailchimpTime, Random } from './util';
+import type { Random } from '../util/random';
+import { mailchimpTime, randomFor } from './util';
 import { WebhookDelivery } from './webhook-delivery';
 
 export interface CoreOptions {
@@ -68,7 +69,7 @@ export class EmulatorCore {
 
   constructor(private readonly options: CoreOptions) {
     this.currentConfig = options.config;
-    this.random = new Random(options.config.seed);
+    this.random = randomFor(options.config.seed);
     this.webhooks = new WebhookDelivery(() => this.currentConfig.webhooks);
     this.audience = new Audience(this.state, (event) => this.webhooks.emit(event));
     this.batches = new BatchRunner({
@@ -96,7 +97,7 @@ export class EmulatorCore {
 
   updateConfig(patch: ConfigPatch): EmulatorConfig {
     this.currentConfig = mergeConfig(this.currentConfig, patch);
-    if (patch.seed !== undefined) this.random = new Random(this.currentConfig.seed);
+    if (patch.seed !== undefined) this.random = randomFor(this.currentConfig.seed);
     return this.currentConfig;
   }
 
@@ -109,7 +110,7 @@ export class EmulatorCore {
     this.batches.stop();
     this.state.clear();
     if (options.config) this.currentConfig = this.options.config;
-    this.random = new Random(this.currentConfig.seed);
+    this.random = randomFor(this.currentConfig.seed);
     this.seed();
     this.batches.resume();
     this.onChange();

@@ -1,5 +1,5 @@
 import type { EmulatorConfig } from './config';
-import type { Random } from './util';
+import type { Random } from '../util/random';
 
 /** What to do to one /3.0 request, decided before it reaches a handler. */
 export type FaultDecision =

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Random } from '../util/random';
 import { invalidResource } from './problem';
 
 /** Mailchimp's timestamp style: `2024-05-01T12:00:00+00:00`. */
@@ -61,33 +62,9 @@ export function page<T>(items: Iterable<T>, size: number, p: Paging, filter?: (i
   return { items: out, total: filter ? index : size };
 }
 
-/** Seedable PRNG (mulberry32) so shuffles and faults can be replayed. */
-export class Random {
-  private state: number;
-
-  constructor(seed: number | null | undefined) {
-    this.state = (seed ?? Math.floor(Math.random() * 2 ** 32)) >>> 0;
-  }
-
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
-  chance(probability: number): boolean {
-    return probability > 0 && this.next() < probability;
-  }
-
-  shuffle<T>(items: T[]): T[] {
-    for (let i = items.length - 1; i > 0; i -= 1) {
-      const j = Math.floor(this.next() * (i + 1));
-      [items[i], items[j]] = [items[j], items[i]];
-    }
-    return items;
-  }
+/** The emulator's random numbers (faults, latency, batch order): replayed from the config's seed; none: a fresh one. */
+export function randomFor(seed: number | null | undefined): Random {
+  return new Random(seed ?? Math.floor(Math.random() * 2 ** 32));
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

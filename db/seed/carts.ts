@@ -7,7 +7,7 @@
  */
 import type { CartLineRow, CartRow, OrderRow, ProductRow, UserRow, VariantRow } from '../../source/types';
 import type { SeedOrderLine } from './generate';
-import type { Random } from './random';
+import type { Random } from '../../util/random';
 
 export type SeedCartLine = CartLineRow;
 

@@ -28,7 +28,7 @@ import type {
 } from '../../source/types';
 import { withLocations } from './locations';
 import { generateCarts, type SeedCartLine } from './carts';
-import { Random } from './random';
+import { Random } from '../../util/random';
 import {
   ADJECTIVES,
   CATEGORIES,

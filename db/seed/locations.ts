@@ -6,7 +6,7 @@
  */
 import type { OrderRow, UserRow } from '../../source/types';
 import { ADDRESS_PARTS, type AddressColumns } from '../../mapping/address-columns';
-import type { Random } from './random';
+import type { Random } from '../../util/random';
 
 interface Place {
   city: string;

@@ -2,7 +2,8 @@ import { defaultConfig, mergeConfig } from '../../../emulator/config';
 import { decideFault, latencyFor } from '../../../emulator/faults';
 import { parseArgs } from '../../../emulator/main';
 import { escapeHtml } from '../../../emulator/page';
-import { firedAt, mailchimpTime, page, paging, Random, subscriberHash } from '../../../emulator/util';
+import { firedAt, mailchimpTime, page, paging, subscriberHash } from '../../../emulator/util';
+import { Random } from '../../../util/random';
 
 describe('util', () => {
   it('formats Mailchimp timestamps and webhook fired_at', () => {

@@ -1,4 +1,4 @@
-import { Random } from '../../../db/seed/random';
+import { Random } from '../../../util/random';
 
 describe('Random', () => {
   const draw = (seed: number, n = 20): number[] => {
@@ -10,6 +10,15 @@ describe('Random', () => {
     expect(draw(42)).toEqual(draw(42));
     expect(draw(42)).not.toEqual(draw(43));
     expect(draw(0)).not.toEqual(draw(1));
+  });
+
+  it('chance(p): p <= 0 is false without a draw (the emulator turns a fault off without moving the others), p >= 1 true', () => {
+    const a = new Random(5);
+    const b = new Random(5);
+    expect(a.chance(0)).toBe(false);
+    expect(a.chance(-1)).toBe(false);
+    expect(a.next()).toBe(b.next());
+    expect(a.chance(1)).toBe(true);
   });
 
   it('stays in [0, 1) and spreads evenly', () => {

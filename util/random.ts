@@ -1,5 +1,6 @@
 /**
- * A small seeded pseudo-random generator (mulberry32) and the pickers the demo generator needs.
+ * A small seeded pseudo-random generator (mulberry32) and its pickers: the demo seed's (db/seed/) and the emulator's
+ * (its faults, latency and batch order can be replayed from a seed).
  * Everything here is deterministic: the same seed gives the same sequence on every machine and Node version.
  * Never use Math.random or the clock in the seed code; derive everything from a Random.
  */
@@ -35,9 +36,9 @@ export class Random {
     return min + Math.floor(this.next() * (max - min + 1));
   }
 
-  /** True with probability p. */
+  /** True with probability p; with p <= 0, false without a draw. */
   chance(p: number): boolean {
-    return this.next() < p;
+    return p > 0 && this.next() < p;
   }
 
   /** One element of a non-empty array. */
