@@ -33,34 +33,43 @@ export interface EntityTypeInfo {
    * types after it lowered is_syncing, and their syncs hold them before the first full sync finished.
    */
   readonly afterSyncing: boolean;
+  /**
+   * The types a full resync finishes (pages and pruning) before it starts this one: what this type's entities
+   * reference in Mailchimp. Types that need none of each other run at the same time (their pages share the
+   * connections). Only earlier types of this list (the dependency order).
+   */
+  readonly after: readonly EntityType[];
 }
 
 /** In dependency order (the full resync's phase order): what an order references is there before the order. */
 export const ENTITY_TYPE_INFO: readonly EntityTypeInfo[] = [
   {
     type: 'product', table: 'products', feeds: ['shop_settings', 'products', 'product_variants'], pruned: true,
-    scope: 'products', aliases: ['product', 'products'], remoteCollection: 'products', afterSyncing: false,
+    scope: 'products', aliases: ['product', 'products'], remoteCollection: 'products', afterSyncing: false, after: [],
   },
   {
     type: 'promo_rule', table: 'promotions', feeds: ['promotions'], pruned: true,
-    scope: 'promotions', aliases: ['promo_rule', 'promo-rule', 'promotion', 'rule'], remoteCollection: 'promo-rules', afterSyncing: false,
+    scope: 'promotions', aliases: ['promo_rule', 'promo-rule', 'promotion', 'rule'], remoteCollection: 'promo-rules', afterSyncing: false, after: [],
   },
   {
+    // A code is created under its rule.
     type: 'promo_code', table: 'promo_codes', feeds: ['shop_settings', 'promo_codes'], pruned: true,
-    scope: 'promotions', aliases: ['promo_code', 'promo-code', 'code'], remoteCollection: 'promo-codes', afterSyncing: false,
+    scope: 'promotions', aliases: ['promo_code', 'promo-code', 'code'], remoteCollection: 'promo-codes', afterSyncing: false, after: ['promo_rule'],
   },
   {
     type: 'customer', table: 'users', feeds: ['users'], pruned: false,
-    scope: 'customers', aliases: ['customer', 'customers'], remoteCollection: 'customers', afterSyncing: false,
+    scope: 'customers', aliases: ['customer', 'customers'], remoteCollection: 'customers', afterSyncing: false, after: [],
   },
   {
+    // An order names its products' variants and its buyer (registered buyers are sent by the customer pages, with
+    // their consent; guests travel inside their first order), and its promo code (kept after the codes, as before).
     type: 'order', table: 'orders', feeds: ['orders', 'order_lines'], pruned: false,
-    scope: 'orders', aliases: ['order', 'orders'], remoteCollection: 'orders', afterSyncing: false,
+    scope: 'orders', aliases: ['order', 'orders'], remoteCollection: 'orders', afterSyncing: false, after: ['product', 'promo_code', 'customer'],
   },
   {
     // After orders: a cart is deleted when an order converted it. Its checkout URL is built from the domain.
     type: 'cart', table: 'carts', feeds: ['shop_settings', 'carts', 'cart_lines'], pruned: true,
-    scope: 'carts', aliases: ['cart', 'carts'], remoteCollection: 'carts', afterSyncing: true,
+    scope: 'carts', aliases: ['cart', 'carts'], remoteCollection: 'carts', afterSyncing: true, after: ['order'],
   },
 ];
 
@@ -81,6 +90,24 @@ export function typesOfScope(scope: ScanScope): EntityType[] {
 export const TYPES_OF_SCOPE: Readonly<Record<ScanScope, readonly EntityType[]>> = SCAN_SCOPES.reduce(
   (all, scope) => ({ ...all, [scope]: typesOfScope(scope) }), {} as Record<ScanScope, readonly EntityType[]>,
 );
+
+/**
+ * The types a full resync finishes before it starts `type`: its `after` types and theirs (transitively), in
+ * dependency order.
+ */
+export function dependenciesOf(type: EntityType): EntityType[] {
+  const needed = new Set<EntityType>();
+  const visit = (t: EntityType) => {
+    for (const before of infoOf(t).after) {
+      if (!needed.has(before)) {
+        needed.add(before);
+        visit(before);
+      }
+    }
+  };
+  visit(type);
+  return ENTITY_TYPES.filter((t) => needed.has(t));
+}
 
 /** The types sent only once is_syncing is false (afterSyncing), in dependency order. */
 export const AFTER_SYNCING_TYPES: ReadonlySet<EntityType> = new Set(ENTITY_TYPE_INFO.filter((t) => t.afterSyncing).map((t) => t.type));

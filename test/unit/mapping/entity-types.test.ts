@@ -1,7 +1,7 @@
 import { parseEntityType, parseResyncScope, parseScope, SCOPES } from '../../../client/cli/args';
 import { SCAN_SCOPES as SCHEDULED_SCOPES } from '../../../client/schedules';
 import {
-  coversAllTypes, ENTITY_TYPE_INFO, ENTITY_TYPES, entityTypeOfAlias, type EntityType, PRUNED_TYPES, SCAN_SCOPES, TYPES_OF_SCOPE,
+  coversAllTypes, dependenciesOf, ENTITY_TYPE_INFO, ENTITY_TYPES, entityTypeOfAlias, type EntityType, PRUNED_TYPES, SCAN_SCOPES, TYPES_OF_SCOPE,
 } from '../../../mapping/entity-types';
 import { ENTITY_TYPES as IDS_ENTITY_TYPES } from '../../../mapping/ids';
 import { entitiesOf, MAIN_TABLE, TABLES_FEEDING } from '../../../source/watched-tables';
@@ -62,5 +62,17 @@ describe('the entity type description', () => {
     expect(coversAllTypes([...ENTITY_TYPES].reverse())).toBe(true);
     expect(coversAllTypes(ENTITY_TYPES.slice(1))).toBe(false);
     expect(coversAllTypes([...ENTITY_TYPES.slice(1), 'order'])).toBe(false);
+  });
+
+  it('a type waits only for earlier types: promo codes for their rules, orders for what they name, carts for orders', () => {
+    for (const info of ENTITY_TYPE_INFO) {
+      for (const before of info.after) expect(ENTITY_TYPES.indexOf(before)).toBeLessThan(ENTITY_TYPES.indexOf(info.type));
+    }
+    expect(dependenciesOf('product')).toEqual([]);
+    expect(dependenciesOf('promo_rule')).toEqual([]);
+    expect(dependenciesOf('customer')).toEqual([]);
+    expect(dependenciesOf('promo_code')).toEqual(['promo_rule']);
+    expect(dependenciesOf('order')).toEqual(['product', 'promo_rule', 'promo_code', 'customer']);
+    expect(dependenciesOf('cart')).toEqual(['product', 'promo_rule', 'promo_code', 'customer', 'order']);
   });
 });
