@@ -113,7 +113,8 @@ export function mapCartLine(line: CartWithContext['lines'][number], settings: Sh
 /**
  * Maps a cart.
  * - skip (and a cart sent before is deleted): no buyer e-mail, converted, older than CART_MAX_AGE, no line left;
- * - fails: another currency than the store's, a total or price that is not a non-negative number, an invalid e-mail;
+ * - fails: an empty id, another currency than the store's, a total or price that is not a non-negative number, an
+ *   invalid e-mail;
  * - id = carts.id, customer = { id: md5(e-mail), email_address, names } (a guest: first name only), currency_code,
  *   order_total, tax_total (when set), checkout_url (the row's, else the template), campaign_id (when set), lines.
  */
@@ -127,6 +128,8 @@ export function mapCart(found: CartWithContext, settings: ShopSettings, options:
   if (age > options.maxAgeMs) return skip(`${subject} ${SKIP_PHRASES.too_old}: it is not (or no longer) in Mailchimp`);
   const buyer = cartBuyer(found);
   if (!buyer) return skip(`${subject} ${SKIP_PHRASES.no_buyer}: it is sent once it has one`);
+
+  if (cart.id.trim() === '') return fail('its id is empty', 'id');
 
   if (!sameCurrency(cart.currency, settings.storeCurrency)) {
     return fail(`it is in ${shorten(cart.currency, 12)} but the store's currency is ${settings.storeCurrency}`, 'currency_code');

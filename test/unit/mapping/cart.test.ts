@@ -40,6 +40,11 @@ describe('mapCart', () => {
     expectSchemaAccepts(cartSchema, { ...mapped.payload, customer: { ...mapped.payload.customer, opt_in_status: false } }, 'cart');
   });
 
+  it.each([[''], ['   '], ['\t']])('refuses a cart whose id is empty (%j), with the reason: Mailchimp needs an id (found by the fuzzed mappers)', (id) => {
+    const mapped = mapCart(cartCtx({ id }), settings, options);
+    expect(mapped).toEqual({ kind: 'invalid', reason: expect.stringContaining('was not sent: its id is empty'), field: 'id' });
+  });
+
   it('keeps the row\'s checkout_url and campaign_id', () => {
     const mapped = payloadOf(mapCart(cartCtx({ checkout_url: ' https://shop.example.com/restore?t=1 ', campaign_id: 'abc123' }), settings, options));
     expect(mapped.payload).toMatchObject({ checkout_url: 'https://shop.example.com/restore?t=1', campaign_id: 'abc123' });
