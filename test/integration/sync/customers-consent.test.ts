@@ -1,4 +1,5 @@
 import { WorkflowFailedError } from '@temporalio/client';
+import { createAudienceKnowledge } from '../../../db/sync-state';
 import { customerIdForEmail } from '../../../mapping/ids';
 import { entityWorkflowId, optInConfirmed, searchAttributesFor } from '../../../workflows/contract';
 import { customerSyncWorkflow, type ConsentOutcome } from '../../../workflows/customer-sync';
@@ -35,8 +36,7 @@ describe('customer sync and the consent rules (customer workflows → emulator)'
 
   const member = (email: string) => remote<{ status: string }>(h, `/lists/${h.config.listId}/members/${customerIdForEmail(email)}`);
   const customer = (email: string) => remote<{ opt_in_status: boolean; email_address: string }>(h, storePath(h, `/customers/${customerIdForEmail(email)}`));
-  const audienceRow = (email: string) =>
-    h.t.db('mc_audience_members').where({ list_id: h.config.listId, email_hash: customerIdForEmail(email) }).first() as Promise<{ status: string; source: string } | undefined>;
+  const audienceRow = async (email: string) => (await createAudienceKnowledge(h.t.db, h.config.listId).member(customerIdForEmail(email))) ?? undefined;
 
   async function addMember(email: string, status: 'subscribed' | 'unsubscribed'): Promise<void> {
     const res = await h.http.post(`/3.0/lists/${h.config.listId}/members`, { email_address: email, status });

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import type { Logger } from 'pino';
+import { createAudienceKnowledge, type AudienceMemberRow } from '../../../db/sync-state';
 import { createLogger } from '../../../observability/logger';
 import { startWebhookServer, WEBHOOK_PATH, type WebhookServer } from '../../../webhooks/server';
 import type { SyncHarness } from '../../support/sync-harness';
@@ -64,18 +65,9 @@ export function storedEvents(h: SyncHarness): Promise<StoredEvent[]> {
   return h.t.db('mc_webhook_events').orderBy('id') as Promise<StoredEvent[]>;
 }
 
-export interface AudienceRow {
-  email_hash: string;
-  email: string;
-  status: string;
-  source: string;
-  first_name: string | null;
-  last_name: string | null;
-  previous_email: string | null;
-}
-
-export async function audienceRow(h: SyncHarness, hash: string): Promise<AudienceRow | undefined> {
-  return (await h.t.db('mc_audience_members').where({ list_id: h.config.listId, email_hash: hash }).first()) as AudienceRow | undefined;
+/** What the sync knows of the contact (db/sync-state.ts, the receiver's own reader); undefined: nothing. */
+export async function audienceRow(h: SyncHarness, hash: string): Promise<AudienceMemberRow | undefined> {
+  return (await createAudienceKnowledge(h.t.db, h.config.listId).member(hash)) ?? undefined;
 }
 
 export async function optIn(h: SyncHarness, userId: number): Promise<number> {
