@@ -6,6 +6,7 @@ import type { ScanState } from '../db/scan-state';
 import type { AudienceKnowledge, SyncState } from '../db/sync-state';
 import type { EntityLocks } from '../db/entity-lock';
 import type { EntityType, ShopSource } from '../source/shop-source';
+import type { BackfillMode, EntityOutcome } from '../workflows/activity-contract';
 import type { ShopSettings } from '../source/types';
 
 export interface SyncConfig {
@@ -26,7 +27,7 @@ export interface SyncConfig {
   cartMaxAge?: string;
 }
 
-export type BackfillMode = 'direct' | 'batch' | 'auto';
+export type { BackfillMode, EntityOutcome };
 
 /** Reads BACKFILL_MODE's value; anything else is refused. */
 export function parseBackfillMode(value: string): BackfillMode {
@@ -85,12 +86,6 @@ export async function createContext(base: SyncDeps): Promise<SyncContext> {
 export function contentHash(value: unknown): string {
   return createHash('sha256').update(stableStringify(value)).digest('hex');
 }
-
-/** What one entity sync did. `failed` carries a reason a person understands. */
-export type EntityOutcome =
-  | { status: 'synced' | 'unchanged' | 'deleted' | 'paused'; entityId: string }
-  | { status: 'skipped'; entityId: string; reason: string }
-  | { status: 'failed'; entityId: string; reason: string; detail?: string };
 
 /** The source with the test hook after each entity read (the reads the entity syncs and the batch pages make). */
 function pausingAfterReads(source: ShopSource, afterRead: (type: EntityType, id: string) => Promise<void>): ShopSource {

@@ -3,15 +3,16 @@ import { ApplicationFailure } from '@temporalio/common';
 import { FAILURE_TYPES } from '../workflows/contract';
 import { notifyEntityChanged, startFullResync } from '../workflows/start';
 import { coversAllTypes } from '../mapping/entity-types';
-import type { Cursor, EntityType } from '../source/shop-source';
+import type { Activities, PageCounts, PageInput, PageResult } from '../workflows/activity-contract';
+import type { EntityType } from '../source/shop-source';
 import { createAudienceSnapshots } from './batch/audience';
 import { syncPageInBatches, type BatchPageEnv } from './batch/page';
 import { sendEach } from './batch/send-each';
-import { createContext, type BackfillMode, type SyncContext, type SyncDeps } from './context';
+import { createContext, type SyncContext, type SyncDeps } from './context';
 import { memberStatus } from './entities/customer';
 import { syncEntity, type SyncOutcome } from './entities';
 import { forEachConcurrent } from '../util/concurrency';
-import { nextInRange, planPages, type PagePlan } from './pages';
+import { nextInRange, planPages } from './pages';
 import { retryTransient } from './retry';
 import { createScanner, fullSyncReads } from './scan';
 import { setStoreSyncing, setupStore } from './store';
@@ -21,29 +22,6 @@ export const CHANGE_LAG_MS = 2000;
 const PAGE_CONCURRENCY = 12;
 /** Rows per chunk of a direct page (one statement for its locks, its reads, its records: ~40 queries for 500 orders). */
 const DIRECT_CHUNK = 500;
-
-export interface PageCounts {
-  synced: number;
-  unchanged: number;
-  skipped: number;
-  failed: number;
-  deleted: number;
-  paused: number;
-}
-
-export interface PageResult {
-  next: Cursor | null;
-  counts: PageCounts;
-}
-
-/** One page of a backfill: the rows of a type after `after` (up to `upTo`, when given) changed before `until`. */
-export interface PageInput {
-  entityType: EntityType;
-  after: Cursor | null;
-  upTo?: Cursor | null;
-  until: string;
-  limit: number;
-}
 
 export function emptyCounts(): PageCounts {
   return { synced: 0, unchanged: 0, skipped: 0, failed: 0, deleted: 0, paused: 0 };
@@ -60,8 +38,11 @@ function disabledFailure(): ApplicationFailure {
   );
 }
 
-/** The activities, built around their dependencies (the worker wires the real ones; tests wire test ones). */
-export function createActivities(deps: SyncDeps) {
+/**
+ * The activities, built around their dependencies (the worker wires the real ones; tests wire test ones): the
+ * `Activities` of workflows/activity-contract.ts, which the workflows proxy.
+ */
+export function createActivities(deps: SyncDeps): Activities {
   const snapshots = createAudienceSnapshots(deps.mailchimp, deps.config.listId, deps.audience);
   const target = { storeId: deps.config.storeId, taskQueue: deps.config.taskQueue, optInTimeout: deps.config.optInTimeout };
 
@@ -107,9 +88,9 @@ export function createActivities(deps: SyncDeps) {
     return { next: nextInRange(rows, input.limit, input.upTo), counts };
   }
 
-  const activities = {
+  const activities: Activities = {
     /** Syncs one entity now. A failure is returned (and recorded), not thrown, so the workflow can fail with the reason. */
-    async syncEntityNow(input: { entityType: EntityType; entityId: string; force?: boolean }): Promise<SyncOutcome> {
+    async syncEntityNow(input) {
       const ctx = await createContext(deps);
       if (!ctx.settings.mailchimpSyncEnabled) return { status: 'paused', entityId: input.entityId };
       const outcome = await syncEntity(ctx, input.entityType, input.entityId, { force: input.force });
@@ -118,7 +99,7 @@ export function createActivities(deps: SyncDeps) {
     },
 
     /** The contact's audience status now, for the double opt-in wait. */
-    async checkMemberStatus(input: { emailHash: string }): Promise<string | null> {
+    async checkMemberStatus(input) {
       const ctx = await createContext(deps);
       const known = await deps.audience.status(input.emailHash);
       if (known === 'subscribed' || known === 'unsubscribed' || known === 'cleaned') return known;
@@ -126,7 +107,7 @@ export function createActivities(deps: SyncDeps) {
       return record ? memberStatus(ctx, record.email) : null;
     },
 
-    async recordConsentOutcome(input: { emailHash: string; status: string }): Promise<void> {
+    async recordConsentOutcome(input) {
       const record = await deps.source.customer(input.emailHash);
       await deps.audience.remember(input.emailHash, record?.email ?? '', input.status, 'double-opt-in');
     },
@@ -135,7 +116,7 @@ export function createActivities(deps: SyncDeps) {
      * Checks the switch, sets up the store and raises is_syncing. Returns the source's clock at the start and how
      * the worker is configured to backfill (BACKFILL_MODE), which the workflow keeps for the whole resync.
      */
-    async beginFullSync(): Promise<{ startedAt: string; mode: BackfillMode }> {
+    async beginFullSync() {
       const ctx = await createContext(deps);
       if (!ctx.settings.mailchimpSyncEnabled) throw disabledFailure();
       await setupStore(ctx);
@@ -146,7 +127,7 @@ export function createActivities(deps: SyncDeps) {
     },
 
     /** Lowers is_syncing (also after a failed or cancelled sync) and, after a success, moves the watermarks. */
-    async endFullSync(input: { startedAt: string; types: readonly EntityType[]; succeeded: boolean }): Promise<void> {
+    async endFullSync(input) {
       const ctx = await createContext(deps);
       await setStoreSyncing(ctx, false);
       await fullSyncReads(deps, CHANGE_LAG_MS).settle(input.types, input.succeeded);
@@ -166,7 +147,7 @@ export function createActivities(deps: SyncDeps) {
      * inside its first order. What the builders leave (updates, deletions, double opt-in, refusals) goes to the
      * entity's own sync.
      */
-    async syncPage(input: PageInput): Promise<PageResult> {
+    async syncPage(input) {
       return syncPageWith(input, { send: (operations) => sendEach(deps.mailchimp, operations), inlineCustomers: true, chunk: DIRECT_CHUNK });
     },
 
@@ -176,7 +157,7 @@ export function createActivities(deps: SyncDeps) {
      * the direct update, and PUTs are idempotent. Cancelled (BACKFILL_MODE=auto: the direct lane takes the page back),
      * it stops its batches and ends once its chunks have (submit.ts).
      */
-    async syncPageBatch(input: PageInput): Promise<PageResult> {
+    async syncPageBatch(input) {
       return syncPageWith(input, {
         wait: {
           onPoll: (progress) => heartbeat(progress),
@@ -187,12 +168,12 @@ export function createActivities(deps: SyncDeps) {
     },
 
     /** Splits the next rows of a type into key ranges of a page each, so a full resync runs several pages at once. */
-    async planPages(input: { entityType: EntityType; after: Cursor | null; until: string; limit: number; pages: number }): Promise<PagePlan> {
+    async planPages(input) {
       return planPages(deps.source, input);
     },
 
     /** Entities the sync sent that are gone from the shop (hard-deleted rows) are deleted from Mailchimp. */
-    async pruneDeleted(input: { entityType: EntityType }): Promise<number> {
+    async pruneDeleted(input) {
       const ctx = await createContext(deps);
       return prune(ctx, input.entityType);
     },
@@ -201,7 +182,7 @@ export function createActivities(deps: SyncDeps) {
      * The scheduled change scan of some entity types (activities/scan.ts): hands every entity a changed or deleted
      * row feeds to its entity workflow, then moves the cursors. Before the first full sync it starts that instead.
      */
-    async dispatchChanges(input: { entityTypes: readonly EntityType[] }): Promise<{ dispatched: number; state: 'paused' | 'started-full-sync' | 'scanned' }> {
+    async dispatchChanges(input) {
       const settings = await deps.source.settings();
       if (!settings.mailchimpSyncEnabled) return { dispatched: 0, state: 'paused' };
       const client = await deps.temporal();
@@ -272,6 +253,5 @@ export function whileAlive<A extends unknown[], R>(run: (...args: A) => Promise<
   };
 }
 
-export type Activities = ReturnType<typeof createActivities>;
-export type { SyncOutcome };
+export type { Activities, PageCounts, PageResult, SyncOutcome };
 export { retryTransient };

@@ -1,20 +1,5 @@
 import type { ChangedRow, Cursor, EntityType, ShopSource } from '../source/shop-source';
-
-/**
- * A key range of one entity type, for a full resync's pages: the rows after `after` (null: from the first) up to and
- * including `upTo` (null: to the last). Pages of different ranges run at once, on any worker.
- */
-export interface PageRange {
-  after: Cursor | null;
-  upTo: Cursor | null;
-}
-
-export interface PagePlan {
-  /** Consecutive ranges of about `limit` rows each, from `after` on. */
-  ranges: PageRange[];
-  /** Where the next plan starts; null when the last range is open-ended (the type is planned to its end). */
-  next: Cursor | null;
-}
+import type { PagePlan, PageRange } from '../workflows/activity-contract';
 
 const keyOf = (row: ChangedRow): Cursor => ({ updatedAt: row.updatedAt, id: row.id });
 

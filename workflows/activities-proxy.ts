@@ -1,5 +1,5 @@
 import { ActivityCancellationType, proxyActivities, type RetryPolicy } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import type { Activities } from './activity-contract';
 import { NON_RETRYABLE_ERROR_TYPES } from './contract';
 
 /**

@@ -1,6 +1,6 @@
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { PageCounts } from '../activities';
+import type { PageCounts } from './activity-contract';
 import type { EntityType, ScanScope } from '../mapping/entity-types';
 import { NON_RETRYABLE_MAILCHIMP_ERROR_TYPES } from '../mailchimp/error-types';
 

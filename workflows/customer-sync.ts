@@ -1,5 +1,5 @@
 import { ApplicationFailure, condition, patched, setHandler, sleep } from '@temporalio/workflow';
-import type { SyncOutcome } from '../activities';
+import type { SyncOutcome } from './activity-contract';
 import { toMs } from '../config/duration';
 import { entityActivities } from './activities-proxy';
 import { entityChanged, optInConfirmed } from './contract';

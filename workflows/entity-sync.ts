@@ -1,5 +1,5 @@
 import { ApplicationFailure, continueAsNew, setHandler, sleep } from '@temporalio/workflow';
-import type { SyncOutcome } from '../activities';
+import type { SyncOutcome } from './activity-contract';
 import type { EntityType } from '../mapping/ids';
 import { entityActivities } from './activities-proxy';
 import { entityChanged } from './contract';

@@ -1,11 +1,9 @@
 import { CancellationScope, ContinueAsNew, continueAsNew, isCancellation, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
-import type { PageCounts, PageResult } from '../activities';
-import type { PageRange } from '../activities/pages';
 import { AFTER_SYNCING_TYPES, ENTITY_TYPES, PRUNED_TYPES, type EntityType, type ScanScope, TYPES_OF_SCOPE } from '../mapping/entity-types';
 import type { Cursor } from '../source/shop-source';
 import { autoBatchPageActivities, batchPageActivities, pageActivities } from './activities-proxy';
 import { progressQuery, type LaneCounts, type ResyncProgress } from './contract';
-import type { BackfillMode } from '../activities/context';
+import type { BackfillMode, PageCounts, PageRange, PageResult } from './activity-contract';
 
 export type ResyncScope = 'all' | ScanScope;
 

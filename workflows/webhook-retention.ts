@@ -1,5 +1,5 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { RetentionActivities } from '../activities/webhook-retention';
+import type { RetentionActivities } from './activity-contract';
 
 const { purgeWebhookEvents } = proxyActivities<RetentionActivities>({
   startToCloseTimeout: '10m',

@@ -1,12 +1,13 @@
 import type { EntityType } from '../../source/shop-source';
-import type { EntityOutcome, SyncContext } from '../context';
+import type { SyncOutcome } from '../../workflows/activity-contract';
+import type { SyncContext } from '../context';
 import { syncCart } from './cart';
 import { syncCustomer } from './customer';
 import { syncOrder } from './order';
 import { syncProduct } from './product';
 import { syncPromoCode, syncPromoRule } from './promotion';
 
-export type SyncOutcome = EntityOutcome & { awaitConfirmation?: boolean; customerAwaitsConfirmation?: string };
+export type { SyncOutcome };
 
 /** The one dispatch from an entity type to its sync. Each sync holds its entity's lock from read to record (guarded, record.ts). */
 export function syncEntity(ctx: SyncContext, type: EntityType, id: string, options: { force?: boolean } = {}): Promise<SyncOutcome> {
