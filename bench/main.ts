@@ -42,6 +42,25 @@ const DEFAULT_CONNECTIONS = 10;
 /** What --connections 0 (no cap) gives the worker's gate: far more than a page ever has queued. */
 const UNCAPPED_CONNECTIONS = 512;
 
+/** What the pages did, summed over the types. */
+interface Outcomes {
+  synced: number;
+  unchanged: number;
+  failed: number;
+  skipped: number;
+}
+
+function outcomesOf(counts: ResyncProgress['counts']): Outcomes {
+  const sum: Outcomes = { synced: 0, unchanged: 0, failed: 0, skipped: 0 };
+  for (const c of Object.values(counts)) {
+    sum.synced += c.synced;
+    sum.unchanged += c.unchanged;
+    sum.failed += c.failed;
+    sum.skipped += c.skipped;
+  }
+  return sum;
+}
+
 interface PhaseResult {
   type: string;
   seconds: number;
@@ -239,7 +258,9 @@ async function main(): Promise<void> {
     // --mode auto is the worker's BACKFILL_MODE (the workflow reads it from beginFullSync); direct and batch are the input's.
     const mode = args.mode === 'direct' || args.mode === 'batch' ? args.mode : undefined;
     const handle = await startFullResync(client, { storeId, taskQueue }, { types: 'all', ...(mode ? { mode } : {}), ...(args.pageSize ? { pageSize: args.pageSize } : {}) }, 'bench');
-    const boundaries: Array<{ phase: string; at: number; requests: number }> = [];
+    // A phase is a type, or (direct mode, types together) the types running at once, joined by `+`: each boundary keeps
+    // the counts seen then, so a phase's entities are what was done between its boundaries.
+    const boundaries: Array<{ phase: string; at: number; requests: number; counts: Outcomes }> = [];
     let last: ResyncProgress | null = null;
     let finished = false;
     const result = handle.result().then((r: ResyncProgress) => {
@@ -254,7 +275,7 @@ async function main(): Promise<void> {
       sampleMemory();
       try {
         const p = await handle.query(progressQuery);
-        if (!last || p.phase !== last.phase) boundaries.push({ phase: p.phase, at: Date.now(), requests: (await statsOf()).requests });
+        if (!last || p.phase !== last.phase) boundaries.push({ phase: p.phase, at: Date.now(), requests: (await statsOf()).requests, counts: outcomesOf(p.counts) });
         last = p;
         if (Date.now() - lastLog > 15_000) {
           lastLog = Date.now();
@@ -269,7 +290,7 @@ async function main(): Promise<void> {
     const final = await result;
     const t1 = Date.now();
     const endStats = await statsOf();
-    boundaries.push({ phase: 'end', at: t1, requests: endStats.requests });
+    boundaries.push({ phase: 'end', at: t1, requests: endStats.requests, counts: outcomesOf(final.counts) });
     sampleMemory();
     const after: WorkerStats | null = await workerStats();
     const wall = (t1 - t0) / 1000;
@@ -282,13 +303,15 @@ async function main(): Promise<void> {
     log(`full sync done in ${wall.toFixed(1)} s, ${endStats.requests} requests, max concurrency ${endStats.maxConcurrency}`);
 
     const phases: PhaseResult[] = [];
-    // The first boundary is store setup (phase "product" from the start); each later one starts the next type.
+    // The first boundary is store setup (the first phase from the start); each later one starts the next phase.
     for (let i = 0; i < boundaries.length - 1; i++) {
       const b = boundaries[i];
       if (b.phase === 'finishing' || b.phase === 'done') continue;
       const start = i === 0 ? t0 : b.at;
       const seconds = (boundaries[i + 1].at - start) / 1000;
-      const c = final.counts[b.phase] ?? { synced: 0, unchanged: 0, failed: 0, skipped: 0, deleted: 0, paused: 0 };
+      const from = i === 0 ? outcomesOf({}) : b.counts;
+      const to = boundaries[i + 1].counts;
+      const c = { synced: to.synced - from.synced, unchanged: to.unchanged - from.unchanged, failed: to.failed - from.failed, skipped: to.skipped - from.skipped };
       const entities = c.synced + c.unchanged + c.failed + c.skipped;
       const requests = boundaries[i + 1].requests - (i === 0 ? 0 : b.requests);
       phases.push({
@@ -442,7 +465,7 @@ export function renderMarkdown(r: BenchResult): string {
     `Emulator: ${r.connections === null ? 'no connection cap' : `C = ${r.connections} connections per key`}, latency ${r.latencyMs} ms + 0..${r.jitterMs} ms jitter: mean L = ${(r.latencyMs + r.jitterMs / 2) / 1000} s, so direct calls are bounded by C / L = ${f1(r.boundRequestsPerSecond)} requests/s` +
       `${r.mode === 'direct' ? '' : `; batches at B = ${r.batchOpsPerSecond} operations/s, finalisation delay ${r.finalizeDelayMs} ms: bound B + C / L = ${f1(r.boundEntitiesPerSecond ?? Infinity)} entities/s`}. ${r.workers} worker process(es).`,
     '',
-    `| Entity type | Wall time (s) | Entities | Entities/s | Of bound (${r.mode === 'direct' ? 'C / L' : 'B + C / L'}) | Mailchimp requests | Requests/s | Of C / L | Requests per entity |`,
+    `| Entity type (types at once: joined by +) | Wall time (s) | Entities | Entities/s | Of bound (${r.mode === 'direct' ? 'C / L' : 'B + C / L'}) | Mailchimp requests | Requests/s | Of C / L | Requests per entity |`,
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...r.fullSync.phases.map((p) => {
       const n = p.synced + p.unchanged + p.failed + p.skipped;

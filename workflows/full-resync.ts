@@ -1,5 +1,5 @@
-import { CancellationScope, ContinueAsNew, continueAsNew, isCancellation, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
-import { AFTER_SYNCING_TYPES, ENTITY_TYPES, PRUNED_TYPES, type EntityType, type ScanScope, TYPES_OF_SCOPE } from '../mapping/entity-types';
+import { CancellationScope, ContinueAsNew, continueAsNew, isCancellation, patched, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { AFTER_SYNCING_TYPES, dependenciesOf, ENTITY_TYPES, PRUNED_TYPES, type EntityType, type ScanScope, TYPES_OF_SCOPE } from '../mapping/entity-types';
 import type { Cursor } from '../source/shop-source';
 import { autoBatchPageActivities, batchPageActivities, pageActivities } from './activities-proxy';
 import { progressQuery, type LaneCounts, type ResyncProgress } from './contract';
@@ -48,8 +48,29 @@ export interface FullResyncInput {
     planned?: boolean;
     /** is_syncing was lowered already (the phases of types sent after it run). */
     ended?: boolean;
+    /**
+     * Direct mode, types together (TYPES_TOGETHER): the types done (pages and pruning) and where each type started
+     * stands; the fields above of one phase are then unused (`phaseIndex` counts the types done).
+     */
+    together?: { done: EntityType[]; running: TypeRun[] };
   };
 }
+
+/** Types together: one type being synced, where its planning stands and its ranges planned but not started. */
+export interface TypeRun {
+  type: EntityType;
+  cursor: Cursor | null;
+  ranges: PageRange[];
+  planned: boolean;
+}
+
+/**
+ * The patch (a marker in the history) of direct mode's types together: every type starts once the types it needs
+ * (mapping/entity-types.ts, dependenciesOf) are done, so products, promotion rules and customers share the
+ * connections instead of each waiting for the one before. Histories without the marker (a resync started by the code
+ * before it) replay one type at a time, as they ran.
+ */
+export const TYPES_TOGETHER = 'direct-types-together';
 
 type Lane = 'direct' | 'batch';
 /** A page done (`page` null: a batch page the direct lane took back), with how long it ran (workflow time). */
@@ -157,8 +178,10 @@ export async function fullResyncWorkflow(input: FullResyncInput): Promise<Resync
   let ended = resume?.ended ?? false;
 
   let laneProgress: () => Pick<ResyncProgress, 'lanes'> = () => ({});
+  /** The phase (types together: the types running, joined by `+`) and how many phases are done. */
+  let where = (): Pick<ResyncProgress, 'phase' | 'phaseIndex'> => ({ phase: phases[phaseIndex] ?? 'finishing', phaseIndex });
   setHandler(progressQuery, () => ({
-    phase: phases[phaseIndex] ?? 'finishing', phaseIndex, phases, startedAt, pages, ...failuresOf(input.storeId, counts), counts, done, ...laneProgress(),
+    ...where(), phases, startedAt, pages, ...failuresOf(input.storeId, counts), counts, done, ...laneProgress(),
   }));
 
   let mode = resume?.mode ?? input.mode;
@@ -180,9 +203,117 @@ export async function fullResyncWorkflow(input: FullResyncInput): Promise<Resync
   /** Pages planned ahead: both lanes' windows in auto mode. */
   const planWindow = auto ? window + fullBatchWindow : window;
   if (auto) laneProgress = () => ({ lanes: { ...lanes } });
-  try {
+  const together = mode === 'direct' && patched(TYPES_TOGETHER);
+
+  /**
+   * Direct mode: every type starts as soon as the types it needs are done (its pages and its pruning), with `window`
+   * pages of it in flight; the types sent after is_syncing is lowered start once every other type is done and
+   * endFullSync lowered it. Continue-as-new waits for everything in flight and carries each type's state.
+   */
+  async function typesTogether(): Promise<void> {
+    const state = resume?.together ?? {
+      done: phases.slice(0, phaseIndex),
+      // A run continued from one type at a time carries its phase's planning; a new resync starts from nothing.
+      running: resume && phaseIndex < phases.length && (!AFTER_SYNCING_TYPES.has(phases[phaseIndex]) || ended)
+        ? [{ type: phases[phaseIndex], cursor, ranges, planned }] : [],
+    };
+    const finished = new Set<EntityType>(state.done);
+    const runs = new Map<EntityType, TypeRun>(state.running.map((r) => [r.type, { ...r, ranges: [...r.ranges] }]));
+    /** A page done (`page` null: the type's pruning). */
+    interface Ended {
+      id: number;
+      type: EntityType;
+      range: PageRange | null;
+      page: PageResult | null;
+    }
+    const inFlight = new Map<number, Promise<Ended>>();
+    /** Pages (or the pruning) of each type in flight. */
+    const busy = new Map<EntityType, number>();
+    const busyOf = (type: EntityType) => busy.get(type) ?? 0;
+    let nextId = 0;
     let pagesThisRun = 0;
-    for (; phaseIndex < phases.length; phaseIndex++) {
+    const due = () => pagesThisRun >= pagesPerRun || workflowInfo().continueAsNewSuggested;
+    const launch = (type: EntityType, run: (id: number) => Promise<Ended>) => {
+      const id = nextId++;
+      const running = run(id);
+      // The first failure fails the resync (below); the others in flight must not count as unhandled.
+      running.catch(() => undefined);
+      inFlight.set(id, running);
+      busy.set(type, busyOf(type) + 1);
+    };
+    const syncing = phases.filter((t) => !AFTER_SYNCING_TYPES.has(t));
+    const ready = (type: EntityType) => !finished.has(type) && !runs.has(type) && busyOf(type) === 0
+      && dependenciesOf(type).every((t) => finished.has(t) || !phases.includes(t)) && (!AFTER_SYNCING_TYPES.has(type) || ended);
+    where = () => {
+      const now = phases.filter((t) => runs.has(t) || busyOf(t) > 0);
+      return { phase: now.length > 0 ? now.join('+') : 'finishing', phaseIndex: finished.size };
+    };
+    for (;;) {
+      if (!ended && syncing.every((t) => finished.has(t)) && phases.some((t) => !finished.has(t))) {
+        await CancellationScope.nonCancellable(() => pageActivities.endFullSync({ startedAt: since, types: phases, succeeded: true }));
+        ended = true;
+      }
+      for (const type of phases) if (ready(type)) runs.set(type, { type, cursor: null, ranges: [], planned: false });
+      await Promise.all([...runs.values()].filter((r) => r.ranges.length < window && !r.planned && !due()).map(async (r) => {
+        const plan = await pageActivities.planPages({ entityType: r.type, after: r.cursor, until: since, limit: pageSize, pages: window * PLAN_WINDOWS });
+        r.ranges.push(...plan.ranges);
+        r.cursor = plan.next;
+        r.planned = plan.next === null;
+      }));
+      for (const r of runs.values()) {
+        while (busyOf(r.type) < window && r.ranges.length > 0 && !due()) {
+          const range = r.ranges.shift() as PageRange;
+          const page = { entityType: r.type, after: range.after, upTo: range.upTo, until: since, limit: pageSize };
+          launch(r.type, (id) => pageActivities.syncPage(page).then((result): Ended => ({ id, type: r.type, range, page: result })));
+          pagesThisRun++;
+        }
+      }
+      // A type with every page done is pruned (then done) or done.
+      let doneNow = false;
+      for (const r of [...runs.values()]) {
+        if (!r.planned || r.ranges.length > 0 || busyOf(r.type) > 0) continue;
+        runs.delete(r.type);
+        if (PRUNED_TYPES.has(r.type)) {
+          launch(r.type, (id) => pageActivities.pruneDeleted({ entityType: r.type }).then((): Ended => ({ id, type: r.type, range: null, page: null })));
+        } else {
+          finished.add(r.type);
+          doneNow = true;
+        }
+      }
+      if (doneNow) continue;
+      if (inFlight.size === 0) {
+        if (phases.every((t) => finished.has(t))) break;
+        if (!due()) continue;
+        // Only continue-as-new stops starting pages: the pages in flight are done, the rest is carried over.
+        await continueAsNew<typeof fullResyncWorkflow>({
+          ...input,
+          resume: {
+            phaseIndex: finished.size, cursor: null, startedAt: since, pages, counts, mode, ended,
+            together: { done: phases.filter((t) => finished.has(t)), running: [...runs.values()] },
+          },
+        });
+      }
+      const next = await Promise.race(inFlight.values());
+      inFlight.delete(next.id);
+      busy.set(next.type, busyOf(next.type) - 1);
+      if (!next.page) {
+        finished.add(next.type);
+        continue;
+      }
+      counts[next.type] = add(counts[next.type], next.page.counts);
+      pages++;
+      // A range that grew since it was planned goes on where its page stopped.
+      const run = runs.get(next.type);
+      if (next.page.next && next.range && run) run.ranges.unshift({ after: next.page.next, upTo: next.range.upTo });
+    }
+    phaseIndex = phases.length;
+  }
+
+  try {
+    if (together) await typesTogether();
+    let pagesThisRun = 0;
+    // One type at a time: batch and auto mode, and direct resyncs started before TYPES_TOGETHER.
+    for (; !together && phaseIndex < phases.length; phaseIndex++) {
       const type = phases[phaseIndex];
       if (phaseIndex === syncingPhases && !ended) {
         await CancellationScope.nonCancellable(() => pageActivities.endFullSync({ startedAt: since, types: phases, succeeded: true }));

@@ -9,6 +9,8 @@ import { WORKFLOWS_PATH } from '../../../workers/bundle';
  * BACKFILL_MODE=auto; 4 users, products and orders, pages of one row, a window of 2, continue-as-new after 6 pages)
  * must replay on today's workflow code, so a resync running while its workers are upgraded goes on. A change of the
  * workflow's commands for these modes must come with `patched()` (workflows/full-resync.ts), or this test fails.
+ * `direct-together`: a direct resync with the types together (patch TYPES_TOGETHER; 4 products, users and orders, the
+ * same pages), recorded by record-replay-fixture.test.ts.
  */
 const FIXTURES = path.join(__dirname, 'fixtures');
 
@@ -18,7 +20,7 @@ describe('full resync histories of the previous code replay on this code', () =>
     bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
   });
 
-  for (const mode of ['direct', 'batch']) {
+  for (const mode of ['direct', 'batch', 'direct-together']) {
     it(`a ${mode} resync (its first run, ending in continue-as-new)`, async () => {
       // Binary (the History message, as fetchHistory returns it): the JSON form needs a protobufjs the SDK's proto agrees with.
       const history = temporal.api.history.v1.History.decode(fs.readFileSync(path.join(FIXTURES, `full-resync-${mode}.history.bin`)));

@@ -1,0 +1,38 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { temporal } from '@temporalio/proto';
+import { fullResyncWorkflow } from '../../../workflows/full-resync';
+import * as shop from '../../support/shop';
+import { startSyncHarness } from '../../support/sync-harness';
+
+/**
+ * Records the replay test's fixture of this code's direct resync (fixtures/full-resync-direct-together.history.bin):
+ * 4 products, users and orders, pages of one row, a window of 2, continue-as-new after 6 pages; the first run's
+ * history. Skipped unless RECORD_REPLAY_FIXTURE=1 (run it only when the workflow's commands changed on purpose, behind
+ * a new patch, and keep the old fixtures).
+ */
+const record = process.env.RECORD_REPLAY_FIXTURE === '1' ? it : it.skip;
+
+describe('record the replay fixture of a direct resync', () => {
+  record('writes fixtures/full-resync-direct-together.history.bin', async () => {
+    const h = await startSyncHarness();
+    try {
+      const { db } = h.t;
+      const products = [];
+      for (let i = 0; i < 4; i++) products.push(await shop.product(db, { title: `Replay ${i}` }));
+      for (let i = 0; i < 4; i++) {
+        const user = await shop.user(db, { email: `replay${i}@example.com` });
+        await shop.order(db, { user_id: user.id }, [{ product_id: products[i].id }]);
+      }
+      const handle = await h.client.workflow.start(fullResyncWorkflow, {
+        workflowId: `${h.config.storeId}:full-resync:record`, taskQueue: h.config.taskQueue,
+        args: [{ storeId: h.config.storeId, types: 'all', pageSize: 1, window: 2, pagesPerRun: 6, mode: 'direct' }],
+      });
+      await handle.result();
+      const history = await h.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).fetchHistory();
+      fs.writeFileSync(path.join(__dirname, 'fixtures', 'full-resync-direct-together.history.bin'), temporal.api.history.v1.History.encode(history).finish());
+    } finally {
+      await h.stop();
+    }
+  });
+});
