@@ -7,7 +7,7 @@ import type { AudienceKnowledge, SyncState } from '../db/sync-state';
 import type { EntityLocks } from '../db/entity-lock';
 import type { EntityType, ShopSource } from '../source/shop-source';
 import type { BackfillMode, EntityOutcome } from '../workflows/activity-contract';
-import type { ShopSettings } from '../source/types';
+import type { ShopSettings } from '../mapping/shop-rows';
 
 export interface SyncConfig {
   storeId: string;

@@ -5,7 +5,7 @@
  * by the ids the product sync gives them (mapping/product.ts), and only variants that sync sends.
  */
 import type { CartLinePayload, CartPatchPayload, CartPayload } from '../mailchimp/schemas';
-import type { CartWithContext, ShopSettings } from '../source/types';
+import type { CartWithContext, ShopSettings } from './shop-rows';
 import { mapCustomer, type CustomerInput, type MappedCustomer } from './customer';
 import { lineChanges, type LineChanges, type RemoteLine } from './lines';
 import { nonNegativeMoney, normaliseCurrency, sameCurrency } from './money';

@@ -9,8 +9,7 @@
  *   e-commerce API created upgrades it to subscribed;
  * - a member PUT with status_if_new 'pending' makes Mailchimp send the double opt-in confirmation e-mail.
  */
-import type { CustomerRecord } from '../source/shop-source';
-import type { ShopSettings } from '../source/types';
+import type { CustomerRecord, ShopSettings } from './shop-rows';
 
 export type MemberStatus = 'subscribed' | 'unsubscribed' | 'cleaned' | 'pending' | 'transactional' | 'archived';
 

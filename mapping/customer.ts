@@ -4,8 +4,7 @@
  */
 import type { CustomerPayload, MemberPutPayload } from '../mailchimp/schemas';
 import type { AddressColumns } from './address-columns';
-import type { CustomerRecord } from '../source/shop-source';
-import type { OrderWithContext } from '../source/types';
+import type { CustomerRecord, OrderWithContext } from './shop-rows';
 import { CLEARED_CUSTOMER_ADDRESS, mapCustomerAddress, type CustomerAddress } from './address';
 import { customerIdForEmail, emailProblem, normaliseEmail } from './ids';
 import { invalid, ok, type Mapped } from './result';

@@ -6,7 +6,7 @@
  */
 import type { OrderLinePayload, OrderPatchPayload, OrderPayload } from '../mailchimp/schemas';
 import { addressColumnsOf, type OrderAddressPrefix } from './address-columns';
-import type { OrderRow, OrderStatus, OrderWithContext, ShopSettings } from '../source/types';
+import type { OrderRow, OrderStatus, OrderWithContext, ShopSettings } from './shop-rows';
 import { CLEARED_ORDER_ADDRESS, mapOrderAddress, type AddressResult, type OrderAddress } from './address';
 import { customerFromOrder } from './customer';
 import { isoUtc } from './dates';

@@ -4,7 +4,7 @@
  * whose id is the product code (order lines of variant-less products point at it).
  */
 import type { ProductPatchPayload, ProductPayload, VariantPayload } from '../mailchimp/schemas';
-import type { ProductRow, ProductWithVariants, ShopSettings, VariantRow } from '../source/types';
+import type { ProductRow, ProductWithVariants, ShopSettings, VariantRow } from './shop-rows';
 import { isoUtc } from './dates';
 import { nonNegativeMoney, sameCurrency } from './money';
 import { invalid, ok, skip, type Mapped } from './result';

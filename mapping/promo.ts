@@ -3,7 +3,7 @@
  * The rule id is the promotion id, the code id the promo_codes id.
  */
 import type { PromoCodePayload, PromoRulePatchPayload, PromoRulePayload } from '../mailchimp/schemas';
-import type { PromoCodeRow, PromotionRow, ShopSettings } from '../source/types';
+import type { PromoCodeRow, PromotionRow, ShopSettings } from './shop-rows';
 import { isoUtc } from './dates';
 import { nonNegativeMoney, parseDecimal, percentToFraction } from './money';
 import { invalid, ok, type Mapped } from './result';

@@ -7,7 +7,7 @@
  * an inactive product's placeholder): the source's productIdsOrderedWithoutVariant, orderedVariantSkus and
  * productIdsReferencedByOrders narrow to orders that are not pending in SQL, then judge those by this predicate.
  */
-import type { OrderWithContext, ShopSettings } from '../source/types';
+import type { OrderWithContext, ShopSettings } from './shop-rows';
 import { mapOrder } from './order';
 
 /** Whether the sync sends this order to Mailchimp. */

@@ -1,6 +1,6 @@
 /** The Mailchimp store: one per shop, tied to one audience for ever. */
 import type { StorePatchPayload, StorePayload } from '../mailchimp/schemas';
-import type { ShopSettings } from '../source/types';
+import type { ShopSettings } from './shop-rows';
 import { isCurrencyCode, normaliseCurrency } from './money';
 import { invalid, ok, type Mapped } from './result';
 import { cleanText, quote } from './text';

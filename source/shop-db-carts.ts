@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { customerIdForEmail } from '../mapping/ids';
 import { sqlTime } from './shop-db-changes';
 import type { ShopSource } from './shop-source';
-import type { CartLineRow, CartRow, CartWithContext, ProductWithVariants, UserRow } from './types';
+import type { CartLineRow, CartRow, CartWithContext, ProductWithVariants, UserRow } from '../mapping/shop-rows';
 
 /** Reads the contract's `carts` and `cart_lines` (docs/shop-database.md), with what the cart mapping needs. */
 

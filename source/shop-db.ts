@@ -12,7 +12,7 @@ import { createShopDbLookups } from './shop-db-lookups';
 import type { ChangedRow, Cursor, CustomerRecord, EntityType, ShopSource } from './shop-source';
 import type {
   OrderLineRow, OrderRow, OrderSendOptions, OrderWithContext, ProductRow, ProductWithVariants, PromoCodeRow, PromotionRow, ShopSettings, UserRow, VariantRow,
-} from './types';
+} from '../mapping/shop-rows';
 
 /** Reads the shop database's contract tables (docs/shop-database.md). Nothing here writes to them except the feature switch. */
 

@@ -1,12 +1,11 @@
 import type {
-  CartWithContext, OrderWithContext, ProductWithVariants, PromoCodeRow, PromotionRow, ShopSettings, UserRow,
-} from './types';
+  CartWithContext, CustomerRecord, OrderWithContext, ProductWithVariants, PromoCodeRow, PromotionRow, ShopSettings, UserRow,
+} from '../mapping/shop-rows';
 
 import type { EntityType } from '../mapping/ids';
 import type { PromoLookup, QueuedChange, TableChange, WatchedTable } from './watched-tables';
-import type { AddressColumns } from '../mapping/address-columns';
 
-export type { EntityType };
+export type { CustomerRecord, EntityType };
 
 /** A keyset position: rows strictly after (updatedAt, id). */
 export interface Cursor {
@@ -20,18 +19,6 @@ export interface ChangedRow {
   updatedAt: string;
   /** The id the sync knows the entity by: the row id, or the email hash for customers. */
   entityId: string;
-}
-
-/** What a customer is, whether it comes from a registered user or only from guest orders. */
-export interface CustomerRecord {
-  emailHash: string;
-  email: string;
-  firstName: string | null;
-  lastName: string | null;
-  isGuest: boolean;
-  shopOptIn: boolean;
-  /** A registered user's address columns (absent for a guest, or a source without them). */
-  address?: AddressColumns;
 }
 
 /**

@@ -19,7 +19,7 @@ import { orderWarnings } from '../../mapping/order';
 import { mapPromoCode, mapPromoRule, promoCodeRemoteId } from '../../mapping/promo';
 import { ok } from '../../mapping/result';
 import type { CustomerRecord } from '../../source/shop-source';
-import type { OrderWithContext, ProductWithVariants, PromoCodeRow, PromotionRow, ShopSettings } from '../../source/types';
+import type { OrderWithContext, ProductWithVariants, PromoCodeRow, PromotionRow, ShopSettings } from '../../mapping/shop-rows';
 import { contentHash } from '../context';
 import { planCustomer } from '../entities/customer';
 import { orderSentBefore, planOrder } from '../entities/order';

@@ -11,7 +11,7 @@ import { customerPayload } from '../../mapping/customer';
 import { consentFor } from '../../mapping/consent';
 import { apiPath } from '../../mailchimp/api-path';
 import type { Mapped } from '../../mapping/result';
-import type { CartWithContext } from '../../source/types';
+import type { CartWithContext } from '../../mapping/shop-rows';
 import { contentHash, type EntityOutcome, type SyncContext, type SyncDeps } from '../context';
 import { ensureCustomer, memberStatus } from './customer';
 import { syncProduct } from './product';

@@ -1,4 +1,4 @@
-import type { OrderWithContext } from '../../source/types';
+import type { OrderWithContext } from '../../mapping/shop-rows';
 import type { SyncContext } from '../context';
 import { syncProduct } from './product';
 

@@ -7,7 +7,7 @@ import { refusesUnknownCustomer } from '../../mailchimp/classify';
 import type { OrderLinePayload, OrderPayload } from '../../mailchimp/schemas';
 import type { SyncStateRow } from '../../db/sync-state';
 import type { Mapped } from '../../mapping/result';
-import type { OrderWithContext, ShopSettings } from '../../source/types';
+import type { OrderWithContext, ShopSettings } from '../../mapping/shop-rows';
 import { contentHash, type EntityOutcome, type SyncContext } from '../context';
 import { ensureCustomer, syncCustomer, syncCustomerAfterOrderLeft, type CustomerOutcome } from './customer';
 import { judgeProductsWaitedFor } from './order-refused';

@@ -5,7 +5,7 @@ import type { ProductResource } from '../../mailchimp/types';
 import {
   codeVariantOf, productPatchFrom, staleVariantIds, stocklessVariant, variantMatches, variantRemoteId, type RemoteVariant,
 } from '../../mapping/product';
-import type { ProductWithVariants } from '../../source/types';
+import type { ProductWithVariants } from '../../mapping/shop-rows';
 import type { SyncContext } from '../context';
 
 /** Mailchimp's product GET returns at most this many variants; more are read from the variants collection. */

@@ -4,7 +4,7 @@ import {
 import { isSentOrder } from '../../mapping/sent-order';
 import type { ProductPayload, VariantPayload } from '../../mailchimp/schemas';
 import type { SyncStateRow } from '../../db/sync-state';
-import type { ProductWithVariants } from '../../source/types';
+import type { ProductWithVariants } from '../../mapping/shop-rows';
 import { contentHash, type EntityOutcome, type SyncContext } from '../context';
 import { resyncFailedOrders } from './order';
 import { resendOrdersNaming, retireRenamedProduct } from './product-rename';

@@ -5,7 +5,7 @@
 import { cartBuyer, mapCart, type CartOptions } from '../../mapping/cart';
 import { consentFor } from '../../mapping/consent';
 import { customerIdForEmail } from '../../mapping/ids';
-import type { CartWithContext } from '../../source/types';
+import type { CartWithContext } from '../../mapping/shop-rows';
 import type { ExpectedSet } from './compare';
 import { emptySet, type ShopSnapshot } from './expected';
 

@@ -8,7 +8,7 @@ import type { ProductPayload } from '../../mailchimp/schemas';
 import {
   codeVariantOf, goneProductPlaceholder, mapProduct, placeholderOf, productRemoteId, refusedVariantReasons, stocklessVariant, variantRemoteId,
 } from '../../mapping/product';
-import type { ProductWithVariants } from '../../source/types';
+import type { ProductWithVariants } from '../../mapping/shop-rows';
 import type { ExpectedSet } from './compare';
 import { emptySet, sentOrders, type ShopSnapshot } from './expected';
 

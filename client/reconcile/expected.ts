@@ -3,7 +3,7 @@
  * same decisions the entity syncs make (activities/entities). Pure: the rows are loaded by load.ts.
  */
 import type { CustomerRecord } from '../../source/shop-source';
-import type { OrderWithContext, ProductWithVariants, PromoCodeRow, PromotionRow, ShopSettings } from '../../source/types';
+import type { OrderWithContext, ProductWithVariants, PromoCodeRow, PromotionRow, ShopSettings } from '../../mapping/shop-rows';
 import { consentFor, type MemberStatus } from '../../mapping/consent';
 import { customerInputOf, mapCustomer } from '../../mapping/customer';
 import { mapOrder } from '../../mapping/order';

@@ -9,7 +9,7 @@ import type { MailchimpClient } from '../../mailchimp';
 import type { EntityType } from '../../mapping/ids';
 import { splitPromoCodeRemoteId } from '../../mapping/promo';
 import { mapStore, storePatchFrom } from '../../mapping/store';
-import type { ShopSettings } from '../../source/types';
+import type { ShopSettings } from '../../mapping/shop-rows';
 import type { Drift, DriftPart } from './compare';
 
 export interface ResyncTarget {

@@ -9,7 +9,7 @@ import { infoOf } from '../../mapping/entity-types';
 import type { EntityType } from '../../mapping/ids';
 import { promoCodeRemoteId } from '../../mapping/promo';
 import type { Cursor, CustomerRecord, ShopSource } from '../../source/shop-source';
-import type { OrderWithContext, ProductWithVariants, PromoCodeRow, PromotionRow } from '../../source/types';
+import type { OrderWithContext, ProductWithVariants, PromoCodeRow, PromotionRow } from '../../mapping/shop-rows';
 import { buyerIds, type Audience, type ShopSnapshot } from './expected';
 import type { CartSnapshot } from './expected-carts';
 import { cartOptions, DEFAULT_CART_MAX_AGE } from '../../mapping/cart';

@@ -5,7 +5,7 @@
  * campaign the account may have, one of a deleted campaign). Every kind appears once when there are at least as many
  * carts as kinds. Dates are offsets from `now` (the demo passes the real clock, so the abandoned carts are recent).
  */
-import type { CartLineRow, CartRow, OrderRow, ProductRow, UserRow, VariantRow } from '../../source/types';
+import type { CartLineRow, CartRow, OrderRow, ProductRow, UserRow, VariantRow } from '../../mapping/shop-rows';
 import type { SeedOrderLine } from './generate';
 import type { Random } from '../../util/random';
 

@@ -25,7 +25,7 @@ import type {
   PromotionRow,
   UserRow,
   VariantRow,
-} from '../../source/types';
+} from '../../mapping/shop-rows';
 import { withLocations } from './locations';
 import { generateCarts, type SeedCartLine } from './carts';
 import { Random } from '../../util/random';

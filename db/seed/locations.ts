@@ -4,7 +4,7 @@
  * alpha-2 (the sync leaves such an address out, with a warning); shipped orders mostly carry a tracking number.
  * Pure: its own random stream, so the other tables are the same as without it.
  */
-import type { OrderRow, UserRow } from '../../source/types';
+import type { OrderRow, UserRow } from '../../mapping/shop-rows';
 import { ADDRESS_PARTS, type AddressColumns } from '../../mapping/address-columns';
 import type { Random } from '../../util/random';
 

@@ -1,11 +1,11 @@
 /**
- * Stripe objects → the source row types (source/types.ts), so the shared mapping and entity syncs apply unchanged.
+ * Stripe objects → the source row types (mapping/shop-rows.ts), so the shared mapping and entity syncs apply unchanged.
  * Pure functions over the few fields read, typed loosely enough for both the real API and localstripe's shapes.
  *
  * Ids: product code = Stripe product id; variant sku = price id; order number = invoice id or checkout session id;
  * the buyer is the Stripe customer (user_id = customer id), or the purchase's e-mail when it has no customer.
  */
-import type { OrderRow, OrderStatus, OrderWithContext, ProductWithVariants, UserRow, VariantRow } from '../types';
+import type { OrderRow, OrderStatus, OrderWithContext, ProductWithVariants, UserRow, VariantRow } from '../../mapping/shop-rows';
 
 export interface StripeProductLike {
   id: string;

@@ -9,7 +9,7 @@
  */
 import { customerIdForEmail } from '../../mapping/ids';
 import type { ChangedRow, Cursor, CustomerRecord, EntityType, ShopSource } from '../shop-source';
-import type { ShopSettings, UserRow } from '../types';
+import type { ShopSettings, UserRow } from '../../mapping/shop-rows';
 import { orderFromStripe, productFromStripe, userFromStripe, type StripeCustomerLike } from './convert';
 import { purchaseKind, type ListKind, type ListedObject, type StripeReader } from './reader';
 

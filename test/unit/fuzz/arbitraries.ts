@@ -10,7 +10,7 @@ import { DEFAULT_CART_MAX_AGE_MS, DEFAULT_CART_URL_TEMPLATE, type CartOptions } 
 import type {
   CartRow, CartWithContext, OrderLineRow, OrderRow, OrderStatus, OrderWithContext, ProductRow, ProductWithVariants, PromoCodeRow, PromotionRow,
   ShopSettings, UserRow, VariantRow,
-} from '../../../source/types';
+} from '../../../mapping/shop-rows';
 
 const LONG = 'x'.repeat(10_000);
 const SPECIAL = ['', ' ', '\t', '\u0000', '\u0007bell', '\u202Eevil\u202C', 'שלום', '🛒🎉', 'e\u0301', '\uFEFFbom', LONG, 'a\nb', '<b>bold</b>', '%00', '../..'];

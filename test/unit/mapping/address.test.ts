@@ -4,7 +4,7 @@ import { COUNTRY_NAMES } from '../../../mapping/countries';
 import { customerInputOf, customerPayload, customerWarnings, mapCustomer } from '../../../mapping/customer';
 import { mapOrder, orderPatchFrom, orderUrl, orderWarnings, sendsStatus, unsentStatuses } from '../../../mapping/order';
 import { addressColumnsOf, OPTIONAL_ORDER_COLUMNS, OPTIONAL_USER_COLUMNS } from '../../../mapping/address-columns';
-import type { ShopSettings } from '../../../source/types';
+import type { ShopSettings } from '../../../mapping/shop-rows';
 import { expectSchemaAccepts, orderCtx, payloadOf, settings } from './fixtures';
 
 const berlin = { address1: ' Unter den Linden 1 ', address2: null, city: 'Berlin', province: 'Berlin', province_code: 'BE', postal_code: '10117', country_code: 'de', phone: '+49 30 1234' };

@@ -4,7 +4,7 @@ import {
   cartLineChanges, cartPatchFrom, cartSkipKind, checkoutUrl, isConverted, mapCart, withoutCampaign, type CartOptions,
 } from '../../../mapping/cart';
 import { customerIdForEmail } from '../../../mapping/ids';
-import type { CartWithContext } from '../../../source/types';
+import type { CartWithContext } from '../../../mapping/shop-rows';
 import { expectSchemaAccepts, payloadOf, productWith, settings, userRow, variantRow } from './fixtures';
 
 const NOW = '2026-03-10T12:00:00.000Z';

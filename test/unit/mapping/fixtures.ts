@@ -11,7 +11,7 @@ import type {
   ShopSettings,
   UserRow,
   VariantRow,
-} from '../../../source/types';
+} from '../../../mapping/shop-rows';
 import type { Mapped } from '../../../mapping/result';
 
 export const settings: ShopSettings = {

@@ -1,7 +1,7 @@
 import { mapOrder } from '../../../mapping/order';
 import { mapProduct } from '../../../mapping/product';
 import { minorToDecimal, orderFromStripe, productFromStripe, purchaseStatus, splitName, type StripePurchase } from '../../../source/stripe/convert';
-import type { ShopSettings } from '../../../source/types';
+import type { ShopSettings } from '../../../mapping/shop-rows';
 
 const settings: ShopSettings = { mailchimpSyncEnabled: true, alwaysOptIn: false, storeName: 'S', storeDomain: '', storeCurrency: 'USD' };
 const price = (id: string, amount: number, currency = 'usd', active = true) => ({ id, product: 'prod_1', active, currency, unit_amount: amount, created: 1 });

@@ -1,9 +1,22 @@
 /**
- * Rows as the sync reads them from a source (the shop database's contract tables).
+ * Rows as the sync reads them from a source (the shop database's contract tables): what the mapping takes. They live
+ * with the mapping, which source/ may import (source/shop-source.ts reads them), so no folder loop goes through them.
  * Ids and money are strings, exactly as stored (BIGINT and DECIMAL); dates are Date objects in UTC.
  */
 
-import type { OrderOptionalColumns, UserOptionalColumns } from '../mapping/address-columns';
+import type { AddressColumns, OrderOptionalColumns, UserOptionalColumns } from './address-columns';
+
+/** What a customer is, whether it comes from a registered user or only from guest orders. */
+export interface CustomerRecord {
+  emailHash: string;
+  email: string;
+  firstName: string | null;
+  lastName: string | null;
+  isGuest: boolean;
+  shopOptIn: boolean;
+  /** A registered user's address columns (absent for a guest, or a source without them). */
+  address?: AddressColumns;
+}
 
 export interface ShopSettings {
   mailchimpSyncEnabled: boolean;
