@@ -30,6 +30,8 @@ export interface EmulatorConfig {
     bodiless403Rate: number;
     /** Mailchimp's server timeout: a call held longer is cut off (the connection closes without an answer). */
     serverTimeoutMs: number;
+    /** The API key is refused (401 "API Key Invalid") while true, as for a key revoked or disabled in the account. */
+    keyRevoked: boolean;
   };
   batches: {
     /** Operations executed per second for the account. */
@@ -70,6 +72,7 @@ export function defaultConfig(): EmulatorConfig {
       bodiless429Rate: 0,
       bodiless403Rate: 0,
       serverTimeoutMs: 120_000,
+      keyRevoked: false,
     },
     batches: { opsPerSecond: 1000, finalizeDelayMs: 0, preprocessMs: 0, maxPending: 500, shuffle: true },
     webhooks: { timeoutMs: 10_000, retries: 2 },
@@ -100,6 +103,7 @@ export const configPatchSchema = z
         bodiless429Rate: rate,
         bodiless403Rate: rate,
         serverTimeoutMs: ms,
+        keyRevoked: z.boolean(),
       })
       .partial()
       .strict(),

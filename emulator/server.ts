@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { authenticate } from './auth';
+import { apiKeyInvalid, authenticate } from './auth';
 import type { ApiReply } from './context';
 import { problemReply, toApiError, type EmulatorCore } from './core';
 import { decideFault, latencyFor } from './faults';
@@ -49,6 +49,7 @@ export function buildServer(core: EmulatorCore, apiKey: string): FastifyInstance
       let key: string;
       try {
         key = authenticate(request.headers.authorization, apiKey);
+        if (core.config().faults.keyRevoked) throw apiKeyInvalid();
       } catch (error) {
         core.stats.record(method, '(unauthenticated)', toApiError(error).status);
         return sendApiReply(reply, problemReply(toApiError(error)));

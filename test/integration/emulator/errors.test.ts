@@ -9,7 +9,7 @@ beforeAll(async () => {
 });
 afterAll(async () => h.emu.close());
 afterEach(async () => {
-  await h.control.post('/_emulator/config', { faults: { bodiless429Rate: 0, bodiless403Rate: 0, hangRate: 0, serverTimeoutMs: 120_000 }, batches: { preprocessMs: 0 } });
+  await h.control.post('/_emulator/config', { faults: { bodiless429Rate: 0, bodiless403Rate: 0, hangRate: 0, serverTimeoutMs: 120_000, keyRevoked: false }, batches: { preprocessMs: 0 } });
 });
 
 const hash = (email: string) => createHash('md5').update(email.toLowerCase()).digest('hex');
@@ -52,6 +52,19 @@ describe('forgotten and compliance-state members', () => {
     }
     expect((await h.api.get(`${members}/${hash(email)}`)).data.status).toBe('unsubscribed');
     expect((await h.api.patch(`${members}/${hash(email)}`, { merge_fields: { FNAME: 'Kept' } })).status).toBe(200);
+  });
+});
+
+describe('a revoked API key', () => {
+  it('is refused with 401 "API Key Invalid" on every call until it is restored, and changes nothing meanwhile', async () => {
+    expect((await h.control.post('/_emulator/config', { faults: { keyRevoked: true } })).status).toBe(200);
+    const refused = await h.api.put('/ecommerce/stores/errs/customers/revoked', { id: 'revoked', email_address: 'revoked@example.com', opt_in_status: false });
+    expect(refused.status).toBe(401);
+    expect(refused.data).toMatchObject({ title: 'API Key Invalid', status: 401 });
+    expect((await h.api.get(`/lists/${LIST_ID}`)).status).toBe(401);
+    expect((await h.control.post('/_emulator/config', { faults: { keyRevoked: false } })).status).toBe(200);
+    expect((await h.api.get('/ecommerce/stores/errs/customers/revoked')).status).toBe(404);
+    expect((await h.api.get(`/lists/${LIST_ID}`)).status).toBe(200);
   });
 });
 
