@@ -150,6 +150,20 @@ export function createSyncState(db: Knex, storeId: string, tokenOf: (type: Entit
         .select('entity_type', 'entity_id', 'remote_id')) as Array<{ entity_type: string; entity_id: string; remote_id: string }>;
     },
 
+    /**
+     * The remote ids among these that some entity of this type is sent under and not deleted since (a range of the
+     * type's primary-key rows: the store's products, say, not every row of the store).
+     */
+    async sentUnder(type: EntityType, remoteIds: readonly string[]): Promise<Set<string>> {
+      if (remoteIds.length === 0) return new Set();
+      const rows = (await db('mc_sync_state')
+        .where({ store_id: storeId, entity_type: type })
+        .whereIn('remote_id', [...remoteIds])
+        .whereNot({ status: 'deleted' })
+        .select('remote_id')) as Array<{ remote_id: string }>;
+      return new Set(rows.map((r) => r.remote_id));
+    },
+
     /** Forgets the content hash of these entities, so that their next sync writes again. */
     async forgetHashes(type: EntityType, entityIds: readonly string[]): Promise<void> {
       if (entityIds.length === 0) return;

@@ -14,3 +14,25 @@ import { mapOrder } from './order';
 export function isSentOrder(order: OrderWithContext, settings: ShopSettings): boolean {
   return mapOrder(order, settings).kind === 'ok';
 }
+
+/** An order as Mailchimp holds it, as far as the rule below reads it: the product ids its lines name. */
+export interface HeldOrder {
+  lines?: ReadonlyArray<{ product_id?: unknown }>;
+}
+
+/**
+ * A product id the sync no longer sends any product under (a renamed product's old code, kept without stock) stays in
+ * Mailchimp only while an order Mailchimp still holds names it: one sent with it that could not be re-sent since. A
+ * fresh full sync never creates it. The one rule, for the rename itself and for every order that leaves Mailchimp or
+ * moves its lines off such an id later.
+ */
+export function keepsRetiredProduct(productId: string, held: readonly HeldOrder[]): boolean {
+  return held.some((order) => order.lines?.some((line) => line.product_id === productId) ?? false);
+}
+
+/** The product ids an order's lines named before that its lines name no more (all of them, for an order that left). */
+export function productIdsLeft(before: readonly HeldOrder[], after: ReadonlyArray<{ product_id: string }> = []): string[] {
+  const still = new Set(after.map((line) => line.product_id));
+  const named = before.flatMap((order) => order.lines ?? []).map((line) => line.product_id);
+  return [...new Set(named.filter((id): id is string => typeof id === 'string' && !still.has(id)))];
+}

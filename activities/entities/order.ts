@@ -2,6 +2,7 @@ import { MailchimpError } from '../../mailchimp/mailchimp-error';
 import { customerIdForEmail } from '../../mapping/ids';
 import { mapOrder, needsOrderPut, orderLineChanges, orderPatchFrom, orderPutFrom, orderWarnings } from '../../mapping/order';
 import { goneProductId, lineVariantFor, productRemoteId } from '../../mapping/product';
+import { productIdsLeft } from '../../mapping/sent-order';
 import { apiPath } from '../../mailchimp/api-path';
 import { refusesUnknownCustomer } from '../../mailchimp/classify';
 import type { OrderLinePayload, OrderPayload } from '../../mailchimp/schemas';
@@ -12,6 +13,7 @@ import { contentHash, type EntityOutcome, type SyncContext } from '../context';
 import { ensureCustomer, syncCustomer, syncCustomerAfterOrderLeft, type CustomerOutcome } from './customer';
 import { judgeProductsWaitedFor } from './order-refused';
 import { syncProduct } from './product';
+import { releaseRetiredProducts } from './product-rename';
 import { guarded, isUnchanged, recordFailure } from './record';
 import { upsert } from './upsert';
 
@@ -214,6 +216,7 @@ async function updateOrder(ctx: SyncContext, payload: OrderPayload): Promise<voi
   const updated = await mailchimp.updateOrder(config.storeId, payload.id, orderPatchFrom(payload));
   if (needsOrderPut(updated, payload)) {
     await mailchimp.replaceOrder(config.storeId, payload.id, orderPutFrom(payload, updated.customer?.id ?? payload.customer.id));
+    await releaseRetiredProducts(ctx, productIdsLeft([updated], payload.lines));
     return;
   }
   const current = Array.isArray(updated.lines)
@@ -223,6 +226,8 @@ async function updateOrder(ctx: SyncContext, payload: OrderPayload): Promise<voi
   for (const { id, patch } of changes.update) await mailchimp.updateOrderLine(config.storeId, payload.id, id, patch);
   for (const line of changes.create) await mailchimp.createOrderLine(config.storeId, payload.id, line);
   for (const id of changes.remove) await mailchimp.deleteOrderLine(config.storeId, payload.id, id);
+  // An order that could not be re-sent when its product was renamed kept the old code; re-sent now, it may free it.
+  await releaseRetiredProducts(ctx, productIdsLeft([{ lines: current }], payload.lines));
 }
 
 /**
@@ -236,6 +241,8 @@ async function removeOrder(ctx: SyncContext, orderId: string, previous: SyncStat
   const sent = await mailchimp.getOrder(config.storeId, remoteId);
   if (sent) await mailchimp.deleteOrder(config.storeId, remoteId);
   await state.record('order', orderId, { status: 'deleted', remoteId });
+  // A renamed product's old code kept without stock for this order goes with it, unless another order holds it.
+  if (sent) await releaseRetiredProducts(ctx, productIdsLeft([sent]));
   const customerId = sent?.customer?.id;
   if (customerId) await syncCustomerAfterOrderLeft(ctx, customerId);
   return { status: 'deleted', entityId: orderId };

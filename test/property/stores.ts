@@ -20,8 +20,9 @@ export interface TwoStores {
   stop(): Promise<void>;
 }
 
-export async function startTwoStores(): Promise<TwoStores> {
-  const h = await startSyncHarness();
+/** `options` go to the incremental store's harness (its test hooks, say); the fresh store's worker has none. */
+export async function startTwoStores(options: Parameters<typeof startSyncHarness>[0] = {}): Promise<TwoStores> {
+  const h = await startSyncHarness(options);
   const fresh: SyncConfig = { ...h.config, storeId: `${h.config.storeId}_fresh`, taskQueue: `${h.config.taskQueue}-fresh` };
   const native = await NativeConnection.connect({ address: env('TEMPORAL_ADDRESS') });
   const worker: Worker = await createSyncWorker({
