@@ -64,7 +64,9 @@ describe('direct full resync: independent types together', () => {
     const codeWrites = at('POST', /\/promo-codes$/);
     const orderWrites = at('POST', /\/orders$/);
     expect([productWrites.length, customerWrites.length, ruleWrites.length, codeWrites.length, orderWrites.length]).toEqual([8, 4, 1, 2, 4]);
-    // Together: a customer (and the rule) went before the last product; one type at a time, all came after it.
+    // Together: the customers' pages start with the products' first window (4 pages of one row), so their writes go
+    // before those of the products' later pages (the gate serves pages in the order they started); one type at a
+    // time, every customer write came after the last product's.
     expect(Math.min(...customerWrites)).toBeLessThan(Math.max(...productWrites));
     // What waits still waits: codes after their rule, orders after every product, code and customer.
     expect(Math.min(...codeWrites)).toBeGreaterThan(Math.max(...ruleWrites));
