@@ -9,14 +9,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { WorkflowBundlePath } from '@temporalio/worker';
-import { env, envInt } from '../config/env';
-import { connectNativeConnection, temporalTarget } from '../config/temporal';
-import { startConnectionLeasesFromEnv } from '../db/connection-leases';
+import { env } from '../config/env';
 import { createDb } from '../db/knex';
-import { createMailchimpClient } from '../mailchimp';
-import { createSyncDeps, lazyTemporalClient, syncConfigFromEnv } from '../wiring/env';
 import { prebuiltWorkflowBundle } from '../workers/bundle';
-import { createSyncWorker } from '../workers/worker';
+import { createWorkerFromEnv } from '../workers/from-env';
 
 export interface WorkerStats {
   pid: number;
@@ -60,9 +56,6 @@ async function main(): Promise<void> {
   };
   setInterval(sampleMemory, 250).unref();
   const stats = { mailchimpRequests: 0, mailchimpMs: 0, dbQueries: 0, dbMs: 0 };
-  const target = temporalTarget();
-  const namespace = target.namespace;
-  const config = syncConfigFromEnv();
   const db = createDb(env('DATABASE_URL'), { min: 0, max: Number(process.env.BENCH_DB_POOL ?? 20) });
   const queryStarts = new Map<string, number>();
   const bySql = new Map<string, number>();
@@ -80,25 +73,18 @@ async function main(): Promise<void> {
   };
   db.on('query-response', queryDone);
   db.on('query-error', (err: unknown, q: { __knexQueryUid: string }) => queryDone(err, q));
-  const mailchimp = createMailchimpClient({
-    apiKey: env('MAILCHIMP_API_KEY'),
-    baseUrl: env('MAILCHIMP_API_URL') || undefined,
-    maxConnections: envInt('MAILCHIMP_MAX_CONNECTIONS'),
-    timeoutMs: envInt('MAILCHIMP_TIMEOUT_MS'),
-    onRequest: (event) => {
+  // The production worker (workers/from-env.ts: the pause breaker, the metrics, the maintenance activities), with
+  // the database and the Mailchimp requests counted.
+  const built = await createWorkerFromEnv({
+    db,
+    onMailchimpRequest: (event) => {
       stats.mailchimpRequests += 1;
       stats.mailchimpMs += event.durationMs;
     },
+    onLeaseError: (err) => console.error(`connection lease renewal failed: ${err instanceof Error ? err.message : String(err)}`),
+    workflowBundle: workflowBundle(),
   });
-  // This worker's share of the key's connections, leased from the other workers of the database.
-  const leases = await startConnectionLeasesFromEnv((err) => console.error(`connection lease renewal failed: ${err instanceof Error ? err.message : String(err)}`));
-  const connection = await connectNativeConnection(target);
-  const bundle = workflowBundle();
-  const worker = await createSyncWorker({
-    connection, namespace, taskQueue: config.taskQueue,
-    deps: createSyncDeps(db, mailchimp, config, lazyTemporalClient(target)),
-    workflowBundle: bundle,
-  });
+  const { worker } = built;
   process.on('message', (message: unknown) => {
     if (message !== 'stats') return;
     const cpu = process.cpuUsage();
@@ -118,10 +104,7 @@ async function main(): Promise<void> {
   try {
     await running;
   } finally {
-    await leases?.stop();
-    await connection.close();
-    await db.destroy();
-    mailchimp.close();
+    await built.close();
   }
 }
 

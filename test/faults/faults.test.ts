@@ -6,6 +6,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { BAD_ROW_REASONS, MESSY_VALID_ROWS } from '../../db/seed/bad-rows';
+import { readAuthFailure } from '../../activities/auth-breaker';
 import { md5 } from '../../mapping/ids';
 import { fullResyncWorkflowId } from '../../workflows/contract';
 import { notifyEntityChanged } from '../../workflows/start';
@@ -214,6 +215,47 @@ describe(`fault scenarios (${FAULTS_SIZE})`, () => {
       expect(w.workerStarts()).toBe(2);
       expect(w.worker(1).child.signalCode).toBe('SIGKILL');
       expect(w.worker(0).child.exitCode).toBeNull();
+      await expectNoDrift(w);
+    } finally {
+      await w.close();
+    }
+  });
+
+  scenario('the API key revoked during a full sync, then restored: the worker pauses sending, resumes by itself, zero drift', async () => {
+    const w = await startWorld();
+    const refused = async () => Object.entries(((await w.emulatorControl('stats')) as { byRoute: Record<string, number> }).byRoute)
+      .filter(([route]) => route.endsWith('(unauthenticated)')).reduce((n, [, c]) => n + c, 0);
+    let pausedSeconds = 0;
+    let quietRefusals = -1;
+    const note = () => `revoked at 30 %, restored ${pausedSeconds.toFixed(0)} s later; ${quietRefusals} calls refused in the 10 s after the last in-flight ones (probes only)`;
+    try {
+      await timed('API key revoked (401) during a full sync, then restored', note, async () => {
+        await w.startFullSync();
+        await reach(w, 0.3);
+        expect(await fullSyncStatus(w)).toBe('RUNNING');
+        await w.emulatorControl('config', { faults: { keyRevoked: true } });
+        const revoked = Date.now();
+        // The production worker's breaker (activities/auth-breaker.ts) records the pause that mcsync status shows...
+        await until('the pause to be recorded', async () => (await readAuthFailure(w.fresh.db, w.storeId)) !== null, 2 * 60_000, 200);
+        expect((await readAuthFailure(w.fresh.db, w.storeId))?.reason).toBe('401 API Key Invalid');
+        // ...and stops sending: once the calls in flight were refused, only its probe (one per 30 s) reaches Mailchimp.
+        let last = await refused();
+        await until('the refused calls in flight to end', async () => {
+          await new Promise((r) => setTimeout(r, 2000));
+          const now = await refused();
+          const quiet = now === last;
+          last = now;
+          return quiet;
+        }, 2 * 60_000, 0);
+        await new Promise((r) => setTimeout(r, 10_000));
+        quietRefusals = (await refused()) - last;
+        expect(quietRefusals).toBeLessThanOrEqual(2);
+        expect(await fullSyncStatus(w)).toBe('RUNNING');
+        await w.emulatorControl('config', { faults: { keyRevoked: false } });
+        pausedSeconds = (Date.now() - revoked) / 1000;
+        expect((await w.fullSyncResult()).done).toBe(true);
+      });
+      expect(await readAuthFailure(w.fresh.db, w.storeId)).toBeNull();
       await expectNoDrift(w);
     } finally {
       await w.close();
