@@ -89,13 +89,15 @@ async function upsertProduct(
   await ctx.deps.state.record('product', productId, {
     status: 'synced', contentHash: hash, remoteId: payload.id, errorReason: refusedVariantsReason(payload.id, refused) ?? null,
   });
-  if (previous?.status === 'failed') await resendOrdersThatWaited(ctx, productId);
+  if (previous !== null && previous.status !== 'synced') await resendOrdersThatWaited(ctx, productId);
   return { status: 'synced', entityId: productId };
 }
 
 /**
- * A product refused until now made the orders naming it wait for it (recorded failed); nothing else changes their
- * rows, so once it is in Mailchimp they are synced again, as a fresh sync would send them.
+ * A product Mailchimp did not have from the sync until now made the orders naming it wait for it (recorded failed):
+ * refused (recorded failed), or deleted in the shop and not kept, since its only orders waited for it (recorded
+ * deleted). Nothing else changes their rows, so once it is in Mailchimp they are synced again, as a fresh sync would
+ * send them. A product never recorded has no order waiting for it (an order that waits judges the product first).
  */
 async function resendOrdersThatWaited(ctx: SyncContext, productId: string): Promise<void> {
   await resyncFailedOrders(ctx, (await ctx.deps.source.orderIdsNamingProduct?.(productId)) ?? []);

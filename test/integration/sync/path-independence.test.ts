@@ -96,4 +96,22 @@ describe('path independence: the incremental store ends where a fresh full sync 
     const file = path.join(__dirname, 'scenarios', 'seed-9001-path-61.json');
     await expectSame(JSON.parse(fs.readFileSync(file, 'utf8')) as Scenario);
   }, RUN_MS);
+
+  // Seed 9001 (200 runs), path 27, as found: a product deleted in the shop (status) is kept as a stand-in only for a
+  // sent order; its only order waited for it (its variant priced in EUR), so the first sync recorded the product as
+  // deleted, not failed. Once its variant is deleted too, a fresh sync sends the order with the stand-in; the
+  // incremental path wrote the stand-in but left the order failed, as only a product recorded failed re-sent them.
+  it('orders that waited for a product recorded deleted are sent once it can be sent (seed 9001, path 27)', async () => {
+    const file = path.join(__dirname, 'scenarios', 'seed-9001-path-27.json');
+    await expectSame(JSON.parse(fs.readFileSync(file, 'utf8')) as Scenario);
+  }, RUN_MS);
+
+  // The same with the property test's cart steps (seed 9001, path 11), trimmed: a product deleted in the shop whose
+  // stand-in is refused (its title empty), then given a title.
+  it('orders that waited for a deleted product whose title was empty are sent once it has a title', async () => {
+    await expectSame({
+      initial: [product([variant('USD')], { title: '', status: 'deleted' }), guestOrder([{ product: 0, variant: 0 }])],
+      changes: [{ kind: 'updateProduct', notify: true, pick: 0, patch: { title: 'Hat' } }, scan],
+    });
+  }, RUN_MS);
 });
