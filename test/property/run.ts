@@ -5,7 +5,8 @@ import path from 'node:path';
  * `npm run test:property -- [--runs N] [--seed S] [--path P] [--no-shrink] [--initial N] [--changes N] [--trace] [--scenario F]`:
  * the differential property test with more runs than `npm test` gives it, or one failure replayed (the seed and path
  * fast-check printed), or a scenario in a JSON file (a counterexample, trimmed by hand). Failures are shrunk to a
- * minimal sequence unless --no-shrink.
+ * minimal sequence unless --no-shrink. A plain run index as --path starts there: `--seed 9001 --path 62 --runs 138`
+ * goes on with a 200-run pass that stopped at run 62.
  */
 
 const FLAGS: Record<string, string> = { '--scenario': 'PROPERTY_SCENARIO', '--runs': 'PROPERTY_RUNS', '--seed': 'PROPERTY_SEED', '--path': 'PROPERTY_PATH', '--initial': 'PROPERTY_INITIAL', '--changes': 'PROPERTY_CHANGES' };
