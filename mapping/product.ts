@@ -101,7 +101,7 @@ function mapVariant(v: VariantRow, product: { title: string; url?: string; image
   if (!sameCurrency(v.currency, settings.storeCurrency)) {
     return `variant ${shorten(sku)} is priced in ${shorten(v.currency, 12)} but the store's currency is ${settings.storeCurrency}`;
   }
-  const price = nonNegativeMoney(v.price, `the price of variant ${sku}`);
+  const price = nonNegativeMoney(v.price, `the price of variant ${shorten(sku)}`);
   if (!price.ok) return price.problem;
   const variant: VariantPayload = { id: sku, title: cleanText(v.title) ?? product.title, sku, price: price.value };
   if (v.inventory_quantity !== null && Number.isFinite(v.inventory_quantity)) {

@@ -228,6 +228,9 @@ describe('planProduct: the smallest unit is refused', () => {
     ['with a negative price', variantRow({ id: '1007', sku: 'MUG-01-NEG', price: '-1.00' }), 'the price of variant MUG-01-NEG "-1.00" is negative'],
     ['with a price that is not a number', variantRow({ id: '1007', sku: 'MUG-01-NAN', price: 'NaN' }), 'the price of variant MUG-01-NAN "NaN" is not a number'],
     ['with an empty SKU', variantRow({ id: '1007', sku: ' ' }), 'variant #1007 has an empty SKU'],
+    // Found by the fuzzed mappers (seed -149529542): the reason held the whole 10,000-character SKU.
+    ['with a 10,000-character SKU and a price that is not a number', variantRow({ id: '1007', sku: 'S'.repeat(10_000), price: 'abc' }),
+      `the price of variant ${'S'.repeat(59)}… "abc" is not a number`],
   ])('a variant %s is left out with its reason; the product is sent with the others', (_label, bad, reason) => {
     const planned = planProduct(productWith({}, [valid, bad]), settings);
     expect(planned.kind).toBe('ok');
