@@ -124,6 +124,23 @@ describe('migrations', () => {
     }
   });
 
+  it('indexes order_lines by product_id when no index starts with it, keeps a shop\'s own, and rolls back its own', async () => {
+    const own = await createTestDatabase();
+    try {
+      const productIndexes = async () => ((await own.db.raw(
+        "SELECT INDEX_NAME AS name FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'order_lines' AND COLUMN_NAME = 'product_id' AND SEQ_IN_INDEX = 1",
+      )) as [Array<{ name: string }>])[0].map((r) => r.name);
+      expect(await productIndexes()).toEqual(['mc_order_lines_product']);
+      await own.db.migrate.down({ name: '20261201005100_order_lines_product_index.ts' });
+      expect(await productIndexes()).toEqual([]);
+      await own.db.raw('CREATE INDEX shop_own ON order_lines (product_id)');
+      await own.db.migrate.latest();
+      expect(await productIndexes()).toEqual(['shop_own']);
+    } finally {
+      await own.destroy();
+    }
+  });
+
   it('leaves a contract table the shop created itself as it is', async () => {
     const own = await createTestDatabase({ migrate: false });
     try {
