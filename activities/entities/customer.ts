@@ -95,21 +95,32 @@ async function guestHasOrderToSend(ctx: SyncContext, emailHash: string): Promise
 /**
  * After an order left Mailchimp (deleted from the shop, or back to pending): a registered customer stays (synced as
  * usual), but one nobody registered has is deleted unless another order in Mailchimp names it, since a fresh sync
- * creates a guest's customer only through an order it sends.
+ * creates a guest's customer only through an order it sends, or a cart: a guest's customer a sent cart names stays
+ * (synced from what the shop has of them, as the cart's sync sends it first; cart.ts).
  */
 export function syncCustomerAfterOrderLeft(ctx: SyncContext, emailHash: string): Promise<CustomerOutcome> {
   return guarded(ctx, 'customer', emailHash, async (): Promise<CustomerOutcome> => {
     const record = await ctx.deps.source.customer(emailHash);
     if (record && !record.isGuest) return syncCustomer(ctx, emailHash);
+    if (record && (await sentCartNames(ctx, emailHash))) return syncCustomer(ctx, emailHash, { forOrder: true });
     return removeCustomer(ctx, emailHash, await ctx.deps.state.get('customer', emailHash));
   });
+}
+
+/** Whether a cart the sync has in Mailchimp (recorded synced) has this buyer. */
+async function sentCartNames(ctx: SyncContext, emailHash: string): Promise<boolean> {
+  const ids = (await ctx.deps.source.cartIdsOfEmail?.(emailHash)) ?? [];
+  if (ids.length === 0) return false;
+  const states = await ctx.deps.state.getMany('cart', ids);
+  return ids.some((id) => states.get(id)?.status === 'synced');
 }
 
 /**
  * No user and no guest order of the shop has this email any more (the user row deleted, or its email changed): the
  * Mailchimp customer is deleted, unless an order already sent to Mailchimp names it (Mailchimp cannot move an order to
- * another customer, so the customer stays with it; the order's deletion syncs the customer again). The audience
- * member is never touched: consent is not the store's to take away.
+ * another customer, so the customer stays with it; the order's deletion syncs the customer again) or a cart the sync
+ * sent does (a fresh sync creates it for the cart). The audience member is never touched: consent is not the store's
+ * to take away.
  */
 async function removeCustomer(ctx: SyncContext, emailHash: string, previous: SyncStateRow | null): Promise<CustomerOutcome> {
   const { mailchimp, state, config } = ctx.deps;
@@ -121,6 +132,8 @@ async function removeCustomer(ctx: SyncContext, emailHash: string, previous: Syn
   if ((await mailchimp.countCustomerOrders(config.storeId, remoteId)) > 0) {
     return { status: 'skipped', entityId: emailHash, reason: `${gone}; kept in Mailchimp for the orders sent with it` };
   }
+  // A cart sent with its buyer embedded (a guest known only by the cart) made the customer: a fresh sync makes it too.
+  if (await sentCartNames(ctx, emailHash)) return { status: 'skipped', entityId: emailHash, reason: `${gone}; kept in Mailchimp for the cart that names it` };
   await mailchimp.deleteCustomer(config.storeId, remoteId);
   await state.record('customer', emailHash, { status: 'deleted', remoteId });
   return { status: 'deleted', entityId: emailHash };
