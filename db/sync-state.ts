@@ -150,10 +150,7 @@ export function createSyncState(db: Knex, storeId: string, tokenOf: (type: Entit
         .select('entity_type', 'entity_id', 'remote_id')) as Array<{ entity_type: string; entity_id: string; remote_id: string }>;
     },
 
-    /**
-     * The remote ids among these that some entity of this type is sent under and not deleted since (a range of the
-     * type's primary-key rows: the store's products, say, not every row of the store).
-     */
+    /** The remote ids among these that some entity of this type is sent under and not deleted since (indexed by remote id). */
     async sentUnder(type: EntityType, remoteIds: readonly string[]): Promise<Set<string>> {
       if (remoteIds.length === 0) return new Set();
       const rows = (await db('mc_sync_state')

@@ -141,6 +141,13 @@ describe('migrations', () => {
     }
   });
 
+  it('indexes mc_sync_state by store and remote id (the lookups of what an id is sent under)', async () => {
+    const [rows] = (await t.db.raw(
+      "SELECT COLUMN_NAME AS col FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'mc_sync_state' AND INDEX_NAME = 'mc_sync_state_remote' ORDER BY SEQ_IN_INDEX",
+    )) as [Array<{ col: string }>];
+    expect(rows.map((r) => r.col)).toEqual(['store_id', 'remote_id']);
+  });
+
   it('leaves a contract table the shop created itself as it is', async () => {
     const own = await createTestDatabase({ migrate: false });
     try {

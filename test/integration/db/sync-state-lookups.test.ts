@@ -31,6 +31,12 @@ describe('sync state lookups and audience knowledge', () => {
     );
     expect(await state.byRemoteIds(['CODE-1', 'c2', 'nothing'])).toHaveLength(2);
 
+    // What a product id is sent under: products only, of this store, not deleted since.
+    await state.record('product', '2', { status: 'deleted', remoteId: 'CODE-2' });
+    expect(await state.sentUnder('product', [])).toEqual(new Set());
+    expect(await state.sentUnder('product', ['CODE-1', 'CODE-2', 'c2', 'nothing'])).toEqual(new Set(['CODE-1']));
+    expect(await other.sentUnder('product', ['CODE-2'])).toEqual(new Set());
+
     // A reason of blanks is no reason: only the order with one is listed.
     expect(await state.failureReasons()).toEqual(new Map([['order:7', 'no currency']]));
 
