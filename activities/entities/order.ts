@@ -37,7 +37,7 @@ export function syncOrder(ctx: SyncContext, orderId: string, options: { force?: 
     const { source, state } = ctx.deps;
     const found = await source.order(orderId);
     const previous = await state.get('order', orderId);
-    if (!found) return removeOrder(ctx, orderId, previous, 'The order is not in the shop database');
+    if (!found) return removeOrder(ctx, orderId, previous, 'The order is not in the shop database', { gone: true });
     const planned = planOrder(found, ctx.settings);
     if (planned.kind === 'skip') {
       // An order sent before that went back to pending: a fresh sync would not send it, so it leaves Mailchimp
@@ -156,6 +156,15 @@ async function reconsiderProductsOf(ctx: SyncContext, order: OrderWithContext, o
   }
 }
 
+/** The products the sync sent under these Mailchimp ids, synced again with what orders need of them now. */
+async function reconsiderProductsSentUnder(ctx: SyncContext, remoteIds: readonly string[]): Promise<void> {
+  const sent = (await ctx.deps.state.byRemoteIds(remoteIds)).filter((r) => r.entity_type === 'product');
+  const known = await ctx.deps.state.getMany('product', sent.map((r) => r.entity_id));
+  for (const { entity_id: productId } of sent) {
+    if (known.get(productId)?.status === 'synced') await syncProduct(ctx, productId, { force: true });
+  }
+}
+
 /** An order Mailchimp may already have: written with an update first. */
 export function orderSentBefore(previous: SyncStateRow | null | undefined): boolean {
   return previous?.status === 'synced' || previous?.remote_id != null;
@@ -234,7 +243,9 @@ async function updateOrder(ctx: SyncContext, payload: OrderPayload): Promise<voi
  * An order the shop no longer has (or no longer sends) is deleted from Mailchimp, then its customer is looked at again
  * (syncCustomerAfterOrderLeft): a guest's customer no other order in Mailchimp names goes too.
  */
-async function removeOrder(ctx: SyncContext, orderId: string, previous: SyncStateRow | null, reason: string): Promise<OrderOutcome> {
+async function removeOrder(
+  ctx: SyncContext, orderId: string, previous: SyncStateRow | null, reason: string, options: { gone?: boolean } = {},
+): Promise<OrderOutcome> {
   const { mailchimp, state, config } = ctx.deps;
   if (!orderSentBefore(previous) || previous?.status === 'deleted') return { status: 'skipped', entityId: orderId, reason };
   const remoteId = previous?.remote_id ?? orderId;
@@ -243,6 +254,9 @@ async function removeOrder(ctx: SyncContext, orderId: string, previous: SyncStat
   await state.record('order', orderId, { status: 'deleted', remoteId });
   // A renamed product's old code kept without stock for this order goes with it, unless another order holds it.
   if (sent) await releaseRetiredProducts(ctx, productIdsLeft([sent]));
+  // What its products kept only for it (a variant no longer sold, kept without stock) goes too. An order the shop still
+  // has is read by its callers, which reconsider its products themselves (reconsiderProductsOf).
+  if (sent && options.gone) await reconsiderProductsSentUnder(ctx, productIdsLeft([sent]));
   const customerId = sent?.customer?.id;
   if (customerId) await syncCustomerAfterOrderLeft(ctx, customerId);
   return { status: 'deleted', entityId: orderId };

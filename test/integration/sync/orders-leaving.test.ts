@@ -46,7 +46,7 @@ describe('an order that leaves Mailchimp', () => {
     expect(after?.variants.map((v) => v.id)).toEqual(p.skus);
   });
 
-  it('a product synced again once the order is hard-deleted loses the code variant only that order needed (property test, seed 9001 path 5)', async () => {
+  it('the order hard-deleted takes the code variant only it needed from its product (property test, seed 9001 path 5)', async () => {
     const p = await shop.product(h.t.db, {}, [{}]);
     const o = await shop.order(h.t.db, { guest_email: 'deleted-order@example.com' }, [{ product_id: p.id }]);
     expect(await syncNow(h, 'order', o.id)).toMatchObject({ status: 'synced' });
@@ -56,8 +56,9 @@ describe('an order that leaves Mailchimp', () => {
     await h.t.db('order_lines').where({ order_id: o.id }).delete();
     await h.t.db('orders').where({ id: o.id }).delete();
     await syncNow(h, 'order', o.id);
-    expect(await syncNow(h, 'product', p.id)).toMatchObject({ status: 'synced' });
     const after = (await remote(h, storePath(h, `/products/${p.code}`))) as RemoteProduct;
     expect(after?.variants.map((v) => v.id)).toEqual(p.skus);
+    // The order's removal synced the product already: its next sync has nothing to do.
+    expect(await syncNow(h, 'product', p.id)).toMatchObject({ status: 'unchanged' });
   });
 });

@@ -133,4 +133,18 @@ describe('path independence: the incremental store ends where a fresh full sync 
       changes: [{ kind: 'deleteOrder', notify: true, pick: 0 }, scan],
     });
   }, RUN_MS);
+
+  // Seed 9001 (200 runs), paths 88 and 182, trimmed: a variant no longer sold is kept without stock for the sent order
+  // whose line names it; once that order is hard-deleted, a fresh sync sends the product without it.
+  it('a variant kept without stock for a sent order leaves its product when that order is hard-deleted', async () => {
+    await expectSame({
+      initial: [product([variant('USD'), variant('USD', 'deleted')]), guestOrder([{ product: 0, variant: 1 }])],
+      changes: [{ kind: 'deleteOrder', notify: true, pick: 0 }, scan],
+    });
+  }, RUN_MS);
+
+  it('a variant kept without stock for a sent order leaves with that order (seed 9001, path 88, as found)', async () => {
+    const file = path.join(__dirname, 'scenarios', 'seed-9001-path-88.json');
+    await expectSame(JSON.parse(fs.readFileSync(file, 'utf8')) as Scenario);
+  }, RUN_MS);
 });
