@@ -17,6 +17,7 @@ import { ensureCustomer, memberStatus } from './customer';
 import { syncProduct } from './product';
 import { guarded, isUnchanged, recordFailure } from './record';
 import { upsert } from './upsert';
+import { writeLines } from './line-writes';
 
 /** Why a cart waits: Mailchimp's automations ignore carts that arrive before the store's first sync is over. */
 export const HELD_BEFORE_FIRST_SYNC = 'Held until the first full sync is over (carts sent while the store is_syncing never trigger the abandoned-cart automation)';
@@ -123,13 +124,12 @@ async function writeCart(ctx: SyncContext, payload: CartPayload, exists: boolean
       await mailchimp.createCart(config.storeId, payload);
       return;
     }
-    const current = Array.isArray(updated.lines)
-      ? updated.lines
-      : (await mailchimp.list<CartLinePayload>(apiPath`/ecommerce/stores/${config.storeId}/carts/${payload.id}/lines`, { count: 1000 })).items;
-    const changes = cartLineChanges(payload.lines, current);
-    for (const { id, patch } of changes.update) await mailchimp.updateCartLine(config.storeId, payload.id, id, patch);
-    for (const line of changes.create) await mailchimp.createCartLine(config.storeId, payload.id, line);
-    for (const id of changes.remove) await mailchimp.deleteCartLine(config.storeId, payload.id, id);
+    await writeLines<CartLinePayload>(Array.isArray(updated.lines) ? updated.lines : undefined, {
+      list: async () => (await mailchimp.list<CartLinePayload>(apiPath`/ecommerce/stores/${config.storeId}/carts/${payload.id}/lines`, { count: 1000 })).items,
+      update: (lineId, patch) => mailchimp.updateCartLine(config.storeId, payload.id, lineId, patch),
+      create: (line) => mailchimp.createCartLine(config.storeId, payload.id, line),
+      remove: (lineId) => mailchimp.deleteCartLine(config.storeId, payload.id, lineId),
+    }, (lines) => cartLineChanges(payload.lines, lines));
   });
 }
 

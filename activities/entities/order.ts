@@ -16,6 +16,7 @@ import { syncProduct } from './product';
 import { releaseRetiredProducts } from './product-rename';
 import { guarded, isUnchanged, recordFailure } from './record';
 import { upsert } from './upsert';
+import { writeLines } from './line-writes';
 
 export type OrderOutcome = EntityOutcome & { customerAwaitsConfirmation?: string };
 
@@ -228,13 +229,12 @@ async function updateOrder(ctx: SyncContext, payload: OrderPayload): Promise<voi
     await releaseRetiredProducts(ctx, productIdsLeft([updated], payload.lines));
     return;
   }
-  const current = Array.isArray(updated.lines)
-    ? updated.lines
-    : (await mailchimp.list<OrderLinePayload>(apiPath`/ecommerce/stores/${config.storeId}/orders/${payload.id}/lines`, { count: 1000 })).items;
-  const changes = orderLineChanges(payload.lines, current);
-  for (const { id, patch } of changes.update) await mailchimp.updateOrderLine(config.storeId, payload.id, id, patch);
-  for (const line of changes.create) await mailchimp.createOrderLine(config.storeId, payload.id, line);
-  for (const id of changes.remove) await mailchimp.deleteOrderLine(config.storeId, payload.id, id);
+  const current = await writeLines<OrderLinePayload>(Array.isArray(updated.lines) ? updated.lines : undefined, {
+    list: async () => (await mailchimp.list<OrderLinePayload>(apiPath`/ecommerce/stores/${config.storeId}/orders/${payload.id}/lines`, { count: 1000 })).items,
+    update: (lineId, patch) => mailchimp.updateOrderLine(config.storeId, payload.id, lineId, patch),
+    create: (line) => mailchimp.createOrderLine(config.storeId, payload.id, line),
+    remove: (lineId) => mailchimp.deleteOrderLine(config.storeId, payload.id, lineId),
+  }, (lines) => orderLineChanges(payload.lines, lines));
   // An order that could not be re-sent when its product was renamed kept the old code; re-sent now, it may free it.
   await releaseRetiredProducts(ctx, productIdsLeft([{ lines: current }], payload.lines));
 }
