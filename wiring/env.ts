@@ -74,6 +74,7 @@ export function mailchimpFromEnv(options: { onRequest?: (event: RequestEvent) =>
     baseUrl: env('MAILCHIMP_API_URL', vars) || undefined,
     maxConnections: envInt('MAILCHIMP_MAX_CONNECTIONS', vars),
     timeoutMs: envInt('MAILCHIMP_TIMEOUT_MS', vars),
+    rejectUnknownFields: env('MAILCHIMP_REJECT_UNKNOWN_FIELDS', vars) === 'true',
   });
 }
 

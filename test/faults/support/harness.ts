@@ -79,7 +79,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<FaultWorld
   const vars = {
     DATABASE_URL: fresh.url, TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue, MAILCHIMP_API_URL: `${emulator.url}/3.0`,
     MAILCHIMP_API_KEY: API_KEY, MAILCHIMP_STORE_ID: storeId, MAILCHIMP_LIST_ID: LIST_ID, MAILCHIMP_MAX_CONNECTIONS: '10',
-    LOG_LEVEL: 'warn', ...options.workerEnv,
+    MAILCHIMP_REJECT_UNKNOWN_FIELDS: 'true', LOG_LEVEL: 'warn', ...options.workerEnv,
   };
   const current = Array.from({ length: options.workers ?? 1 }, () => spawnWorker(vars));
   let starts = current.length;
