@@ -89,15 +89,26 @@ async function upsertProduct(
   await ctx.deps.state.record('product', productId, {
     status: 'synced', contentHash: hash, remoteId: payload.id, errorReason: refusedVariantsReason(payload.id, refused) ?? null,
   });
-  if (previous !== null && previous.status !== 'synced') await resendOrdersThatWaited(ctx, productId);
+  if (madeOrdersWait(previous)) await resendOrdersThatWaited(ctx, productId);
   return { status: 'synced', entityId: productId };
 }
 
 /**
- * A product Mailchimp did not have from the sync until now made the orders naming it wait for it (recorded failed):
- * refused (recorded failed), or deleted in the shop and not kept, since its only orders waited for it (recorded
- * deleted). Nothing else changes their rows, so once it is in Mailchimp they are synced again, as a fresh sync would
- * send them. A product never recorded has no order waiting for it (an order that waits judges the product first).
+ * Whether orders naming the product may be recorded failed because of it: it was not in Mailchimp from the sync
+ * (refused, recorded failed; or deleted in the shop and not kept, since its only orders waited for it, recorded
+ * deleted), or it was sent without a variant (the refused variants' reasons on its synced state), which refuses an
+ * order naming that variant (and an order that read the product refused whole in a state its own sync never read,
+ * while it was recorded with such a variant). Not covered: an order that read the product refused whole while it was
+ * recorded synced with nothing refused, if the change was undone before the product's own sync ran. A product never
+ * recorded has no order waiting for it (an order that waits judges the product first).
+ */
+function madeOrdersWait(previous: SyncStateRow | null): boolean {
+  return previous !== null && (previous.status !== 'synced' || previous.error_reason !== null);
+}
+
+/**
+ * Nothing else changes the rows of the orders a product made wait, so once it is written they are synced again (the
+ * ones recorded failed), as a fresh sync would send them; one still refused is recorded failed again, no request.
  */
 async function resendOrdersThatWaited(ctx: SyncContext, productId: string): Promise<void> {
   await resyncFailedOrders(ctx, (await ctx.deps.source.orderIdsNamingProduct?.(productId)) ?? []);

@@ -51,3 +51,31 @@ describe('products named by an order the mapping refuses', () => {
     expect((await productIn('SENT-INACTIVE'))?.variants.map((v) => [v.id, v.inventory_quantity]).sort()).toEqual([['SENT-INACTIVE', 0], ['SENT-INACTIVE-S', 0]]);
   });
 });
+
+/**
+ * An order refused because of a product (a line naming a variant the product is sent without, or a product nothing of
+ * which can be sent) is sent once the product can send what it names, as a fresh full sync of the shop then would.
+ */
+describe('orders refused because of a product, once the product can send what they name', () => {
+  let h: SyncHarness;
+  beforeAll(async () => {
+    h = await startSyncHarness();
+    await resync(h);
+  });
+  afterAll(() => h?.stop());
+
+  const variantId = async (sku: string) => ((await h.t.db('product_variants').where({ sku }).first('id')) as { id: number }).id;
+  const orderIn = (number: string) => remote(h, storePath(h, `/orders/${number}`));
+
+  it('an order naming a variant priced in another currency is sent once the variant is priced in the store currency', async () => {
+    const p = await shop.product(h.t.db, { code: 'WAIT-EUR' }, [{ sku: 'WAIT-EUR-USD' }, { sku: 'WAIT-EUR-EUR', currency: 'EUR' }]);
+    const o = await shop.order(h.t.db, { guest_email: 'wait-eur@example.org', status: 'paid' }, [
+      { product_id: p.id, variant_id: await variantId('WAIT-EUR-USD') }, { product_id: p.id, variant_id: await variantId('WAIT-EUR-EUR') },
+    ]);
+    expect(await syncNow(h, 'product', p.id)).toMatchObject({ status: 'synced' });
+    await expect(syncNow(h, 'order', o.id)).rejects.toThrow(/Workflow execution failed/);
+    await h.t.db('product_variants').where({ sku: 'WAIT-EUR-EUR' }).update({ currency: 'USD' });
+    expect(await syncNow(h, 'product', p.id)).toMatchObject({ status: 'synced' });
+    expect(await orderIn(o.number)).toMatchObject({ id: o.number });
+  });
+});
