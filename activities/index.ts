@@ -68,7 +68,7 @@ export function createActivities(deps: SyncDeps): Activities {
    * The page loop of both backfill modes: the page's rows, synced by activities/batch/page.ts the way `lane` sends
    * (direct requests or Mailchimp batches), each entity it could not send becoming a failed entity workflow.
    */
-  async function syncPageWith(input: PageInput, lane: Pick<BatchPageEnv, 'send' | 'inlineCustomers' | 'chunk' | 'wait'>): Promise<PageResult> {
+  async function syncPageWith(input: PageInput, lane: Pick<BatchPageEnv, 'send' | 'inlineCustomers' | 'sendBuyersDirect' | 'chunk' | 'wait'>): Promise<PageResult> {
     const ctx = await createContext(deps);
     const rows = await deps.source.changedAfter(input.entityType, input.after, input.limit, input.until, input.upTo ?? undefined);
     const counts = emptyCounts();
@@ -155,7 +155,9 @@ export function createActivities(deps: SyncDeps): Activities {
      * One page of a backfill through Mailchimp batch operations (BACKFILL_MODE=batch): the same outcomes as syncPage,
      * far fewer direct calls. Re-running a page after a crash is harmless: a create Mailchimp already has falls back to
      * the direct update, and PUTs are idempotent. Cancelled (BACKFILL_MODE=auto: the direct lane takes the page back),
-     * it stops its batches and ends once its chunks have (submit.ts).
+     * it stops its batches and ends once its chunks have (submit.ts). In the auto mode's batch lane
+     * (`buyersDirect`), an order page sends its new buyers inside their first orders, one request each, so it holds
+     * no buyer's lock while its batch runs (activities/batch/page.ts, sendBuyersDirect).
      */
     async syncPageBatch(input) {
       return syncPageWith(input, {
@@ -164,6 +166,7 @@ export function createActivities(deps: SyncDeps): Activities {
           signal: cancellationSignal(),
           ...(deps.config.batchStallMs === undefined ? {} : { stallMs: deps.config.batchStallMs }),
         },
+        ...(input.buyersDirect ? { sendBuyersDirect: (operations: Parameters<typeof sendEach>[1]) => sendEach(deps.mailchimp, operations) } : {}),
       });
     },
 

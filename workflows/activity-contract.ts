@@ -57,6 +57,11 @@ export interface PageInput {
   upTo?: Cursor | null;
   until: string;
   limit: number;
+  /**
+   * syncPageBatch in BACKFILL_MODE=auto's batch lane: the page's new buyers go inside their first orders as direct
+   * requests, so no buyer's lock is held while a batch runs (the direct lane may need the buyer meanwhile).
+   */
+  buyersDirect?: boolean;
 }
 
 /**

@@ -112,8 +112,9 @@ export function takeBackIn(ageMs: number, lanes: LaneCounts, timing: LaneTiming,
 /**
  * Auto mode: how long the busy direct lane may go without a page ending, while batch pages run, before the oldest of
  * them is taken back: three direct pages' time, and 30 s at most, well inside the 60 s a sync waits for an entity's
- * lock (db/entity-lock.ts) before its page fails and is retried (a batch page holds its orders' buyers while
- * Mailchimp finalises).
+ * lock (db/entity-lock.ts) before its page fails and is retried. A batch page holds its own rows' locks while Mailchimp
+ * runs its batch, but no buyer's (its new buyers go direct inside their first orders: `buyersDirect`), so the direct
+ * lane's pages do not wait for it; the rule is kept for what else could stall them.
  */
 const STALLED_AT_MOST_MS = 30_000;
 
@@ -339,7 +340,7 @@ export async function fullResyncWorkflow(input: FullResyncInput): Promise<Resync
           const scope = new CancellationScope();
           const entry: { range: PageRange; started: number; scope: CancellationScope; takenBack: number | null } = { range, started: began, scope, takenBack: null };
           batchPages.set(id, entry);
-          running = scope.run(() => autoBatchPageActivities.syncPageBatch(page(range))).then(
+          running = scope.run(() => autoBatchPageActivities.syncPageBatch({ ...page(range), buyersDirect: true })).then(
             (result): Finished => ({ id, lane, range, page: result, ms: Date.now() - began }),
             (err: unknown): Finished => {
               if (entry.takenBack !== null && isCancellation(err)) return { id, lane, range, page: null, ms: Date.now() - entry.takenBack };

@@ -45,6 +45,15 @@ export interface BatchPageEnv {
    * Only for a `send` that finishes each group before the next (a batch runs its operations in no particular order).
    */
   inlineCustomers?: boolean;
+  /**
+   * BACKFILL_MODE=auto's batch lane (beside a direct lane that may need the same buyers): how the orders that bring a
+   * new buyer and the variants the lines need are sent, one request each, under the buyers' locks (each new buyer
+   * inside its first order, as with `inlineCustomers`); the locks are then released and the chunk's other orders go
+   * in one batch (`send`) holding only the orders' own locks. So no buyer's lock is held while Mailchimp runs and
+   * finalises a batch, and a direct page needing that buyer (for its other orders) never waits for it. Without it a
+   * batch page sends its new buyers in a batch of their own, holding their locks until that batch is finished.
+   */
+  sendBuyersDirect?: (operations: readonly PlannedOperation['operation'][]) => Promise<BatchOperationResult[]>;
   /** The entity's direct sync (with its transient retries and follow-ups): the fallback for whatever a batch cannot do. */
   direct(type: EntityType, id: string): Promise<SyncOutcome>;
   chunk?: number;
@@ -64,7 +73,12 @@ export async function syncPageInBatches(
   // another and each reads and records while the others send.
   const order = nextSendOrder();
   const sendEach = pageEnv.send;
-  const env: BatchPageEnv = sendEach ? { ...pageEnv, send: (operations) => inSendOrder(order, () => sendEach(operations)) } : pageEnv;
+  const sendBuyers = pageEnv.sendBuyersDirect;
+  const env: BatchPageEnv = {
+    ...pageEnv,
+    ...(sendEach ? { send: (operations) => inSendOrder(order, () => sendEach(operations)) } : {}),
+    ...(sendBuyers ? { sendBuyersDirect: (operations) => inSendOrder(order, () => sendBuyers(operations)) } : {}),
+  };
   const ids = [...new Set(input.rows.map((r) => r.entityId))];
   const size = env.chunk ?? BATCH_CHUNK;
   const chunks: string[][] = [];
@@ -228,8 +242,10 @@ function customerChunk(ctx: SyncContext, env: BatchPageEnv, ids: string[], phase
  * other (the placeholder of a deleted product) goes through the direct path, before the orders' locks are taken.
  * Then, under the locks of the orders and of the buyers the chunk creates, one batch, finished before the orders are
  * submitted, with the buyers not yet in Mailchimp (registered users were done by the customers phase; guests are PUT
- * here) and the variants lines name that the shop no longer sells. An order whose buyer, product or variant cannot
- * be made ready goes direct, which records why.
+ * here) and the variants lines name that the shop no longer sells. With env.sendBuyersDirect (the auto mode's batch
+ * lane) that batch is not made: each new buyer goes inside its first order and the variants are PUT, one request
+ * each, and the buyers' locks are released before the batch of the other orders. An order whose buyer, product or
+ * variant cannot be made ready goes direct, which records why.
  */
 async function orderChunk(ctx: SyncContext, env: BatchPageEnv, ids: string[], phaseKey: string): Promise<SyncOutcome[]> {
   const first = await buildOrders(ctx, ids);
@@ -291,6 +307,7 @@ async function lockedOrders(
   const customerIds = [...new Set([...page.dependencies.values()].map((d) => d.customerId))];
   const customerStates = await state.getMany('customer', customerIds);
   const missing = new Set(customerIds.filter((id) => customerStates.get(id)?.status !== 'synced'));
+  // What is sent under the buyers' locks (`sent`), and what goes after they are released, holding the orders' only (`ready`).
   const ready: { ready: PlannedOperation[]; sent?: { outcomes: SyncOutcome[]; handedOn: string[] } } = await ctx.deps.locks.withLocks([...missing].map((id) => ({ type: 'customer' as const, id })), async () => {
     let customers: PlannedOperation[] = [];
     if (missing.size > 0) {
@@ -309,6 +326,11 @@ async function lockedOrders(
     if (env.inlineCustomers) {
       return { ready: [], sent: await sendWithInlineBuyers(ctx, env, page, customers, variants, missing, notReady) };
     }
+    if (env.sendBuyersDirect) {
+      // The new buyers' first orders (and the variants) one request each; the rest waits for the batch, below.
+      const { rest, ...sent } = await sendWithInlineBuyers(ctx, { ...env, send: env.sendBuyersDirect }, page, customers, variants, missing, notReady, 'buyers');
+      return { ready: rest, sent };
+    }
     if (customers.length > 0 || variants.length > 0) {
       const results = await runBatch(ctx.deps.mailchimp, [...customers.map((c) => c.operation), ...variants.map((v) => v.operation)], env.wait);
       const applied = await applyResults(ctx, customers, results);
@@ -325,10 +347,10 @@ async function lockedOrders(
     return { ready: page.operations.filter((op) => !notReady.has(op.entityId)) };
   });
 
-  const { outcomes: sent, handedOn } = ready.sent ?? (await submitAndApply(ctx, env, ready.ready));
-  outcomes.push(...sent);
+  const batched = await submitAndApply(ctx, env, ready.ready);
+  outcomes.push(...(ready.sent?.outcomes ?? []), ...batched.outcomes);
   for (const id of page.unchanged) outcomes.push({ status: 'unchanged', entityId: id });
-  return { outcomes, direct: [...page.direct, ...notReady, ...handedOn] };
+  return { outcomes, direct: [...page.direct, ...notReady, ...(ready.sent?.handedOn ?? []), ...batched.handedOn] };
 }
 
 /**
@@ -336,11 +358,15 @@ async function lockedOrders(
  * the variants the lines need first, then every order whose buyer is ready plus the first order of each new buyer
  * (carrying the customer body the consent policy decided, as the customer PUT would), then the buyers' other orders.
  * A buyer whose order was created is recorded synced with that body's hash. Runs under the buyers' locks.
+ * `only: 'buyers'` (env.sendBuyersDirect): sends the variants and the new buyers' first orders only, and returns the
+ * other orders that can go now (`rest`: those whose buyer was ready or has just been created) for the caller to send
+ * once it released the buyers' locks.
  */
 async function sendWithInlineBuyers(
   ctx: SyncContext, env: BatchPageEnv, page: BuiltOrders['page'], customers: readonly PlannedOperation[],
   variants: ReturnType<typeof buildLineVariantOperations>, missing: ReadonlySet<string>, notReady: Set<string>,
-): Promise<{ outcomes: SyncOutcome[]; handedOn: string[] }> {
+  only: 'all' | 'buyers' = 'all',
+): Promise<{ outcomes: SyncOutcome[]; handedOn: string[]; rest: PlannedOperation[] }> {
   if (variants.length > 0) {
     const byId = resultsById(await send(ctx, env, variants.map((v) => v.operation)));
     for (const v of variants) {
@@ -351,6 +377,8 @@ async function sendWithInlineBuyers(
   const customerOps = new Map(customers.map((c) => [c.entityId, c]));
   const first: PlannedOperation[] = [];
   const later: PlannedOperation[] = [];
+  /** `only: 'buyers'`: the orders whose buyer is ready, left to the caller. */
+  const rest: PlannedOperation[] = [];
   /** Order entity id → the customer operation its create carries. */
   const carried = new Map<string, PlannedOperation>();
   const placed = new Set<string>();
@@ -358,7 +386,7 @@ async function sendWithInlineBuyers(
     if (notReady.has(op.entityId)) continue;
     const customerId = page.dependencies.get(op.entityId)?.customerId;
     if (customerId === undefined || !missing.has(customerId)) {
-      first.push(op);
+      (only === 'buyers' ? rest : first).push(op);
       continue;
     }
     const customerOp = customerOps.get(customerId);
@@ -385,12 +413,14 @@ async function sendWithInlineBuyers(
   const buyers = created.map((o) => carried.get(o.entityId)).filter((c): c is PlannedOperation => c !== undefined);
   await applyResults(ctx, buyers, buyers.map((c) => ({ operation_id: c.operation.operation_id, status_code: 200, response: null })));
   const sentBuyers = new Set(buyers.map((c) => c.entityId));
-  const secondWave = await submitAndApply(ctx, env, later.filter((op) => {
+  const withBuyer = later.filter((op) => {
     const ok = sentBuyers.has(page.dependencies.get(op.entityId)?.customerId ?? '');
     if (!ok) notReady.add(op.entityId);
     return ok;
-  }));
-  return { outcomes: [...firstWave.outcomes, ...secondWave.outcomes], handedOn: [...firstWave.handedOn, ...secondWave.handedOn] };
+  });
+  if (only === 'buyers') return { ...firstWave, rest: [...rest, ...withBuyer] };
+  const secondWave = await submitAndApply(ctx, env, withBuyer);
+  return { outcomes: [...firstWave.outcomes, ...secondWave.outcomes], handedOn: [...firstWave.handedOn, ...secondWave.handedOn], rest: [] };
 }
 
 /** The order create with the new buyer's details inline (null when the body would not pass the order schema). */
