@@ -3,7 +3,7 @@ import { stopRequested } from './stop-signal';
 import { env } from '../config/env';
 import { prepareConfigOrExit } from '../config/load';
 import { secretValues } from '../config/secrets';
-import { connectNativeConnection, connectTemporalClient, temporalTarget } from '../config/temporal';
+import { connectTemporalClient, temporalTarget } from '../config/temporal';
 import { ensureRetentionSchedule, ensureSchedules } from '../client/schedules';
 import { redactSecrets } from '../mailchimp/redact';
 import { createDb, migrateLatest } from '../db/knex';
@@ -16,8 +16,9 @@ import { portOpen } from '../services/process';
 import { DATA_DIR } from '../services/paths';
 import { setupObservability } from '../observability/setup';
 import { startWebhookReceiverFromEnv } from '../webhooks/from-env';
-import { createSyncDeps, mailchimpFromEnv, syncConfigFromEnv } from '../wiring/env';
-import { createSyncWorker } from '../workers/worker';
+import { syncConfigFromEnv } from '../wiring/env';
+import { createWorkerFromEnv } from '../workers/from-env';
+import { workerHealth } from '../workers/health';
 import { startStripe } from './stripe-demo';
 
 const HELP = `Usage: npm start [-- --no-seed]
@@ -71,17 +72,23 @@ async function main(): Promise<void> {
   const emulator = await maybeStartEmulator();
 
   const config = syncConfigFromEnv();
-  const target = temporalTarget();
-  const { namespace } = target;
-  const client = await connectTemporalClient(target);
+  const client = await connectTemporalClient(temporalTarget());
   const observability = await setupObservability();
-  const mailchimp = mailchimpFromEnv({ onRequest: (event) => observability.metrics.onMailchimpRequest(event) });
+  const { logger, metrics } = observability;
   const stripe = fromStripe ? await startStripe({ db, client, config, seed: !args.includes('--no-seed'), log }) : null;
-  const native = await connectNativeConnection(target);
-  const worker = await createSyncWorker({
-    connection: native, namespace, taskQueue: config.taskQueue, metrics: observability.metrics, db, deps: createSyncDeps(db, mailchimp, config, async () => client, stripe?.source),
+  // The production worker, built where `npm run worker` builds it (workers/from-env.ts): the same activities, pause
+  // breaker, metrics, maintenance activities and connection leases (a worker started next to this one shares the
+  // key's connections with it); package.json gives this process the worker's V8 flags (workers/node-flags).
+  const built = await createWorkerFromEnv({
+    db, metrics, source: stripe?.source, temporal: async () => client,
+    onMailchimpRequest: (event) => metrics.onMailchimpRequest(event),
+    onLeaseError: (err) => {
+      logger.warn({ error: redactSecrets(err instanceof Error ? err.message : String(err), secretValues()) }, 'connection lease renewal failed');
+    },
   });
-  const webhooks = await startWebhookReceiverFromEnv({ db, mailchimp, temporalClient: client, config, logger: observability.logger });
+  const { worker, mailchimp } = built;
+  metrics.watchSyncState(() => built.deps.state.countsByStatus());
+  const webhooks = await startWebhookReceiverFromEnv({ db, mailchimp, temporalClient: client, config, logger });
   await ensureRetentionSchedule(client, { storeId: config.storeId, taskQueue: config.taskQueue, retention: env('WEBHOOK_EVENT_RETENTION') });
   if (stripe) {
     // Stripe changes arrive as webhooks; the backfill sends what exists (no change-scan schedules).
@@ -96,18 +103,18 @@ async function main(): Promise<void> {
 
   try {
     const running = worker.run();
+    observability.metricsServer?.setHealth(workerHealth(worker, built.connection));
     if (stopRequested()) worker.shutdown();
     await running;
   } finally {
     log('Stopping.');
     await webhooks?.close();
     await stripe?.close();
+    // The worker's connection, its leases (freed for other workers), the database and the Mailchimp client.
+    await built.close();
     await observability.close();
-    await native.close();
     await client.connection.close();
-    mailchimp.close();
     await emulator?.close();
-    await db.destroy();
     await stopServices(started);
     log('Stopped.');
   }

@@ -6,6 +6,7 @@ import { connectNativeConnection, temporalTarget, type TemporalTarget } from '..
 import { startConnectionLeasesFromEnv } from '../db/connection-leases';
 import { createDb } from '../db/knex';
 import type { MailchimpClient, RequestEvent } from '../mailchimp';
+import type { ShopSource } from '../source/shop-source';
 import { createSyncMetrics, type SyncMetrics } from '../observability/metrics';
 import { createSyncDeps, lazyTemporalClient, mailchimpFromEnv, syncConfigFromEnv } from '../wiring/env';
 import { prebuiltWorkflowBundle } from './bundle';
@@ -22,6 +23,10 @@ export interface EnvWorkerOptions {
   db?: Knex;
   /** The workflow code (default: the prebuilt bundle when it is up to date, else workflows/ bundled at start). */
   workflowBundle?: WorkflowBundlePath;
+  /** Where the shop data comes from (default: SYNC_SOURCE's, wiring/env.ts); `npm start` passes the Stripe source it set up for its fake Stripe. */
+  source?: ShopSource;
+  /** The Temporal client the activities use (default: one of its own, created on first use and closed by close()); a caller passing its own closes it. */
+  temporal?: () => Promise<Client>;
 }
 
 export interface EnvWorker {
@@ -43,8 +48,8 @@ export interface EnvWorker {
  * The sync worker as a deployment runs it, configured by the environment (config/variables.ts): its Temporal
  * connection, the shop database, the Mailchimp client, the connection leases and the worker with the pause breaker (a
  * refused API key, a missing audience or store), the entity metrics and the maintenance activities. The one wiring
- * path of `npm run worker` (workers/main.ts) and of the benchmark's and the fault suite's worker process
- * (bench/worker-child.ts), so what they measure and break is the production worker.
+ * path of `npm run worker` (workers/main.ts), of `npm start` (scripts/start.ts) and of the benchmark's and the fault
+ * suite's worker process (bench/worker-child.ts), so what they run, measure and break is the production worker.
  */
 export async function createWorkerFromEnv(options: EnvWorkerOptions): Promise<EnvWorker> {
   const target = temporalTarget();
@@ -55,10 +60,10 @@ export async function createWorkerFromEnv(options: EnvWorkerOptions): Promise<En
   const leases = await startConnectionLeasesFromEnv(options.onLeaseError);
   const lazy = lazyTemporalClient(target);
   let client: Promise<Client> | undefined;
-  const temporal = () => (client ??= lazy());
+  const temporal = options.temporal ?? (() => (client ??= lazy()));
   const connection = await connectNativeConnection(target);
   const workflowBundle = options.workflowBundle ?? prebuiltWorkflowBundle();
-  const deps = createSyncDeps(db, mailchimp, config, temporal);
+  const deps = createSyncDeps(db, mailchimp, config, temporal, options.source);
   const worker = await createSyncWorker({ connection, namespace: target.namespace, taskQueue: config.taskQueue, metrics: options.metrics ?? createSyncMetrics(), deps, db, workflowBundle });
   return {
     worker, config, target, deps, db, mailchimp, connection, temporal, workflowBundle,

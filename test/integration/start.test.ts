@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import axios from 'axios';
 import { SCAN_SCOPES, scheduleId } from '../../client/schedules';
+import { keyIdOf } from '../../db/connection-leases';
 import { runSeed } from '../../db/seed/main';
 import { createTestDatabase, type TestDatabase } from './../support/db';
 
@@ -108,9 +109,16 @@ describe('npm start', () => {
     expect(counts.orders).toBe(paidOrders - failedOrders);
     expect(counts.products).toBeGreaterThan(0);
     expect(orderCreates(await stats()).length).toBeGreaterThan(0);
+    // Its worker is the production one (workers/from-env.ts): it leases its share of the key's connections, so a
+    // worker started next to it (npm run worker) never takes the key past MAILCHIMP_MAX_CONNECTIONS with it.
+    const holders = () => t.db('mc_connection_holders').where({ key_id: keyIdOf(API_KEY) }).andWhere('expires_at', '>', t.db.raw('NOW(3)')).count('* as n').first()
+      .then((row) => Number((row as { n: number | string }).n));
+    expect(await holders()).toBe(1);
 
     expect(await stop(first.child)).toBe(0);
     expect(first.output()).toContain('Stopped.');
+    // Stopping freed its connections.
+    expect(await holders()).toBe(0);
     // The emulator it started is gone with it.
     await expect(http().get('/_emulator/health')).rejects.toThrow();
 
@@ -163,10 +171,11 @@ describe('npm start', () => {
     }
   }
 
-  /** package.json's start script as argv (it is `exec node ...`, with no shell syntax beyond the exec). */
+  /** package.json's start script as argv (it is `exec node ...`: no shell syntax beyond the exec and the worker's V8 flags, `$(cat workers/node-flags)`). */
   function startCommand(): string[] {
     const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } };
-    return pkg.scripts.start.replace(/^exec /, '').split(/\s+/);
+    const flags = fs.readFileSync(path.join(root, 'workers/node-flags'), 'utf8').trim();
+    return pkg.scripts.start.replace(/^exec /, '').replace('$(cat workers/node-flags)', flags).split(/\s+/);
   }
 
   // One moment each: loading, starting (services, migrations, connections), running, and a second Ctrl-C while it stops.
