@@ -16,6 +16,8 @@ export interface BatchWaitOptions {
   stallMs?: number;
   /** Called after every poll (the activity heartbeats with it). */
   onPoll?: (progress: { batchId: string; status: string; finished: number; total: number }) => void;
+  /** Called once Mailchimp has accepted the batch (POST /batches answered), before the wait. */
+  onSubmitted?: (batchId: string) => void;
   /** Called when a stalled batch was stopped and its operations handed to the direct path (for the logs). */
   onStall?: (progress: { batchId: string; status: string; finished: number; total: number }) => void;
   /**
@@ -60,6 +62,7 @@ export async function runBatch(mailchimp: MailchimpClient, operations: readonly 
   if (options.signal?.aborted) throw takenBack();
   const created = await retryTransient(() => mailchimp.createBatch(operations), 6);
   const batchId = created.id;
+  options.onSubmitted?.(batchId);
   let finished = -1;
   let lastMove = Date.now();
   let wait = pollMs;

@@ -57,6 +57,12 @@ describe('runBatch', () => {
     expect(stalls).toEqual([`b1 ${status}`]);
   });
 
+  it('says when Mailchimp has the batch, before waiting for it (the page drops the operations\' bodies then)', async () => {
+    const { client, calls } = fakeClient([{ status: 'finished', finished_operations: 2, response_body_url: 'http://x/r.tar.gz' }]);
+    await runBatch(client, ops, { pollMs: 1, onSubmitted: (id) => calls.push(`submitted ${id}`) });
+    expect(calls).toEqual(['create 2', 'submitted b1', 'get finished', 'results http://x/r.tar.gz']);
+  });
+
   it('submits nothing for no operations', async () => {
     const { client, calls } = fakeClient([]);
     await expect(runBatch(client, [])).resolves.toEqual([]);
