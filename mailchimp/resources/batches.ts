@@ -33,7 +33,8 @@ export function batchMethods(t: Transport): BatchMethods {
       try {
         const response = await t.call<unknown>({
           method: operation.method, path: operation.path, query: operation.params,
-          body: operation.body === undefined ? undefined : (JSON.parse(operation.body) as unknown), entity: operationId ?? operation.path,
+          // The body as the builder serialised it (checked against its schema there), not parsed and serialised again.
+          bodyJson: operation.body, entity: operationId ?? operation.path,
         });
         return { operation_id: operationId, status_code: 200, response: response ?? null };
       } catch (err) {
