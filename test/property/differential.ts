@@ -140,13 +140,16 @@ async function guard<T>(work: Promise<T>, what: string): Promise<T> {
   }
 }
 
-/** What each sync recorded as failed, keyed like the snapshot (products by code, orders by number, codes under their rule). */
+/**
+ * What each sync recorded as failed, keyed like the snapshot (products by code, orders by number, codes under their
+ * rule), with the store's id in a reason (a request path) written as <store>: the two stores' reasons are compared.
+ */
 async function refusals(db: Knex, config: SyncConfig): Promise<Map<string, string>> {
   const rows = (await db('mc_sync_state').where({ store_id: config.storeId, status: 'failed' })) as Array<{ entity_type: string; entity_id: string; error_reason: string | null }>;
   const out = new Map<string, string>();
   for (const r of rows) {
     const key = await snapshotKey(db, r.entity_type, r.entity_id);
-    if (key) out.set(key, r.error_reason ?? 'no reason recorded');
+    if (key) out.set(key, (r.error_reason ?? 'no reason recorded').split(config.storeId).join('<store>'));
   }
   return out;
 }

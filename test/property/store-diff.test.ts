@@ -40,8 +40,21 @@ describe('store comparison', () => {
 
   it('skips only what both syncs refused, and says why a one-sided refusal differs', () => {
     const refused: Refusals = { incremental: new Map([['products/P-1', 'bad price']]), fresh: new Map([['products/P-1', 'bad price'], ['orders/SO-1', 'waits for a product']]) };
-    const { diffs, notes } = compareStores(store([['products/P-1', product(10)], ['orders/SO-1', order('a')]]), store([]), refused);
+    const { diffs, notes } = compareStores(store([['products/P-1', product(10)], ['orders/SO-1', order('a')]]), store([['products/P-1', product(12)]]), refused);
     expect(diffs).toEqual(['orders/SO-1: only in the incremental store (the fresh sync recorded: waits for a product)']);
+    expect(notes).toEqual(['products/P-1 is refused by both syncs (bad price): not compared']);
+  });
+
+  it('reports what the merchant sees of a resource both syncs refused: its reasons, and whether Mailchimp holds it', () => {
+    const refused: Refusals = {
+      incremental: new Map([['products/P-1', 'waits for a product'], ['orders/SO-1', 'bad total']]),
+      fresh: new Map([['products/P-1', 'bad price'], ['orders/SO-1', 'bad total']]),
+    };
+    const { diffs, notes } = compareStores(store([['products/P-1', product(10)], ['orders/SO-1', order('a')]]), store([['products/P-1', product(12)]]), refused);
+    expect(diffs).toEqual([
+      'orders/SO-1: refused by both syncs, but only in the incremental store',
+      'products/P-1: refused by both syncs, for other reasons: incremental "waits for a product", fresh "bad price"',
+    ]);
     expect(notes).toEqual(['products/P-1 is refused by both syncs (bad price): not compared']);
   });
 });

@@ -4,7 +4,9 @@ import type { StoreSnapshot } from './store-snapshot';
  * The promise, checked: the store the incremental sync built equals the one a fresh full sync built, resource by
  * resource and field by field. The only allowance is Mailchimp's: an order already sent keeps the customer it was
  * sent with (its customer id may differ, and that customer may remain). A resource both syncs refused (a row the
- * mapping or Mailchimp turns away, recorded as failed) is not compared; it is listed as a note with the reason.
+ * mapping or Mailchimp turns away, recorded as failed) is not compared field by field; it is listed as a note with the
+ * reason. What the merchant sees of it still must not depend on the path: the reason each sync recorded (the failures
+ * report shows it), and whether Mailchimp holds it at all.
  */
 
 export interface Refusals {
@@ -64,7 +66,10 @@ export function compareStores(incremental: StoreSnapshot, fresh: StoreSnapshot, 
     const a = incremental.get(key);
     const b = fresh.get(key);
     if (bothRefused(key)) {
-      notes.push(`${key} is refused by both syncs (${refused.fresh.get(key)}): not compared`);
+      const [mine, theirs] = [refused.incremental.get(key), refused.fresh.get(key)];
+      if (mine !== theirs) diffs.push(`${key}: refused by both syncs, for other reasons: incremental ${show(mine)}, fresh ${show(theirs)}`);
+      if (Boolean(a) !== Boolean(b)) diffs.push(`${key}${label(a ?? b)}: refused by both syncs, but only in the ${a ? 'incremental' : 'fresh'} store`);
+      else notes.push(`${key} is refused by both syncs (${theirs}): not compared`);
       continue;
     }
     if (a && b) {
