@@ -4,6 +4,9 @@ import type { Cursor } from '../source/shop-source';
 import { autoBatchPageActivities, batchPageActivities, pageActivities } from './activities-proxy';
 import { progressQuery, type LaneCounts, type ResyncProgress } from './contract';
 import type { BackfillMode, PageCounts, PageRange, PageResult } from './activity-contract';
+import {
+  batchTakes, directTakesIn, emptyPace, expectedBatchMs, redoMs, stalledAfterPaced, takeBackAfter, type LaneView, type Pace,
+} from './auto-lanes';
 
 export type ResyncScope = 'all' | ScanScope;
 
@@ -44,6 +47,8 @@ export interface FullResyncInput {
     probing?: boolean;
     /** Auto mode: the lanes' measured times so far (the take-back rule, takeBackIn). */
     timing?: LaneTiming;
+    /** Auto mode, paced lanes (AUTO_PACED): the lanes' meters of the current type and of the resync so far. */
+    pace?: { type: Pace; sync: Pace };
     /** The phase's last range is planned (`cursor` is then meaningless). */
     planned?: boolean;
     /** is_syncing was lowered already (the phases of types sent after it run). */
@@ -71,6 +76,13 @@ export interface TypeRun {
  * before it) replay one type at a time, as they ran.
  */
 export const TYPES_TOGETHER = 'direct-types-together';
+
+/**
+ * The patch of auto mode's paced lanes (workflows/auto-lanes.ts): each type's lanes measured on their own (rows per
+ * busy second), the batch lane taking pages whenever it has room and the direct lane only those it ends no later than
+ * the batch lane would end the rest. Auto histories without the marker replay the lanes taking turns, as they ran.
+ */
+export const AUTO_PACED = 'auto-paced-lanes';
 
 type Lane = 'direct' | 'batch';
 /** A page done (`page` null: a batch page the direct lane took back), with how long it ran (workflow time). */
@@ -205,6 +217,10 @@ export async function fullResyncWorkflow(input: FullResyncInput): Promise<Resync
   const planWindow = auto ? window + fullBatchWindow : window;
   if (auto) laneProgress = () => ({ lanes: { ...lanes } });
   const together = mode === 'direct' && patched(TYPES_TOGETHER);
+  const paced = auto && patched(AUTO_PACED);
+  /** Paced lanes: this type's meters and the resync's (a type with no measure of a lane yet uses the resync's). */
+  let typePace: Pace = resume?.pace?.type ?? emptyPace();
+  const syncPace: Pace = resume?.pace?.sync ?? emptyPace();
 
   /**
    * Direct mode: every type starts as soon as the types it needs are done (its pages and its pruning), with `window`
@@ -329,11 +345,37 @@ export async function fullResyncWorkflow(input: FullResyncInput): Promise<Resync
       let nextId = 0;
       /** Auto mode: when a direct page of this type last ended (or the type began). */
       let directProgress = Date.now();
+      /** Paced lanes: since when each lane's busy time is not counted yet (null: the lane is idle). */
+      const openSince: Record<Lane, number | null> = { direct: null, batch: null };
+      const inFlightOf = (lane: Lane) => (lane === 'direct' ? directInFlight : batchPages.size);
+      const view = (): LaneView => {
+        const now = Date.now();
+        return {
+          left: ranges.length, planned, pageRows: pageSize, directInFlight, window, batchInFlight: batchPages.size,
+          directOpenMs: openSince.direct === null ? 0 : now - openSince.direct, batchOpenMs: openSince.batch === null ? 0 : now - openSince.batch,
+          pace: typePace, prior: syncPace,
+        };
+      };
+      /** Paced lanes: a page of `lane` ended (`rows` null: taken back): its lane's busy time so far is counted. */
+      const meter = (lane: Lane, rows: number | null, ms: number) => {
+        const now = Date.now();
+        for (const p of [typePace, syncPace]) {
+          const m = p[lane];
+          m.busyMs += now - (openSince[lane] ?? now);
+          if (rows !== null) {
+            m.pages++;
+            m.rows += rows;
+            m.pageMs += ms;
+          }
+        }
+        openSince[lane] = inFlightOf(lane) > 0 ? now : null;
+      };
       const due = () => pagesThisRun >= pagesPerRun || workflowInfo().continueAsNewSuggested;
       const page = (range: PageRange) => ({ entityType: type, after: range.after, upTo: range.upTo, until: since, limit: pageSize });
       const start = (lane: Lane, range: PageRange) => {
         const id = nextId++;
         const began = Date.now();
+        if (paced && inFlightOf(lane) === 0) openSince[lane] = began;
         let running: Promise<Finished>;
         if (lane === 'batch' && auto) {
           // Its own scope, so the direct lane can take this page back (cancel: the activity stops its batches).
@@ -366,6 +408,53 @@ export async function fullResyncWorkflow(input: FullResyncInput): Promise<Resync
         }
         if (!auto) {
           while (inFlight.size < window && ranges.length > 0 && !due()) start(batch ? 'batch' : 'direct', ranges.shift() as PageRange);
+        } else if (paced) {
+          // The batch lane takes ranges while it has room (probing after a take-back: one page) unless the direct lane
+          // alone would end the rest sooner than a batch page; the direct lane takes its taken-back ranges, and queued
+          // ones while the batch lane leaves them, is probing, or is slower than the direct lane for them
+          // (workflows/auto-lanes.ts).
+          const batchWants = () => ranges.length > 0 && batchTakes(view());
+          const batchRoom = () => batchPages.size < (probing ? 1 : fullBatchWindow) && batchWants();
+          const directRoom = () => directInFlight < window
+            && (directRanges.length > 0 || (ranges.length > 0 && (probing || !batchWants() || directTakesIn(view()) === 0)));
+          while (!due() && (batchRoom() || directRoom())) {
+            if (batchRoom()) start('batch', ranges.shift() as PageRange);
+            else start('direct', (directRanges.length > 0 ? directRanges.shift() : ranges.shift()) as PageRange);
+          }
+          const nothingToStart = due() || (ranges.length === 0 && directRanges.length === 0 && planned);
+          const now = Date.now();
+          let soonest = Infinity;
+          // The direct lane left the queue to the batch lane for now: decide again when, the batch lane's pages not
+          // ending, its pace has fallen enough.
+          if (!due() && ranges.length > 0 && directInFlight < window) soonest = directTakesIn(view());
+          const open = [...batchPages.values()].filter((e) => e.takenBack === null).sort((a, b) => a.started - b.started);
+          if (nothingToStart && directInFlight < window && open.length > 0) {
+            const v = view();
+            const redo = redoMs(v, lanes.takenBack, timing.takeBackMs);
+            const expected = expectedBatchMs(v);
+            let taken = 0;
+            for (const entry of open) {
+              const left = takeBackAfter(now - entry.started, expected, redo, probing);
+              if (left <= 0 && taken < window) {
+                entry.takenBack = now;
+                entry.scope.cancel();
+                taken++;
+              } else if (left > 0) {
+                soonest = Math.min(soonest, left);
+              }
+            }
+          } else if (directInFlight > 0 && open.length > 0) {
+            const left = directProgress + stalledAfterPaced(view()) - now;
+            if (left <= 0) {
+              open[0].takenBack = now;
+              open[0].scope.cancel();
+              directProgress = now;
+            } else {
+              soonest = Math.min(soonest, left);
+            }
+          }
+          const at = now + Math.max(1, Math.ceil(soonest));
+          if (soonest < Infinity && (!wake || at < wake.at)) wake = { at, fired: sleep(at - now).then(() => null) };
         } else {
           // Each lane pulls the next range when it has room, so the split follows each lane's own pace; the lanes
           // take turns (batch first), so a type of a few pages gives both some. After a take-back the batch lane
@@ -419,6 +508,7 @@ export async function fullResyncWorkflow(input: FullResyncInput): Promise<Resync
             resume: {
               phaseIndex, cursor, ranges, planned, startedAt: since, pages, counts, mode, ended,
               ...(auto ? { directRanges, lanes, probing, timing } : {}),
+              ...(paced ? { pace: { type: typePace, sync: syncPace } } : {}),
             },
           });
         }
@@ -431,6 +521,7 @@ export async function fullResyncWorkflow(input: FullResyncInput): Promise<Resync
         inFlight.delete(id);
         if (lane === 'direct') directInFlight--;
         batchPages.delete(id);
+        if (paced) meter(lane, next.page === null ? null : rowsOf(next.page.counts), next.ms);
         if (next.page === null) {
           // Taken back: its batches are stopped; the direct lane sends the whole range (what a batch applied already
           // is recognised there: unchanged by its content hash, or a create Mailchimp has becomes an update).
@@ -461,6 +552,7 @@ export async function fullResyncWorkflow(input: FullResyncInput): Promise<Resync
       ranges = [];
       directRanges = [];
       planned = false;
+      typePace = emptyPace();
     }
   } catch (err) {
     if (err instanceof ContinueAsNew) throw err;
@@ -480,6 +572,11 @@ export function failuresOf(storeId: string, counts: Record<string, PageCounts>):
   if (count === 0) return {};
   const types = failed.map(([type]) => `"${type}"`).join(', ');
   return { failures: { count, query: `EntityType IN (${types}) AND ExecutionStatus="Failed" AND StoreId="${storeId}"` } };
+}
+
+/** The rows a page went through, whatever became of them. */
+function rowsOf(c: PageCounts): number {
+  return c.synced + c.unchanged + c.skipped + c.failed + c.deleted + c.paused;
 }
 
 function add(a: PageCounts | undefined, b: PageCounts): PageCounts {

@@ -10,7 +10,10 @@ import { WORKFLOWS_PATH } from '../../../workers/bundle';
  * must replay on today's workflow code, so a resync running while its workers are upgraded goes on. A change of the
  * workflow's commands for these modes must come with `patched()` (workflows/full-resync.ts), or this test fails.
  * `direct-together`: a direct resync with the types together (patch TYPES_TOGETHER; 4 products, users and orders, the
- * same pages), recorded by record-replay-fixture.test.ts.
+ * same pages), recorded by record-replay-fixture.test.ts. `auto`: an auto resync of the benchmark's small shop (L = 100 ms,
+ * B = 1,000 operations/s; `npm run bench -- --size small --mode auto --batch-ops-per-second 1000`, one run, no
+ * continue-as-new) recorded with the lanes taking turns (code at 59b3ae4, before the paced lanes of AUTO_PACED): it
+ * must replay its take-backs and timers without the patch marker.
  */
 const FIXTURES = path.join(__dirname, 'fixtures');
 
@@ -20,8 +23,8 @@ describe('full resync histories of the previous code replay on this code', () =>
     bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
   });
 
-  for (const mode of ['direct', 'batch', 'direct-together']) {
-    it(`a ${mode} resync (its first run, ending in continue-as-new)`, async () => {
+  for (const mode of ['direct', 'batch', 'direct-together', 'auto']) {
+    it(`a ${mode} resync (its first run${mode === 'auto' ? '' : ', ending in continue-as-new'})`, async () => {
       // Binary (the History message, as fetchHistory returns it): the JSON form needs a protobufjs the SDK's proto agrees with.
       const history = temporal.api.history.v1.History.decode(fs.readFileSync(path.join(FIXTURES, `full-resync-${mode}.history.bin`)));
       await expect(Worker.runReplayHistory({ workflowBundle: bundle }, history, `replay-${mode}`)).resolves.toBeUndefined();
