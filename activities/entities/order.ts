@@ -34,70 +34,78 @@ export async function resyncFailedOrders(ctx: SyncContext, orderIds: readonly st
  * later changes are sent as a PATCH. Its customer and every product it references are synced first.
  */
 export function syncOrder(ctx: SyncContext, orderId: string, options: { force?: boolean } = {}): Promise<OrderOutcome> {
-  return guarded(ctx, 'order', orderId, async (): Promise<OrderOutcome> => {
-    const { source, state } = ctx.deps;
-    const found = await source.order(orderId);
-    const previous = await state.get('order', orderId);
-    if (!found) return removeOrder(ctx, orderId, previous, 'The order is not in the shop database', { gone: true });
-    const planned = planOrder(found, ctx.settings);
-    if (planned.kind === 'skip') {
-      // An order sent before that went back to pending: a fresh sync would not send it, so it leaves Mailchimp
-      // (`skipped`: it already left), and so does what only it kept there (its products' needs change).
-      if (mayStillBeSent(previous)) {
-        await removeOrder(ctx, orderId, previous, planned.reason);
-        await reconsiderProductsOf(ctx, found, { needsChanged: true });
-      }
-      return recordOrderSkipped(ctx, orderId, planned.reason);
-    }
-    if (planned.kind !== 'ok') {
-      // Sent before, refused now: a fresh sync would not send it either, so it leaves Mailchimp, and so does what only
-      // it kept there (the product sync keeps things for sent orders only: mapping/sent-order.ts).
-      if (mayStillBeSent(previous)) {
-        await removeOrder(ctx, orderId, previous, planned.reason);
-        await reconsiderProductsOf(ctx, found, { needsChanged: true });
-      }
-      await judgeProductsWaitedFor(ctx, found);
-      return recordFailure(ctx, 'order', orderId, planned.reason);
-    }
-    const { payload, hash, buyerEmail } = planned.payload;
-    if (isUnchanged(previous, hash, options.force)) return { status: 'unchanged', entityId: orderId };
+  return guarded(ctx, 'order', orderId, () => readAndSyncOrder(ctx, orderId, options, true));
+}
 
-    const customer = await ensureBuyer(ctx, buyerEmail);
-    if (customer.status === 'failed') {
-      return recordFailure(ctx, 'order', orderId, `Order ${found.order.order_number} waits for its customer: ${customer.reason}`);
+/**
+ * The order's sync from its read on, under its lock. `judge`: a refusal because of a product first syncs the products
+ * it names (judgeProductsWaitedFor), then reads the order again, once, without judging again.
+ */
+async function readAndSyncOrder(ctx: SyncContext, orderId: string, options: { force?: boolean }, judge: boolean): Promise<OrderOutcome> {
+  const { source, state } = ctx.deps;
+  const found = await source.order(orderId);
+  const previous = await state.get('order', orderId);
+  if (!found) return removeOrder(ctx, orderId, previous, 'The order is not in the shop database', { gone: true });
+  const planned = planOrder(found, ctx.settings);
+  if (planned.kind === 'skip') {
+    // An order sent before that went back to pending: a fresh sync would not send it, so it leaves Mailchimp
+    // (`skipped`: it already left), and so does what only it kept there (its products' needs change).
+    if (mayStillBeSent(previous)) {
+      await removeOrder(ctx, orderId, previous, planned.reason);
+      await reconsiderProductsOf(ctx, found, { needsChanged: true });
     }
-    const blocked = await ensureProducts(ctx, found);
-    if (blocked) return recordFailure(ctx, 'order', orderId, `Order ${found.order.order_number} waits for a product: ${blocked}`);
+    return recordOrderSkipped(ctx, orderId, planned.reason);
+  }
+  if (planned.kind !== 'ok') {
+    // Refused because of a product whose recorded state may not be what this read saw: the product is synced first,
+    // and the order read again (the product may send what it names by now, as a fresh sync would see it).
+    if (judge && (await judgeProductsWaitedFor(ctx, found))) return readAndSyncOrder(ctx, orderId, options, false);
+    // Sent before, refused now: a fresh sync would not send it either, so it leaves Mailchimp, and so does what only
+    // it kept there (the product sync keeps things for sent orders only: mapping/sent-order.ts).
+    if (mayStillBeSent(previous)) {
+      await removeOrder(ctx, orderId, previous, planned.reason);
+      await reconsiderProductsOf(ctx, found, { needsChanged: true });
+    }
+    return recordFailure(ctx, 'order', orderId, planned.reason);
+  }
+  const { payload, hash, buyerEmail } = planned.payload;
+  if (isUnchanged(previous, hash, options.force)) return { status: 'unchanged', entityId: orderId };
 
-    // A changed order number is a new Mailchimp order; the one under the old number is deleted once it is written.
-    const renamedFrom = previous?.remote_id != null && previous.remote_id !== payload.id ? previous.remote_id : undefined;
-    const sentBefore = orderSentBefore(previous) && renamedFrom === undefined;
-    try {
+  const customer = await ensureBuyer(ctx, buyerEmail);
+  if (customer.status === 'failed') {
+    return recordFailure(ctx, 'order', orderId, `Order ${found.order.order_number} waits for its customer: ${customer.reason}`);
+  }
+  const blocked = await ensureProducts(ctx, found);
+  if (blocked) return recordFailure(ctx, 'order', orderId, `Order ${found.order.order_number} waits for a product: ${blocked}`);
+
+  // A changed order number is a new Mailchimp order; the one under the old number is deleted once it is written.
+  const renamedFrom = previous?.remote_id != null && previous.remote_id !== payload.id ? previous.remote_id : undefined;
+  const sentBefore = orderSentBefore(previous) && renamedFrom === undefined;
+  try {
+    await writeOrder(ctx, payload, sentBefore);
+  } catch (err) {
+    if (isMissingCustomer(err) && buyerEmail) {
+      // The sync state says the customer was sent, but Mailchimp no longer has it (deleted by hand): send it again,
+      // then the order. Without this the order would fail for good, since nothing changes the customer's hash.
+      const resent = await syncCustomer(ctx, customerIdForEmail(buyerEmail), { force: true, forOrder: true });
+      if (resent.status === 'failed') {
+        return recordFailure(ctx, 'order', orderId, `Order ${found.order.order_number} waits for its customer: ${resent.reason}`);
+      }
       await writeOrder(ctx, payload, sentBefore);
-    } catch (err) {
-      if (isMissingCustomer(err) && buyerEmail) {
-        // The sync state says the customer was sent, but Mailchimp no longer has it (deleted by hand): send it again,
-        // then the order. Without this the order would fail for good, since nothing changes the customer's hash.
-        const resent = await syncCustomer(ctx, customerIdForEmail(buyerEmail), { force: true, forOrder: true });
-        if (resent.status === 'failed') {
-          return recordFailure(ctx, 'order', orderId, `Order ${found.order.order_number} waits for its customer: ${resent.reason}`);
-        }
-        await writeOrder(ctx, payload, sentBefore);
-      } else {
-        const healed = await afterMissingDependency(ctx, err, found, payload, sentBefore);
-        if (healed) return recordFailure(ctx, 'order', orderId, healed.message, { detail: healed.detail });
-      }
+    } else {
+      const healed = await afterMissingDependency(ctx, err, found, payload, sentBefore);
+      if (healed) return recordFailure(ctx, 'order', orderId, healed.message, { detail: healed.detail });
     }
-    if (renamedFrom !== undefined && previous?.status !== 'deleted') await ctx.deps.mailchimp.deleteOrder(ctx.deps.config.storeId, renamedFrom);
-    // What the order was sent without (an address with an invalid country code) stays visible: `mcsync errors`.
-    const warnings = orderWarnings(found);
-    await state.record('order', orderId, { status: 'synced', contentHash: hash, remoteId: payload.id, errorReason: warnings.length > 0 ? warnings.join('; ') : null });
-    return {
-      status: 'synced',
-      entityId: orderId,
-      ...(customer.awaitConfirmation ? { customerAwaitsConfirmation: customer.entityId } : {}),
-    };
-  });
+  }
+  if (renamedFrom !== undefined && previous?.status !== 'deleted') await ctx.deps.mailchimp.deleteOrder(ctx.deps.config.storeId, renamedFrom);
+  // What the order was sent without (an address with an invalid country code) stays visible: `mcsync errors`.
+  const warnings = orderWarnings(found);
+  await state.record('order', orderId, { status: 'synced', contentHash: hash, remoteId: payload.id, errorReason: warnings.length > 0 ? warnings.join('; ') : null });
+  return {
+    status: 'synced',
+    entityId: orderId,
+    ...(customer.awaitConfirmation ? { customerAwaitsConfirmation: customer.entityId } : {}),
+  };
 }
 
 /**

@@ -32,7 +32,7 @@ export async function resendOrdersNaming(ctx: SyncContext, productId: string): P
 /** Products whose orders this activity is re-sending: an order that syncs the product again on its way does not recurse. */
 const resending = new WeakMap<SyncContext, Set<string>>();
 
-function isResending(ctx: SyncContext, productId: string): boolean {
+export function isResending(ctx: SyncContext, productId: string): boolean {
   return resending.get(ctx)?.has(productId) ?? false;
 }
 

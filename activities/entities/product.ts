@@ -97,10 +97,9 @@ async function upsertProduct(
  * Whether orders naming the product may be recorded failed because of it: it was not in Mailchimp from the sync
  * (refused, recorded failed; or deleted in the shop and not kept, since its only orders waited for it, recorded
  * deleted), or it was sent without a variant (the refused variants' reasons on its synced state), which refuses an
- * order naming that variant (and an order that read the product refused whole in a state its own sync never read,
- * while it was recorded with such a variant). Not covered: an order that read the product refused whole while it was
- * recorded synced with nothing refused, if the change was undone before the product's own sync ran. A product never
- * recorded has no order waiting for it (an order that waits judges the product first).
+ * order naming that variant. An order that read the product refusing it in a state this record does not say (recorded
+ * synced with nothing refused, or never recorded: its own sync had not run since) syncs the product before it records
+ * its failure, and reads itself again (order-refused.ts judgeProductsWaitedFor), so the record says so by then.
  */
 function madeOrdersWait(previous: SyncStateRow | null): boolean {
   return previous !== null && (previous.status !== 'synced' || previous.error_reason !== null);

@@ -1,3 +1,4 @@
+import { interleaver } from '../../support/interleave';
 import * as shop from '../../support/shop';
 import { remote, startSyncHarness, type SyncHarness } from '../../support/sync-harness';
 import { resync, storePath, syncNow } from '../../support/sync-steps';
@@ -58,8 +59,9 @@ describe('products named by an order the mapping refuses', () => {
  */
 describe('orders refused because of a product, once the product can send what they name', () => {
   let h: SyncHarness;
+  const gate = interleaver();
   beforeAll(async () => {
-    h = await startSyncHarness();
+    h = await startSyncHarness({ hooks: gate.hooks });
     await resync(h);
   });
   afterAll(() => h?.stop());
@@ -76,6 +78,56 @@ describe('orders refused because of a product, once the product can send what th
     await expect(syncNow(h, 'order', o.id)).rejects.toThrow(/Workflow execution failed/);
     await h.t.db('product_variants').where({ sku: 'WAIT-EUR-EUR' }).update({ currency: 'USD' });
     expect(await syncNow(h, 'product', p.id)).toMatchObject({ status: 'synced' });
+    expect(await orderIn(o.number)).toMatchObject({ id: o.number });
+  });
+
+  /** A product with two variants, sent; then `order()` writes a guest order naming the second (not synced). */
+  const sentProduct = async (code: string) => {
+    const p = await shop.product(h.t.db, { code, title: 'Hat' }, [{ sku: `${code}-A` }, { sku: `${code}-B` }]);
+    expect(await syncNow(h, 'product', p.id)).toMatchObject({ status: 'synced' });
+    const order = async () => shop.order(h.t.db, { guest_email: `${code.toLowerCase()}@example.org`, status: 'paid' }, [{ product_id: p.id, variant_id: await variantId(`${code}-B`) }]);
+    return { p, order };
+  };
+
+  // The order reads the product without its lock: a new order found the product refused whole (its title emptied)
+  // while the product was recorded synced with nothing refused, and the title came back before the product's own sync
+  // ran, which then had nothing to write. A fresh sync sends the order; it stayed out of Mailchimp, recorded failed.
+  // (An order sent before that leaves Mailchimp has its products synced on its way out, which records this one failed.)
+  it('an order that read its product refused whole is sent once the product is as it was', async () => {
+    const { p, order } = await sentProduct('RACE-WHOLE');
+    await h.t.db('products').where({ id: p.id }).update({ title: '' });
+    const o = await order();
+    await expect(syncNow(h, 'order', o.id)).rejects.toThrow(/Workflow execution failed/);
+    await h.t.db('products').where({ id: p.id }).update({ title: 'Hat' });
+    await syncNow(h, 'product', p.id);
+    expect(await orderIn(o.number)).toMatchObject({ id: o.number, lines: [expect.objectContaining({ product_variant_id: 'RACE-WHOLE-B' })] });
+  });
+
+  // The same with a variant: the order read the variant it names priced in another currency while the product was
+  // recorded synced with it, and the price came back to the store's currency before the product's own sync ran.
+  it('an order that read its variant refused is sent once the variant is as it was', async () => {
+    const { p, order } = await sentProduct('RACE-VARIANT');
+    await h.t.db('product_variants').where({ sku: 'RACE-VARIANT-B' }).update({ currency: 'EUR' });
+    const o = await order();
+    await expect(syncNow(h, 'order', o.id)).rejects.toThrow(/Workflow execution failed/);
+    await h.t.db('product_variants').where({ sku: 'RACE-VARIANT-B' }).update({ currency: 'USD' });
+    await syncNow(h, 'product', p.id);
+    expect(await orderIn(o.number)).toMatchObject({ id: o.number, lines: [expect.objectContaining({ product_variant_id: 'RACE-VARIANT-B' })] });
+  });
+
+  // The narrowest window: the title comes back between the order's read and the product's sync the order starts. The
+  // order is read again and stays in Mailchimp, unchanged.
+  it('an order whose read found its product refused whole just before it was fixed stays sent', async () => {
+    const { p, order } = await sentProduct('RACE-READ');
+    const o = await order();
+    expect(await syncNow(h, 'order', o.id)).toMatchObject({ status: 'synced' });
+    await h.t.db('products').where({ id: p.id }).update({ title: '' });
+    const pause = gate.pauseAfterRead('order', o.id);
+    const run = syncNow(h, 'order', o.id);
+    await pause.reached;
+    await h.t.db('products').where({ id: p.id }).update({ title: 'Hat' });
+    pause.release();
+    expect(await run).toMatchObject({ status: 'unchanged' });
     expect(await orderIn(o.number)).toMatchObject({ id: o.number });
   });
 });
