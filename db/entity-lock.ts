@@ -29,11 +29,6 @@ export interface EntityKey {
 export interface EntityLocks {
   /** Runs `work` holding the locks of `keys` (the ones this chain holds already are re-entered). */
   withLocks<T>(keys: readonly EntityKey[], work: () => Promise<T>): Promise<T>;
-  /**
-   * Runs `work` holding those locks of `keys` that are free (or held by this chain), without waiting for any other
-   * writer's; `work` is told which keys another writer holds, and must not touch those entities.
-   */
-  withFreeLocks<T>(keys: readonly EntityKey[], work: (busy: readonly EntityKey[]) => Promise<T>): Promise<T>;
   /** The write token of a lock the calling async chain holds, if it holds it. */
   tokenOf(type: EntityType | 'store', id: string): number | undefined;
 }
@@ -150,35 +145,27 @@ export function createEntityLocks(db: Knex, storeId: string, options: EntityLock
     return Number(result.insertId);
   }
 
-  /** `skipBusy`: takes only the free locks and tells `work` which keys another writer holds, instead of waiting. */
-  async function holding<T>(session: Session, keys: readonly EntityKey[], work: (busy: readonly EntityKey[]) => Promise<T>, skipBusy = false): Promise<T> {
+  async function holding<T>(session: Session, keys: readonly EntityKey[], work: () => Promise<T>): Promise<T> {
     // Locks this chain holds already are re-entered: the frame that took them releases them.
     const fresh = lockOrder(keys).filter((k) => !session.held.has(keyOf(k.type, k.id)));
     const acquired: EntityKey[] = [];
-    const busy: EntityKey[] = [];
     try {
       if (fresh.length > 0) {
         try {
           const free = await takeFree(session, fresh);
           acquired.push(...fresh.filter((_k, i) => free[i]));
           for (const key of fresh.filter((_k, i) => !free[i])) {
-            if (skipBusy) {
-              busy.push(key);
-              continue;
-            }
             await wait(session, key);
             acquired.push(key);
           }
-          if (acquired.length > 0) {
-            const token = await nextToken(session);
-            for (const key of acquired) session.held.set(keyOf(key.type, key.id), token);
-          }
+          const token = await nextToken(session);
+          for (const key of fresh) session.held.set(keyOf(key.type, key.id), token);
         } catch (err) {
           if (!(err instanceof EntityLockTimeout || err instanceof EntityLockDeadlock)) session.unclean = true;
           throw err;
         }
       }
-      return await work(busy);
+      return await work();
     } finally {
       for (const key of acquired) session.held.delete(keyOf(key.type, key.id));
       await release(session, acquired);
@@ -197,33 +184,25 @@ export function createEntityLocks(db: Knex, storeId: string, options: EntityLock
     await db.client.releaseConnection(session.conn);
   }
 
-  async function withSession<T>(keys: readonly EntityKey[], work: (busy: readonly EntityKey[]) => Promise<T>, skipBusy: boolean): Promise<T> {
-    const current = chain.getStore();
-    if (current) return holding(current, keys, work, skipBusy);
-    await slots.take();
-    let session: Session | undefined;
-    try {
-      session = { conn: (await db.client.acquireConnection()) as RawConnection, held: new Map(), unclean: false };
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await chain.run(session, () => holding(session!, keys, work, skipBusy));
-        } catch (err) {
-          if (!(err instanceof EntityLockDeadlock) || attempt >= DEADLOCK_ATTEMPTS) throw err;
-        }
-      }
-    } finally {
-      if (session) await giveBack(session);
-      slots.give();
-    }
-  }
-
   return {
-    withLocks(keys, work) {
-      return withSession(keys, () => work(), false);
-    },
-
-    withFreeLocks(keys, work) {
-      return withSession(keys, work, true);
+    async withLocks(keys, work) {
+      const current = chain.getStore();
+      if (current) return holding(current, keys, work);
+      await slots.take();
+      let session: Session | undefined;
+      try {
+        session = { conn: (await db.client.acquireConnection()) as RawConnection, held: new Map(), unclean: false };
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await chain.run(session, () => holding(session!, keys, work));
+          } catch (err) {
+            if (!(err instanceof EntityLockDeadlock) || attempt >= DEADLOCK_ATTEMPTS) throw err;
+          }
+        }
+      } finally {
+        if (session) await giveBack(session);
+        slots.give();
+      }
     },
 
     tokenOf(type, id) {

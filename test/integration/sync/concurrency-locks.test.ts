@@ -79,40 +79,6 @@ describe('entity locks', () => {
     expect(tokens[0]).toEqual(expect.any(Number));
   });
 
-  it('withFreeLocks takes the free locks at once, names the busy ones instead of waiting, and holds what it took', async () => {
-    const waited: EntityKey[] = [];
-    const holder = createEntityLocks(t.db, 'shop-f');
-    const chunk = createEntityLocks(t.db, 'shop-f', { onWait: (key) => waited.push(key) });
-    const probe = createEntityLocks(t.db, 'shop-f', { timeoutSeconds: 0 });
-    const held = deferred();
-    const done = deferred();
-    const holding = holder.withLocks([{ type: 'customer', id: 'b' }], async () => {
-      held.resolve();
-      await done.promise;
-    });
-    await held.promise;
-    const keys: EntityKey[] = ['a', 'b', 'c'].map((id) => ({ type: 'customer', id }));
-    const seen = await chunk.withFreeLocks(keys, async (busy) => {
-      const tokens = keys.map((k) => chunk.tokenOf(k.type, k.id));
-      // What it took is held: another writer times out on it at once.
-      const other = await probe.withLocks([{ type: 'customer', id: 'a' }], async () => 'taken').catch((err: unknown) => err);
-      // Re-entered within the chain, with the busy one still busy.
-      const inner = await chunk.withFreeLocks([{ type: 'customer', id: 'c' }, { type: 'customer', id: 'b' }], async (again) => again.map((k) => k.id));
-      return { busy: busy.map((k) => k.id), tokens, other, inner };
-    });
-    done.resolve();
-    await holding;
-    expect(waited).toEqual([]);
-    expect(seen.busy).toEqual(['b']);
-    expect(seen.tokens[0]).toEqual(expect.any(Number));
-    expect(seen.tokens[1]).toBeUndefined();
-    expect(seen.tokens[2]).toBe(seen.tokens[0]);
-    expect(seen.other).toBeInstanceOf(EntityLockTimeout);
-    expect(seen.inner).toEqual(['b']);
-    // Released afterwards: all three are free.
-    expect(await probe.withLocks(keys, async () => 'free')).toBe('free');
-  });
-
   it('is re-entrant within one chain, takes nested locks on the same session, and draws an increasing token per acquisition', async () => {
     const waited: EntityKey[] = [];
     const locks = createEntityLocks(t.db, 'shop-a', { onWait: (key) => waited.push(key) });
