@@ -4,7 +4,8 @@ import { env } from '../config/env';
 import { prepareConfigOrExit } from '../config/load';
 import { secretValues } from '../config/secrets';
 import { connectTemporalClient, temporalTarget } from '../config/temporal';
-import { ensureRetentionSchedule, ensureSchedules } from '../client/schedules';
+import { retentionScheduleId } from '../client/schedules';
+import { ensureWorkerSchedules } from '../workers/startup';
 import { redactSecrets } from '../mailchimp/redact';
 import { createDb, migrateLatest } from '../db/knex';
 import { createShopDbSource } from '../source/shop-db';
@@ -89,16 +90,24 @@ async function main(): Promise<void> {
   const { worker, mailchimp } = built;
   metrics.watchSyncState(() => built.deps.state.countsByStatus());
   const webhooks = await startWebhookReceiverFromEnv({ db, mailchimp, temporalClient: client, config, logger });
-  await ensureRetentionSchedule(client, { storeId: config.storeId, taskQueue: config.taskQueue, retention: env('WEBHOOK_EVENT_RETENTION') });
+  // The worker's own schedules (workers/startup.ts): the change scans are created paused while the feature switch is off.
+  const schedules = await ensureWorkerSchedules(client, {
+    storeId: config.storeId, taskQueue: config.taskQueue, interval: env('SYNC_INTERVAL'),
+    retention: env('WEBHOOK_EVENT_RETENTION'), sourceName: stripe ? 'stripe' : 'mysql',
+  }, built.deps.source);
   if (stripe) {
     // Stripe changes arrive as webhooks; the backfill sends what exists (no change-scan schedules).
     await stripe.backfill();
     log(`Stripe backfill started. Worker on task queue ${config.taskQueue}. Ctrl-C to stop.`);
   } else {
-    const schedules = await ensureSchedules(client, { storeId: config.storeId, taskQueue: config.taskQueue, interval: env('SYNC_INTERVAL') });
-    // Run each scan once now rather than after the first interval: the first one starts the first full sync.
-    for (const id of schedules) await client.schedule.getHandle(id).trigger();
-    log(`Schedules ${schedules.join(', ')} every ${env('SYNC_INTERVAL')}. Worker on task queue ${config.taskQueue}. Ctrl-C to stop.`);
+    const scans = schedules.filter((id) => id !== retentionScheduleId(config.storeId));
+    if ((await built.deps.source.settings()).mailchimpSyncEnabled) {
+      // Run each scan once now rather than after the first interval: the first one starts the first full sync.
+      for (const id of scans) await client.schedule.getHandle(id).trigger();
+      log(`Schedules ${scans.join(', ')} every ${env('SYNC_INTERVAL')}. Worker on task queue ${config.taskQueue}. Ctrl-C to stop.`);
+    } else {
+      log(`The Mailchimp sync is switched off for this shop: schedules ${scans.join(', ')} are paused until it is switched on (mcsync enable). Worker on task queue ${config.taskQueue}. Ctrl-C to stop.`);
+    }
   }
 
   try {
