@@ -6,6 +6,7 @@ import type { ProductPayload, VariantPayload } from '../../mailchimp/schemas';
 import type { SyncStateRow } from '../../db/sync-state';
 import type { ProductWithVariants } from '../../mapping/shop-rows';
 import { contentHash, type EntityOutcome, type SyncContext } from '../context';
+import { syncCart } from './cart';
 import { resyncFailedOrders } from './order';
 import { resendOrdersNaming, retireRenamedProduct } from './product-rename';
 import { neededByOrders, writeProduct } from './product-write';
@@ -49,10 +50,12 @@ export function syncProduct(ctx: SyncContext, productId: string, options: { forc
 /**
  * A product sent before that nothing of can be sent now: a fresh full sync sends neither it nor the orders naming it
  * (they wait for it, mapOrder), so those orders are synced again (they leave Mailchimp, with a guest customer only they
- * named), then it is deleted. Its sync state keeps the id it was sent under, so it is created again once it can be.
+ * named), and so are the carts naming it (their lines naming it leave: mapCartLine), then it is deleted. Its sync
+ * state keeps the id it was sent under, so it is created again once it can be.
  */
 async function withdrawRefusedProduct(ctx: SyncContext, productId: string, remoteIds: Array<string | null | undefined>): Promise<void> {
   await resendOrdersNaming(ctx, productId);
+  await resyncCartsNaming(ctx, productId);
   for (const id of new Set(remoteIds.filter((r): r is string => Boolean(r)))) await ctx.deps.mailchimp.deleteProduct(ctx.deps.config.storeId, id);
 }
 
@@ -86,11 +89,41 @@ async function upsertProduct(
   const resend = previous?.status === 'synced' ? () => resendOrdersNaming(ctx, productId) : undefined;
   await writeProduct(ctx, productId, payload, found, !isNewProduct(previous) && renamedFrom === undefined, resend, needed);
   if (renamedFrom !== undefined) await retireRenamedProduct(ctx, productId, renamedFrom);
-  await ctx.deps.state.record('product', productId, {
-    status: 'synced', contentHash: hash, remoteId: payload.id, errorReason: refusedVariantsReason(payload.id, refused) ?? null,
-  });
-  if (madeOrdersWait(previous)) await resendOrdersThatWaited(ctx, productId);
+  const refusedReason = refusedVariantsReason(payload.id, refused) ?? null;
+  await ctx.deps.state.record('product', productId, { status: 'synced', contentHash: hash, remoteId: payload.id, errorReason: refusedReason });
+  await resendDependants(ctx, productId, previous, refusedReason !== null);
   return { status: 'synced', entityId: productId };
+}
+
+/**
+ * The one rule for what names a product once the product is written (after its record, so what they sync on their way
+ * sees it synced): nothing in their own rows changes, so without this they stay as they were while a fresh full sync
+ * now sends them otherwise. (The products scan also hands the carts naming a changed product row to their workflows,
+ * but not after a write no scan follows: a resync of products marks its rows seen, and a cart's workflow can run
+ * before the product's.)
+ * - Orders that waited for it (madeOrdersWait) are synced again, the ones recorded failed (an order sent before and
+ *   refused now already left on the way: writeProduct re-sent the orders naming it).
+ * - Carts naming it are synced again when it made them wait, or refuses a variant now: a cart line naming a product
+ *   or variant the sync does not send is left out (mapCartLine), so a line comes in once it is sent, and leaves when it
+ *   is no longer sent (withdrawRefusedProduct when nothing of it can be sent). An unchanged cart costs no request.
+ */
+async function resendDependants(ctx: SyncContext, productId: string, previous: SyncStateRow | null, refusesVariants: boolean): Promise<void> {
+  const waited = madeOrdersWait(previous);
+  if (waited) await resendOrdersThatWaited(ctx, productId);
+  // Not for a product never recorded (every product of a first full sync, which sends carts after them all): a cart
+  // that left out its line since is looked at again by the products scan, which hands it the product's new row.
+  if (waited || (refusesVariants && previous !== null)) await resyncCartsNaming(ctx, productId);
+}
+
+/**
+ * Syncs again the carts whose lines name the product. A cart this chain is syncing already (this product's sync runs
+ * inside that cart's, which sends its products first) is left to that sync, which writes it next.
+ */
+async function resyncCartsNaming(ctx: SyncContext, productId: string): Promise<void> {
+  const cartIds = (await ctx.deps.source.cartIdsNaming?.({ productIds: [productId], userIds: [] })) ?? [];
+  for (const cartId of cartIds) {
+    if (ctx.deps.locks.tokenOf('cart', cartId) === undefined) await syncCart(ctx, cartId);
+  }
 }
 
 /**
