@@ -155,6 +155,34 @@ describe('path independence: the incremental store ends where a fresh full sync 
     });
   }, RUN_MS);
 
+  // A cart line naming a product or variant the sync does not send is left out; the products scan hands the carts
+  // naming a changed product row to their workflows, next to the product's (the product's own write syncs them again
+  // too: product.ts resendDependants). Regression tests: each passed before that write did as well.
+  const guestCart = (lines: Array<{ product: number; variant: number }>): Write => ({
+    kind: 'createCart', notify: false, buyer: { kind: 'guest', reuse: null, email: 'valid', first_name: 'Guest' },
+    fields: { order_total: '20.00', tax_total: null, campaign_id: null, checkout_url: null }, lines: lines.map((l) => ({ ...l, quantity: 1, unit_price: '10.00' })),
+  });
+  it('a cart line naming a variant priced in another currency comes in once it is priced in the store currency', async () => {
+    await expectSame({
+      initial: [product([variant('USD'), variant('EUR')]), guestCart([{ product: 0, variant: 0 }, { product: 0, variant: 1 }])],
+      changes: [{ kind: 'updateVariant', notify: true, pick: 1, patch: { currency: 'USD' } }, scan],
+    });
+  }, RUN_MS);
+
+  it('a sent cart loses its line naming a variant priced in another currency from now on', async () => {
+    await expectSame({
+      initial: [product([variant('USD'), variant('USD')]), guestCart([{ product: 0, variant: 0 }, { product: 0, variant: 1 }])],
+      changes: [{ kind: 'updateVariant', notify: true, pick: 1, patch: { currency: 'EUR' } }, scan],
+    });
+  }, RUN_MS);
+
+  it('a sent cart loses its line naming a product nothing of which can be sent, and gets it back once it can', async () => {
+    await expectSame({
+      initial: [product([variant('USD')]), product([variant('USD')]), guestCart([{ product: 0, variant: 0 }, { product: 1, variant: 0 }])],
+      changes: [{ kind: 'updateProduct', notify: true, pick: 0, patch: { title: '' } }, scan, { kind: 'updateProduct', notify: true, pick: 0, patch: { title: 'Hat' } }, scan],
+    });
+  }, RUN_MS);
+
   // Seed 9001 (200 runs), paths 88 and 182, trimmed: a variant no longer sold is kept without stock for the sent order
   // whose line names it; once that order is hard-deleted, a fresh sync sends the product without it.
   it('a variant kept without stock for a sent order leaves its product when that order is hard-deleted', async () => {
