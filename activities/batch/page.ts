@@ -42,8 +42,9 @@ export interface BatchPageEnv {
   send?: (operations: readonly PlannedOperation['operation'][]) => Promise<BatchOperationResult[]>;
   /**
    * A new buyer travels inside the first of the chunk's orders that names them (an order create carries a new
-   * customer's details), instead of a customer write of its own; the buyer's other orders follow once it is sent.
-   * Only for a `send` that finishes each group before the next (a batch runs its operations in no particular order).
+   * customer's details), instead of a customer write of its own; the buyer's lock is released once those first orders
+   * are sent, and the chunk's other orders follow holding only their own locks. Only for a `send` that finishes each
+   * group before the next (a batch runs its operations in no particular order).
    */
   inlineCustomers?: boolean;
   /**
@@ -256,9 +257,9 @@ function customerChunk(ctx: SyncContext, env: BatchPageEnv, ids: string[], phase
  * other (the placeholder of a deleted product) goes through the direct path, before the orders' locks are taken.
  * Then, under the locks of the orders and of the buyers the chunk creates, one batch, finished before the orders are
  * submitted, with the buyers not yet in Mailchimp (registered users were done by the customers phase; guests are PUT
- * here) and the variants lines name that the shop no longer sells. With env.sendBuyersDirect (the auto mode's batch
- * lane) that batch is not made: each new buyer goes inside its first order and the variants are PUT, one request
- * each, and the buyers' locks are released before the batch of the other orders. An order whose buyer, product or
+ * here) and the variants lines name that the shop no longer sells. With env.inlineCustomers (the direct backfill) or
+ * env.sendBuyersDirect (the auto mode's batch lane) that batch is not made: each new buyer goes inside its first order
+ * and the variants are PUT, one request each, and the buyers' locks are released before the other orders are sent. An order whose buyer, product or
  * variant cannot be made ready goes direct, which records why.
  */
 async function orderChunk(ctx: SyncContext, env: BatchPageEnv, ids: string[], phaseKey: string): Promise<SyncOutcome[]> {
@@ -340,12 +341,10 @@ async function lockedOrders(
     ]);
     const byCode = new Map([...products].map(([id, p]) => [productRemoteId(p.product.code), { found: p, orderedWithoutVariant: withoutVariant.has(id) }]));
     const variants = buildLineVariantOperations(config.storeId, ctx.settings, page.dependencies, byCode);
-    if (env.inlineCustomers) {
-      return { ready: [], sent: await sendWithInlineBuyers(ctx, env, page, customers, variants, missing, notReady) };
-    }
-    if (env.sendBuyersDirect) {
-      // The new buyers' first orders (and the variants) one request each; the rest waits for the batch, below.
-      const { rest, ...sent } = await sendWithInlineBuyers(ctx, { ...env, send: env.sendBuyersDirect }, page, customers, variants, missing, notReady, 'buyers');
+    if (env.inlineCustomers || env.sendBuyersDirect) {
+      // The variants and the new buyers' first orders, one request each; the other orders go once the locks are released, below.
+      const buyersEnv = env.sendBuyersDirect ? { ...env, send: env.sendBuyersDirect } : env;
+      const { rest, ...sent } = await sendNewBuyersFirstOrders(ctx, buyersEnv, page, customers, variants, missing, notReady);
       return { ready: rest, sent };
     }
     if (customers.length > 0 || variants.length > 0) {
@@ -371,18 +370,16 @@ async function lockedOrders(
 }
 
 /**
- * The orders of a chunk when each buyer not yet in Mailchimp travels inside its first order (env.inlineCustomers):
- * the variants the lines need first, then every order whose buyer is ready plus the first order of each new buyer
- * (carrying the customer body the consent policy decided, as the customer PUT would), then the buyers' other orders.
- * A buyer whose order was created is recorded synced with that body's hash. Runs under the buyers' locks.
- * `only: 'buyers'` (env.sendBuyersDirect): sends the variants and the new buyers' first orders only, and returns the
- * other orders that can go now (`rest`: those whose buyer was ready or has just been created) for the caller to send
- * once it released the buyers' locks.
+ * Under the buyers' locks, when each buyer not yet in Mailchimp travels inside its first order (env.inlineCustomers,
+ * env.sendBuyersDirect): sends the variants the lines need, then the first order of each new buyer (carrying the
+ * customer body the consent policy decided, as the customer PUT would), and records each buyer whose order was created
+ * synced with that body's hash. Returns the other orders that can go now (`rest`: those whose buyer was ready or has
+ * just been created), for the caller to send once it released the buyers' locks: a page sharing a new buyer with this
+ * one waits for these first orders only, not for all of this page's orders.
  */
-async function sendWithInlineBuyers(
+async function sendNewBuyersFirstOrders(
   ctx: SyncContext, env: BatchPageEnv, page: BuiltOrders['page'], customers: readonly PlannedOperation[],
   variants: ReturnType<typeof buildLineVariantOperations>, missing: ReadonlySet<string>, notReady: Set<string>,
-  only: 'all' | 'buyers' = 'all',
 ): Promise<{ outcomes: SyncOutcome[]; handedOn: string[]; rest: PlannedOperation[] }> {
   if (variants.length > 0) {
     const byId = resultsById(await send(ctx, env, variants.map((v) => v.operation)));
@@ -394,7 +391,7 @@ async function sendWithInlineBuyers(
   const customerOps = new Map(customers.map((c) => [c.entityId, c]));
   const first: PlannedOperation[] = [];
   const later: PlannedOperation[] = [];
-  /** `only: 'buyers'`: the orders whose buyer is ready, left to the caller. */
+  /** The orders whose buyer is ready, left to the caller. */
   const rest: PlannedOperation[] = [];
   /** Order entity id → the customer operation its create carries. */
   const carried = new Map<string, PlannedOperation>();
@@ -403,7 +400,7 @@ async function sendWithInlineBuyers(
     if (notReady.has(op.entityId)) continue;
     const customerId = page.dependencies.get(op.entityId)?.customerId;
     if (customerId === undefined || !missing.has(customerId)) {
-      (only === 'buyers' ? rest : first).push(op);
+      rest.push(op);
       continue;
     }
     const customerOp = customerOps.get(customerId);
@@ -435,9 +432,7 @@ async function sendWithInlineBuyers(
     if (!ok) notReady.add(op.entityId);
     return ok;
   });
-  if (only === 'buyers') return { ...firstWave, rest: [...rest, ...withBuyer] };
-  const secondWave = await submitAndApply(ctx, env, withBuyer);
-  return { outcomes: [...firstWave.outcomes, ...secondWave.outcomes], handedOn: [...firstWave.handedOn, ...secondWave.handedOn], rest: [] };
+  return { ...firstWave, rest: [...rest, ...withBuyer] };
 }
 
 /** The order create with the new buyer's details inline (null when the body would not pass the order schema). */
