@@ -76,6 +76,26 @@ interface PhaseResult {
   /** entities/s ÷ the mode's bound (10 / L; B + 10 / L with batches); null when unbounded (L = 0, no cap). */
   entitiesOfBound: number | null;
   requestsPerEntity: number;
+  /** Where the connection time went in this phase (null: a worker did not answer, or the emulator had no timing). */
+  connections?: PhaseConnections | null;
+}
+
+/** A phase's connection accounting: the workers' gates, their event loops, and the emulator's own time per call. */
+interface PhaseConnections {
+  /** Requests in flight on average (all workers' gates summed) and the gates' mean limit. */
+  meanInFlight: number;
+  meanLimit: number;
+  /** Share of the phase with a request waiting for a connection, and with a connection free and nothing waiting (the worst worker's, with several). */
+  waitingShare: number;
+  freeShare: number;
+  /** The event loop's delay in the phase: p99 and max (the worst worker's), and the time held over 50 ms at once (summed). */
+  loopP99Ms: number;
+  loopMaxMs: number;
+  loopHeldOver50Ms: number;
+  loopHeldOver50: number;
+  /** The emulator's calls in the phase: mean latency slept, mean own time after it (dispatch, reply). */
+  emulatorLatencyMs: number;
+  emulatorServerMs: number;
 }
 
 export interface BenchResult {
@@ -117,6 +137,14 @@ export interface BenchResult {
     directWrites: number;
     /** The direct writes by route (method and the emulator's route pattern), most frequent first. */
     directWritesByRoute?: Record<string, number>;
+    /**
+     * The emulator's time per call over the full sync: latency slept plus its own time after it (validation, storage,
+     * the reply), so the real time a call took is L + server; and the bound C / (L + server) beside C / L.
+     */
+    emulatorTiming?: {
+      meanLatencyMs: number; meanServerMs: number; serverP95Ms: number; measuredBoundRequestsPerSecond: number;
+      byRoute: Array<{ route: string; count: number; meanServerMs: number; serverP95Ms: number }>;
+    };
   };
   temporal: TemporalCounts;
   memory: {
@@ -159,12 +187,13 @@ function parseArgs(argv: string[]) {
     .option('--updates <n>', 'rows changed in the incremental phase (half immediate, half polling)', '40')
     .option('--interval <duration>', 'SYNC_INTERVAL of the change-scan schedules', '5s')
     .option('--page-size <n>', 'rows per full-resync page (default: the workflow\'s)')
+    .option('--window <n>', 'pages of a type in flight at once (default: the workflow\'s)')
     .option('--out <file>', 'also write the markdown report into this file (e.g. docs/benchmarks.md)')
     .option('--keep-db', 'keep the benchmark database');
   program.parse(argv, { from: 'user' });
   const o = program.opts<{
     size: string; mode: string; latencyMs: string; jitterMs: string; connections: string; batchOpsPerSecond: string; finalizeDelayMs: string; workers: string;
-    updates: string; interval: string; pageSize?: string; out?: string; keepDb?: boolean;
+    updates: string; interval: string; pageSize?: string; window?: string; out?: string; keepDb?: boolean;
   }>();
   if (!(o.size in SIZES)) throw new Error(`--size must be small, medium or large, got ${o.size}`);
   if (!['direct', 'batch', 'auto'].includes(o.mode)) throw new Error(`--mode must be direct, batch or auto, got ${o.mode}`);
@@ -178,7 +207,7 @@ function parseArgs(argv: string[]) {
     size: o.size as Size, mode: o.mode, latencyMs: Number(o.latencyMs), jitterMs: Number(o.jitterMs),
     connections: connections === 0 ? null : connections, batchOpsPerSecond: Number(o.batchOpsPerSecond), finalizeDelayMs: whole('finalize-delay-ms', o.finalizeDelayMs, 0),
     workers: whole('workers', o.workers, 1), updates: Number(o.updates),
-    interval: o.interval, pageSize: o.pageSize ? Number(o.pageSize) : undefined, out: o.out, keepDb: Boolean(o.keepDb),
+    interval: o.interval, pageSize: o.pageSize ? Number(o.pageSize) : undefined, window: o.window ? whole('window', o.window, 1) : undefined, out: o.out, keepDb: Boolean(o.keepDb),
   };
 }
 
@@ -215,7 +244,10 @@ async function main(): Promise<void> {
   });
   const statsOf = async () => {
     const res = await fetch(`${emulator.url}/_emulator/stats`);
-    return (await res.json()) as { requests: number; byRoute: Record<string, number>; byStatus: Record<string, number>; maxConcurrency: number; batchOperations: number };
+    return (await res.json()) as {
+      requests: number; byRoute: Record<string, number>; byStatus: Record<string, number>; maxConcurrency: number; batchOperations: number;
+      timing?: { all: CallTiming; byRoute: Record<string, CallTiming> };
+    };
   };
   const workers = Array.from({ length: args.workers }, () => spawnWorker({
     DATABASE_URL: fresh.url, TEMPORAL_TASK_QUEUE: taskQueue, MAILCHIMP_API_URL: `${emulator.url}/3.0`, MAILCHIMP_API_KEY: API_KEY,
@@ -229,6 +261,14 @@ async function main(): Promise<void> {
       pid: a.pid, mailchimpRequests: a.mailchimpRequests + b.mailchimpRequests, mailchimpMs: a.mailchimpMs + b.mailchimpMs, dbQueries: a.dbQueries + b.dbQueries,
       dbMs: a.dbMs + b.dbMs, cpuUserMs: a.cpuUserMs + b.cpuUserMs, cpuSystemMs: a.cpuSystemMs + b.cpuSystemMs, uptimeMs: Math.max(a.uptimeMs, b.uptimeMs),
       memoryPeaks: (a.memoryPeaks?.heapTotalMb ?? 0) >= (b.memoryPeaks?.heapTotalMb ?? 0) ? a.memoryPeaks : b.memoryPeaks,
+      gate: a.gate && b.gate ? {
+        ms: Math.max(a.gate.ms, b.gate.ms), inFlightMs: a.gate.inFlightMs + b.gate.inFlightMs, limitMs: a.gate.limitMs + b.gate.limitMs,
+        waitingMs: Math.max(a.gate.waitingMs, b.gate.waitingMs), freeMs: Math.max(a.gate.freeMs, b.gate.freeMs),
+      } : undefined,
+      eventLoop: a.eventLoop && b.eventLoop ? {
+        p99Ms: Math.max(a.eventLoop.p99Ms, b.eventLoop.p99Ms), maxMs: Math.max(a.eventLoop.maxMs, b.eventLoop.maxMs),
+        heldOver50Ms: a.eventLoop.heldOver50Ms + b.eventLoop.heldOver50Ms, heldOver50: a.eventLoop.heldOver50 + b.eventLoop.heldOver50,
+      } : undefined,
     }));
   };
   const client = await connectTemporalClient();
@@ -250,6 +290,7 @@ async function main(): Promise<void> {
     await fetch(`${emulator.url}/_emulator/stats/reset`, { method: 'POST' });
     const batchOpsBefore = (await statsOf()).batchOperations ?? 0;
     const before: WorkerStats | null = await workerStats();
+    const timingBefore = (await statsOf()).timing?.all ?? null;
     const loadStart = os.loadavg();
 
     // ---- full sync, timed per phase by polling the progress query ----
@@ -257,10 +298,15 @@ async function main(): Promise<void> {
     const t0 = Date.now();
     // --mode auto is the worker's BACKFILL_MODE (the workflow reads it from beginFullSync); direct and batch are the input's.
     const mode = args.mode === 'direct' || args.mode === 'batch' ? args.mode : undefined;
-    const handle = await startFullResync(client, { storeId, taskQueue }, { types: 'all', ...(mode ? { mode } : {}), ...(args.pageSize ? { pageSize: args.pageSize } : {}) }, 'bench');
+    const handle = await startFullResync(client, { storeId, taskQueue }, { types: 'all', ...(mode ? { mode } : {}), ...(args.pageSize ? { pageSize: args.pageSize } : {}), ...(args.window ? { window: args.window } : {}) }, 'bench');
     // A phase is a type, or (direct mode, types together) the types running at once, joined by `+`: each boundary keeps
     // the counts seen then, so a phase's entities are what was done between its boundaries.
-    const boundaries: Array<{ phase: string; at: number; requests: number; counts: Outcomes }> = [];
+    type Boundary = { phase: string; at: number; requests: number; counts: Outcomes; worker: WorkerStats | null; timing: CallTiming | null };
+    const boundaries: Boundary[] = [];
+    const boundary = async (phase: string, counts: Outcomes): Promise<Boundary> => {
+      const [emulatorStats, worker] = await Promise.all([statsOf(), workerStats()]);
+      return { phase, at: Date.now(), requests: emulatorStats.requests, counts, worker, timing: emulatorStats.timing?.all ?? null };
+    };
     let last: ResyncProgress | null = null;
     let finished = false;
     const result = handle.result().then((r: ResyncProgress) => {
@@ -275,7 +321,7 @@ async function main(): Promise<void> {
       sampleMemory();
       try {
         const p = await handle.query(progressQuery);
-        if (!last || p.phase !== last.phase) boundaries.push({ phase: p.phase, at: Date.now(), requests: (await statsOf()).requests, counts: outcomesOf(p.counts) });
+        if (!last || p.phase !== last.phase) boundaries.push(await boundary(p.phase, outcomesOf(p.counts)));
         last = p;
         if (Date.now() - lastLog > 15_000) {
           lastLog = Date.now();
@@ -290,7 +336,7 @@ async function main(): Promise<void> {
     const final = await result;
     const t1 = Date.now();
     const endStats = await statsOf();
-    boundaries.push({ phase: 'end', at: t1, requests: endStats.requests, counts: outcomesOf(final.counts) });
+    boundaries.push({ ...(await boundary('end', outcomesOf(final.counts))), at: t1, requests: endStats.requests });
     sampleMemory();
     const after: WorkerStats | null = await workerStats();
     const wall = (t1 - t0) / 1000;
@@ -318,6 +364,7 @@ async function main(): Promise<void> {
         type: b.phase, seconds, synced: c.synced, unchanged: c.unchanged, failed: c.failed, skipped: c.skipped,
         entitiesPerSecond: entities / seconds, entitiesOfBound: ofEntityBound(entities / seconds), requests, requestsPerSecond: requests / seconds, ofBound: requests / seconds / bound,
         requestsPerEntity: entities ? requests / entities : 0,
+        connections: phaseConnections(i === 0 ? { worker: before, timing: timingBefore } : b, boundaries[i + 1]),
       });
     }
     const entities = Object.values(final.counts).reduce((n, c) => n + c.synced + c.unchanged + c.failed + c.skipped, 0);
@@ -398,6 +445,7 @@ async function main(): Promise<void> {
         seconds: wall, entities, entitiesPerSecond: entities / wall, entitiesOfBound: ofEntityBound(entities / wall), requests: endStats.requests, requestsPerSecond: endStats.requests / wall,
         ofBound: endStats.requests / wall / bound, requestsPerEntity: endStats.requests / Math.max(1, entities), phases, pages: final.pages,
         batches, batchOperations, directWrites, directWritesByRoute: Object.fromEntries(directWriteRoutes),
+        emulatorTiming: emulatorTimingOf(endStats.timing, connections),
       },
       temporal,
       memory: {
@@ -437,6 +485,57 @@ async function main(): Promise<void> {
   }
 }
 
+/** Sums of the emulator's call timing (emulator/stats.ts). */
+interface CallTiming {
+  count: number;
+  latencyMsSum: number;
+  serverMsSum: number;
+  serverP95Ms: number;
+}
+
+/** What a phase's connections did, from the readings at its two boundaries (null when one is missing). */
+function phaseConnections(
+  from: { worker: WorkerStats | null; timing: CallTiming | null },
+  to: { worker: WorkerStats | null; timing: CallTiming | null },
+): PhaseConnections | null {
+  const g0 = from.worker?.gate;
+  const g1 = to.worker?.gate;
+  const loop = to.worker?.eventLoop;
+  if (!g0 || !g1 || !loop || !from.worker?.eventLoop) return null;
+  const ms = g1.ms - g0.ms;
+  if (ms <= 0) return null;
+  const calls = from.timing && to.timing ? to.timing.count - from.timing.count : 0;
+  return {
+    meanInFlight: (g1.inFlightMs - g0.inFlightMs) / ms,
+    meanLimit: (g1.limitMs - g0.limitMs) / ms,
+    waitingShare: (g1.waitingMs - g0.waitingMs) / ms,
+    freeShare: (g1.freeMs - g0.freeMs) / ms,
+    loopP99Ms: loop.p99Ms,
+    loopMaxMs: loop.maxMs,
+    loopHeldOver50Ms: loop.heldOver50Ms - from.worker.eventLoop.heldOver50Ms,
+    loopHeldOver50: loop.heldOver50 - from.worker.eventLoop.heldOver50,
+    emulatorLatencyMs: calls > 0 && from.timing && to.timing ? (to.timing.latencyMsSum - from.timing.latencyMsSum) / calls : NaN,
+    emulatorServerMs: calls > 0 && from.timing && to.timing ? (to.timing.serverMsSum - from.timing.serverMsSum) / calls : NaN,
+  };
+}
+
+/** The full sync's emulator timing, per route family (the routes with the most calls first). */
+function emulatorTimingOf(
+  timing: { all: CallTiming; byRoute: Record<string, CallTiming> } | undefined,
+  connections: number,
+): BenchResult['fullSync']['emulatorTiming'] {
+  if (!timing || timing.all.count === 0) return undefined;
+  const meanLatencyMs = timing.all.latencyMsSum / timing.all.count;
+  const meanServerMs = timing.all.serverMsSum / timing.all.count;
+  return {
+    meanLatencyMs, meanServerMs, serverP95Ms: timing.all.serverP95Ms,
+    measuredBoundRequestsPerSecond: (connections * 1000) / (meanLatencyMs + meanServerMs),
+    byRoute: Object.entries(timing.byRoute)
+      .map(([route, t]) => ({ route, count: t.count, meanServerMs: t.serverMsSum / t.count, serverP95Ms: t.serverP95Ms }))
+      .sort((a, b) => b.count - a.count),
+  };
+}
+
 /** The docs section of a run: the size, then whatever differs from the defaults (`small`, `small-batch`, `large-L0-nocap`, …). */
 export function benchName(a: { size: string; mode: string; latencyMs: number; connections: number | null; batchOpsPerSecond: number; finalizeDelayMs: number; workers: number }): string {
   const parts = [a.size];
@@ -448,6 +547,36 @@ export function benchName(a: { size: string; mode: string; latencyMs: number; co
   if (a.mode !== 'direct' && a.finalizeDelayMs !== 0) parts.push(`fin${a.finalizeDelayMs}`);
   if (a.workers !== 1) parts.push(`w${a.workers}`);
   return parts.join('-');
+}
+
+/**
+ * Where each phase's connection time went: the worker's gate (requests in flight on average; share of the time with a
+ * request waiting for a connection, and with a connection free and nothing waiting), the worker's event loop, and the
+ * emulator's own time per call on top of the latency (so the real bound is C / (L + server), not C / L).
+ */
+function connectionLines(r: BenchResult): string[] {
+  const phases = r.fullSync.phases.filter((p) => p.connections);
+  const t = r.fullSync.emulatorTiming;
+  if (phases.length === 0 && !t) return [];
+  const lines = ['', '**Where the connection time goes** (per phase: the worker\'s connection gate and event loop, the emulator\'s time per call):', ''];
+  if (phases.length > 0) {
+    lines.push(
+      '| Phase | Requests in flight (mean, of limit) | Time a request waited for a connection | Time a connection was free, nothing waiting | Event loop delay p99 / max | Loop held > 50 ms at once (total, times) | Emulator per call: latency + own time (mean) |',
+      '|---|---:|---:|---:|---:|---:|---:|',
+      ...phases.map((p) => {
+        const c = p.connections as PhaseConnections;
+        return `| ${p.type} | ${f1(c.meanInFlight)} of ${f1(c.meanLimit)} | ${f1(100 * c.waitingShare)} % | ${f1(100 * c.freeShare)} % | ${f1(c.loopP99Ms)} / ${f1(c.loopMaxMs)} ms | ${f1(c.loopHeldOver50Ms / 1000)} s (${c.loopHeldOver50}) | ${f1(c.emulatorLatencyMs)} + ${f2(c.emulatorServerMs)} ms |`;
+      }),
+    );
+  }
+  if (t) {
+    lines.push(
+      '',
+      `Emulator: the latency is slept before the call is handled, so a call takes L + the emulator's own time (validation, storage, reply): over the full sync ${f1(t.meanLatencyMs)} + ${f2(t.meanServerMs)} ms (own time p95 ${f2(t.serverP95Ms)} ms), a bound of C / (L + own) = ${f1(t.measuredBoundRequestsPerSecond)} requests/s beside C / L = ${f1(r.boundRequestsPerSecond)}. By route (most calls first): ` +
+        t.byRoute.slice(0, 6).map((x) => `${x.count} × \`${x.route.replace(/^(\w+) \/3\.0/, '$1 ')}\` ${f2(x.meanServerMs)} ms (p95 ${f2(x.serverP95Ms)})`).join(', ') + '.',
+    );
+  }
+  return lines;
 }
 
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
@@ -475,6 +604,7 @@ export function renderMarkdown(r: BenchResult): string {
     ...(r.latencyMs === 0 ? ['', `Own ceiling (L = 0${r.connections === null ? ', no cap' : ''}; a bound above is infinite, shown as –): ${f1(r.fullSync.entitiesPerSecond)} entities/s, ${f2(r.fullSync.entitiesPerSecond / 2000)} of the 2,000 entities/s target.`] : []),
     '',
     `(The first row includes store setup; entities include failed and skipped rows; requests per entity include the customers and products an order creates on its way.)`,
+    ...connectionLines(r),
     '',
     `Backfill mode **${r.mode}**: ${r.fullSync.batches} batches (POST /batches) carrying ${r.fullSync.batchOperations} operations, ${r.fullSync.directWrites} direct writes (POST/PUT/PATCH/DELETE other than /batches${directRoutes(r.fullSync.directWritesByRoute)}); Mailchimp requests above count HTTP requests only (batch polls and result downloads included, operations inside batches not).`,
     '',

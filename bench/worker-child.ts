@@ -8,9 +8,11 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { WorkflowBundlePath } from '@temporalio/worker';
 import { env } from '../config/env';
 import { createDb } from '../db/knex';
+import { connectionGateFor, type GateUsage } from '../mailchimp/connection-gate';
 import { prebuiltWorkflowBundle } from '../workers/bundle';
 import { createWorkerFromEnv } from '../workers/from-env';
 
@@ -27,7 +29,18 @@ export interface WorkerStats {
   topQueries?: Array<{ sql: string; count: number }>;
   /** Peaks of process.memoryUsage() sampled every 250 ms since the start, MiB: what the RSS is made of. */
   memoryPeaks?: { heapTotalMb: number; heapUsedMb: number; externalMb: number; rssMb: number };
+  /** The API key's connection gate in this process (sums since it was made: mailchimp/connection-gate.ts GateUsage). */
+  gate?: GateUsage;
+  /**
+   * The event loop's delay since the previous stats message (perf_hooks, 10 ms resolution): p99 and max, ms; and,
+   * summed since the start, the time the loop was held more than 50 ms at once and how many times.
+   */
+  eventLoop?: { p99Ms: number; maxMs: number; heldOver50Ms: number; heldOver50: number };
 }
+
+/** A timer's lateness above which the loop counts as held (a 10 ms timer firing 50 ms late: a 50 ms task ran). */
+const HELD_MS = 50;
+const TICK_MS = 10;
 
 /**
  * A prebuilt workflow bundle, as a deployed worker loads it (the Dockerfile builds it; workers/bundle.ts): dist/'s when
@@ -55,6 +68,19 @@ async function main(): Promise<void> {
     peaks.rssMb = Math.max(peaks.rssMb, mb(m.rss));
   };
   setInterval(sampleMemory, 250).unref();
+  const loopDelay = monitorEventLoopDelay({ resolution: TICK_MS });
+  loopDelay.enable();
+  const held = { ms: 0, times: 0 };
+  let tickAt = performance.now();
+  setInterval(() => {
+    const at = performance.now();
+    const late = at - tickAt - TICK_MS;
+    tickAt = at;
+    if (late > HELD_MS) {
+      held.ms += late;
+      held.times += 1;
+    }
+  }, TICK_MS).unref();
   const stats = { mailchimpRequests: 0, mailchimpMs: 0, dbQueries: 0, dbMs: 0 };
   const db = createDb(env('DATABASE_URL'), { min: 0, max: Number(process.env.BENCH_DB_POOL ?? 20) });
   const queryStarts = new Map<string, number>();
@@ -92,7 +118,10 @@ async function main(): Promise<void> {
       pid: process.pid, ...stats, cpuUserMs: cpu.user / 1000, cpuSystemMs: cpu.system / 1000, uptimeMs: Date.now() - started,
       topQueries: [...bySql].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([sql, count]) => ({ sql, count })),
       memoryPeaks: { ...peaks },
+      gate: connectionGateFor(env('MAILCHIMP_API_KEY'), Number(env('MAILCHIMP_MAX_CONNECTIONS'))).usage(),
+      eventLoop: { p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6, heldOver50Ms: held.ms, heldOver50: held.times },
     };
+    loopDelay.reset();
     process.send?.({ stats: snapshot });
   });
   const stop = () => worker.shutdown();

@@ -22,6 +22,24 @@ export function inSendOrder<T>(order: number, run: () => Promise<T>): Promise<T>
   return sendOrders.run(order, run);
 }
 
+/**
+ * What the gate's connections did over time, summed since the gate was made (take differences between two readings):
+ * how many requests were in flight on average, and how the time splits between requests waiting for a connection
+ * (every connection busy: the limit bounds) and connections free with nothing waiting (the requests were not ready).
+ */
+export interface GateUsage {
+  /** Milliseconds since the gate was made. */
+  ms: number;
+  /** Requests in flight integrated over time (request-milliseconds): ÷ ms, the mean in flight. */
+  inFlightMs: number;
+  /** The limit integrated over time (it moves with the connection leases): ÷ ms, the mean limit. */
+  limitMs: number;
+  /** Time with at least one request waiting for a connection. */
+  waitingMs: number;
+  /** Time with fewer requests in flight than the limit and nothing waiting. */
+  freeMs: number;
+}
+
 interface Waiter {
   order: number;
   resolve: () => void;
@@ -37,10 +55,36 @@ export class ConnectionGate {
   private readonly waiting: Waiter[] = [];
   private cap: number;
   private peak = 0;
+  private readonly usageSums: GateUsage = { ms: 0, inFlightMs: 0, limitMs: 0, waitingMs: 0, freeMs: 0 };
+  private usageAt: number;
 
-  constructor(private max: number) {
+  constructor(
+    private max: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {
     if (!Number.isInteger(max) || max < 1) throw new Error(`A connection limit must be a whole number of at least 1, got ${max}`);
     this.cap = max;
+    this.usageAt = now();
+  }
+
+  /** The time-weighted accounting up to now (see GateUsage). */
+  usage(): GateUsage {
+    this.account();
+    return { ...this.usageSums };
+  }
+
+  /** Adds the time since the last change at the state the gate had through it; called before every change. */
+  private account(): void {
+    const at = this.now();
+    const dt = at - this.usageAt;
+    this.usageAt = at;
+    if (dt <= 0) return;
+    const u = this.usageSums;
+    u.ms += dt;
+    u.inFlightMs += this.active * dt;
+    u.limitMs += this.max * dt;
+    if (this.waiting.length > 0) u.waitingMs += dt;
+    else if (this.active < this.max) u.freeMs += dt;
   }
 
   get limit(): number {
@@ -69,6 +113,7 @@ export class ConnectionGate {
 
   /** Lowers the cap (never raises it: every client sharing the gate keeps its promise). */
   lowerTo(limit: number): void {
+    this.account();
     if (limit >= 1 && limit < this.cap) this.cap = limit;
     if (this.max > this.cap) this.max = this.cap;
   }
@@ -78,6 +123,7 @@ export class ConnectionGate {
    * than `limit` are in flight; raising admits waiters at once.
    */
   setLimit(limit: number): void {
+    this.account();
     this.max = Math.max(0, Math.min(Math.floor(limit), this.cap));
     while (this.active < this.max && this.waiting.length > 0) {
       this.active += 1;
@@ -88,6 +134,7 @@ export class ConnectionGate {
   /** Resolves with a release function once a slot is free. Calling release more than once does nothing. */
   async acquire(): Promise<() => void> {
     this.peak = Math.max(this.peak, this.active + this.waiting.length + 1);
+    this.account();
     if (this.active < this.max) this.active += 1;
     // A releasing holder hands its slot straight to the first waiter, so no newcomer can slip in between.
     else await new Promise<void>((resolve) => this.wait({ order: sendOrders.getStore() ?? 0, resolve }));
@@ -95,6 +142,7 @@ export class ConnectionGate {
     return () => {
       if (released) return;
       released = true;
+      this.account();
       const next = this.active <= this.max ? this.waiting.shift() : undefined;
       if (next) next.resolve();
       else this.active -= 1;

@@ -47,6 +47,22 @@ describe('stats', () => {
     expect(after.requests).toBe(0);
     expect(after.byRoute).toEqual({});
   });
+
+  it('times the calls it answers: the latency slept and its own time after it, in all and per route; stats/reset clears them', async () => {
+    await h.control.post('/_emulator/config', { latencyMs: 20 });
+    await h.api.get(`/lists/${LIST_ID}`);
+    await h.api.post('/ecommerce/stores', sampleStore('shop1'));
+    const { timing } = (await h.control.get('/_emulator/stats')).data;
+    expect(timing.all.count).toBe(2);
+    expect(timing.all.latencyMsSum).toBe(40);
+    expect(timing.all.serverMsSum).toBeGreaterThan(0);
+    expect(timing.byRoute['GET /3.0/lists/{list_id}']).toMatchObject({ count: 1, latencyMsSum: 20 });
+    expect(timing.byRoute['POST /3.0/ecommerce/stores'].count).toBe(1);
+    expect(timing.all.serverP95Ms).toBeGreaterThan(0);
+    await h.control.post('/_emulator/stats/reset', {});
+    const after = (await h.control.get('/_emulator/stats')).data;
+    expect(after.timing).toEqual({ all: { count: 0, latencyMsSum: 0, serverMsSum: 0, serverP95Ms: 0 }, byRoute: {} });
+  });
 });
 
 describe('reset', () => {
