@@ -7,8 +7,9 @@ import type { z } from 'zod';
 import type { SyncStateRow } from '../../db/sync-state';
 import { apiPath } from '../../mailchimp/api-path';
 import {
-  customerSchema, orderSchema, productSchema, promoCodeSchema, promoRuleSchema, validatePayload, variantSchema, type BatchOperation,
+  customerSchema, orderSchema, productSchema, promoCodeSchema, promoRuleSchema, variantSchema, type BatchOperation,
 } from '../../mailchimp/schemas';
+import { validatedJson } from '../../mailchimp/schemas/json';
 import { consentFor, type MemberStatus } from '../../mapping/consent';
 import { customerInputOf, customerPayload, customerWarnings } from '../../mapping/customer';
 import { ENTITY_TYPES, customerIdForEmail, type EntityType } from '../../mapping/ids';
@@ -82,11 +83,11 @@ function planned<S extends z.ZodTypeAny>(
   schema: S, method: 'POST' | 'PUT', path: string, body: unknown,
   what: { type: EntityType; entityId: string; entity: string; contentHash: string; remoteId: string; warning?: string },
 ): PlannedOperation | null {
-  const checked = validatePayload(schema, body, what.entity);
+  const checked = validatedJson(schema, body, what.entity);
   if (!checked.ok) return null;
   return {
     ...what,
-    operation: { method, path, body: JSON.stringify(checked.value), operation_id: operationId(what.type, what.entityId) },
+    operation: { method, path, body: checked.json, operation_id: operationId(what.type, what.entityId) },
   };
 }
 
@@ -366,13 +367,13 @@ export function buildLineVariantOperations(
       const key = JSON.stringify([productCode, variantId]);
       let entry = byKey.get(key);
       if (!entry) {
-        const body = validatePayload(variantSchema, lineVariantFor(mapped.payload, variantId), `variant ${variantId} of product ${productCode}`);
+        const body = validatedJson(variantSchema, lineVariantFor(mapped.payload, variantId), `variant ${variantId} of product ${productCode}`);
         if (!body.ok) continue;
         entry = {
           operation: {
             method: 'PUT',
             path: apiPath`/ecommerce/stores/${storeId}/products/${productCode}/variants/${variantId}`,
-            body: JSON.stringify(body.value),
+            body: body.json,
             operation_id: `variant:${key}`,
           },
           orderIds: [],
