@@ -1,4 +1,8 @@
+import fc from 'fast-check';
 import { stableStringify } from '../../../mapping/hash';
+import { mapOrder } from '../../../mapping/order';
+import { mapProduct } from '../../../mapping/product';
+import * as arb from '../fuzz/arbitraries';
 
 describe('stableStringify', () => {
   it('sorts object keys, so key order does not change the result', () => {
@@ -30,5 +34,83 @@ describe('stableStringify', () => {
   it('allows the same object twice when it is not a cycle', () => {
     const shared = { x: 1 };
     expect(stableStringify({ a: shared, b: shared })).toBe('{"a":{"x":1},"b":{"x":1}}');
+  });
+});
+
+/** stableStringify as it was written before its quick path: the oracle the current one must match, byte for byte. */
+function before(value: unknown): string {
+  const out = walk(value, new Set<object>());
+  return out === undefined ? 'null' : out;
+}
+
+function walk(value: unknown, seen: Set<object>): string | undefined {
+  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    value = (value as { toJSON: () => unknown }).toJSON();
+  }
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? JSON.stringify(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      throw new TypeError('stableStringify: a bigint cannot be serialised');
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+  }
+  if (value === null) return 'null';
+  const obj = value as object;
+  if (seen.has(obj)) throw new TypeError('stableStringify: the value contains a cycle');
+  seen.add(obj);
+  try {
+    if (Array.isArray(obj)) return `[${obj.map((item) => walk(item, seen) ?? 'null').join(',')}]`;
+    const record = obj as Record<string, unknown>;
+    const parts: string[] = [];
+    for (const key of Object.keys(record).sort()) {
+      const v = walk(record[key], seen);
+      if (v !== undefined) parts.push(`${JSON.stringify(key)}:${v}`);
+    }
+    return `{${parts.join(',')}}`;
+  } finally {
+    seen.delete(obj);
+  }
+}
+
+function outcome(f: () => string): { text?: string; error?: string } {
+  try {
+    return { text: f() };
+  } catch (err) {
+    return { error: String(err) };
+  }
+}
+
+describe('stableStringify writes what it wrote before its quick path (so no hash recorded before changes)', () => {
+  it('on any value: dates, holes, null prototypes, boxed values, bigints, -0, NaN, deep nesting', () => {
+    const anything = fc.anything({
+      withBigInt: true, withDate: true, withMap: true, withSet: true, withNullPrototype: true, withSparseArray: true, withBoxedValues: true,
+      withObjectString: true, withTypedArray: true, maxDepth: 6,
+    });
+    fc.assert(fc.property(anything, (value) => {
+      expect(outcome(() => stableStringify(value))).toEqual(outcome(() => before(value)));
+    }), { numRuns: 2000 });
+  });
+
+  it('on the payloads the mappers make (their content hashes are recorded)', () => {
+    fc.assert(fc.property(arb.orderInShop, arb.productWithVariants, arb.settings, ([shop, ctx], product, settings) => {
+      for (const value of [mapOrder(ctx, shop), mapProduct(product, settings), ctx]) expect(stableStringify(value)).toBe(before(value));
+    }), { numRuns: 300 });
+  });
+
+  it('on values nested deeper than its quick path goes, and on cycles found there', () => {
+    let deep: unknown = { leaf: [1, { x: undefined }] };
+    for (let i = 0; i < 250; i += 1) deep = i % 2 === 0 ? [deep] : { [`k${i}`]: deep, a: i };
+    expect(stableStringify(deep)).toBe(before(deep));
+    const cyclic: Record<string, unknown> = { a: [1] };
+    (cyclic.a as unknown[]).push({ back: cyclic });
+    expect(outcome(() => stableStringify(cyclic))).toEqual(outcome(() => before(cyclic)));
+    expect(outcome(() => stableStringify(cyclic)).error).toMatch(/cycle/);
   });
 });
