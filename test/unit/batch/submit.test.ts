@@ -38,8 +38,9 @@ describe('runBatch', () => {
     const results = [{ operation_id: 'product:1', status_code: 200, response: {} }];
     const { client, calls } = fakeClient([
       { status: 'started', finished_operations: 1 },
-      { status: 'finalizing', finished_operations: 2 },
-      { status: 'finished', finished_operations: 2, response_body_url: 'http://x/r.tar.gz' },
+      // One of them errored: only the archive says which (a batch that ran clean is the next test's).
+      { status: 'finalizing', finished_operations: 2, errored_operations: 1 },
+      { status: 'finished', finished_operations: 2, errored_operations: 1, response_body_url: 'http://x/r.tar.gz' },
     ], results);
     const polls: string[] = [];
     await expect(runBatch(client, ops, { pollMs: 1, onPoll: (p) => polls.push(`${p.status} ${p.finished}/${p.total}`) })).resolves.toEqual(results);
@@ -47,8 +48,24 @@ describe('runBatch', () => {
     expect(polls).toEqual(['started 1/2', 'finalizing 2/2', 'finished 2/2']);
   });
 
-  it.each(['preprocessing', 'finalizing'] as const)('stops a batch stuck in %s and hands every operation on (no results)', async (status) => {
-    const { client, calls } = fakeClient([{ status, finished_operations: status === 'finalizing' ? 2 : 0 }]);
+  it('takes a batch whose operations all ran without an error as done, without waiting for its archive, and stops it', async () => {
+    // Mailchimp may finalise for hours; finished_operations counts the errored ones too, and none errored.
+    const { client, calls } = fakeClient([
+      { status: 'started', finished_operations: 1 },
+      { status: 'finalizing', finished_operations: 2, errored_operations: 0 },
+    ]);
+    await expect(runBatch(client, ops, { pollMs: 1 })).resolves.toEqual([
+      { operation_id: 'product:1', status_code: 200, response: null },
+      { operation_id: 'product:2', status_code: 200, response: null },
+    ]);
+    expect(calls).toEqual(['create 2', 'get started', 'get finalizing', 'stop b1']);
+  });
+
+  it.each([
+    ['preprocessing', 0, 0],
+    ['finalizing', 2, 1],
+  ] as const)('stops a batch stuck in %s and hands every operation on (no results)', async (status, finishedOps, errored) => {
+    const { client, calls } = fakeClient([{ status, finished_operations: finishedOps, errored_operations: errored }]);
     const stalls: string[] = [];
     await expect(runBatch(client, ops, { pollMs: 5, maxPollMs: 5, stallMs: 60, onStall: (p) => stalls.push(`${p.batchId} ${p.status}`) })).resolves.toEqual([]);
     expect(calls.filter((c) => c === `get ${status}`).length).toBeGreaterThan(3);
@@ -76,7 +93,76 @@ describe('runBatch', () => {
     await new Promise((resolve) => setTimeout(resolve, 10));
     abort.abort();
     await expect(running).rejects.toBeInstanceOf(CancelledFailure);
-    expect(calls).toEqual(['create 2', 'stop b1']);
+    // Its progress is read first: nothing ran yet.
+    expect(calls).toEqual(['create 2', 'get preprocessing', 'stop b1']);
+  });
+
+  it('taken back after every operation ran without an error: applies it instead (no take-back, no archive wait)', async () => {
+    const { client, calls } = fakeClient([{ status: 'finalizing', finished_operations: 2, errored_operations: 0 }]);
+    const abort = new AbortController();
+    const running = runBatch(client, ops, { pollMs: 60_000, signal: abort.signal });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    abort.abort();
+    await expect(running).resolves.toEqual([
+      { operation_id: 'product:1', status_code: 200, response: null },
+      { operation_id: 'product:2', status_code: 200, response: null },
+    ]);
+    expect(calls).toEqual(['create 2', 'get finalizing', 'stop b1']);
+  });
+
+  it('taken back when it is finished: reads its archive instead', async () => {
+    const results = [{ operation_id: 'product:1', status_code: 400, response: {} }];
+    const { client, calls } = fakeClient([{ status: 'finished', finished_operations: 2, errored_operations: 1, response_body_url: 'http://x/r.tar.gz' }], results);
+    const abort = new AbortController();
+    const running = runBatch(client, ops, { pollMs: 60_000, signal: abort.signal });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    abort.abort();
+    await expect(running).resolves.toEqual(results);
+    expect(calls).toEqual(['create 2', 'get finished', 'results http://x/r.tar.gz']);
+  });
+
+  it('taken back after its operations ran with an error: stopped and taken back (the archive may take hours)', async () => {
+    const { client, calls } = fakeClient([{ status: 'finalizing', finished_operations: 2, errored_operations: 1 }]);
+    const abort = new AbortController();
+    const running = runBatch(client, ops, { pollMs: 60_000, signal: abort.signal });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    abort.abort();
+    await expect(running).rejects.toBeInstanceOf(CancelledFailure);
+    expect(calls).toEqual(['create 2', 'get finalizing', 'stop b1']);
+  });
+
+  it('taken back while its last operations should run within the grace: waits for them, then applies it', async () => {
+    const many = Array.from({ length: 100 }, (_, i) => ({ method: 'POST' as const, path: '/x', body: '{}', operation_id: `product:${i}` }));
+    const { client, calls } = fakeClient([
+      { status: 'started', total_operations: 100, finished_operations: 99 },
+      { status: 'started', total_operations: 100, finished_operations: 99 },
+      { status: 'finalizing', total_operations: 100, finished_operations: 100, errored_operations: 0 },
+    ]);
+    const abort = new AbortController();
+    const running = runBatch(client, many, { pollMs: 5, graceMs: 10_000, signal: abort.signal });
+    abort.abort();
+    await expect(running).resolves.toHaveLength(100);
+    expect(calls).toEqual(['create 100', 'get started', 'get started', 'get finalizing', 'stop b1']);
+  });
+
+  it('taken back while far from its end, or not done within the grace: stopped and taken back', async () => {
+    const many = Array.from({ length: 100 }, (_, i) => ({ method: 'POST' as const, path: '/x', body: '{}', operation_id: `product:${i}` }));
+    // At its pace so far (1 of 100 in the time it ran), the rest takes far longer than the grace.
+    const far = fakeClient([{ status: 'started', total_operations: 100, finished_operations: 1 }]);
+    const abortFar = new AbortController();
+    const runningFar = runBatch(far.client, many, { pollMs: 20, graceMs: 50, signal: abortFar.signal });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    abortFar.abort();
+    await expect(runningFar).rejects.toBeInstanceOf(CancelledFailure);
+    expect(far.calls).toEqual(['create 100', 'get started', 'stop b1']);
+    // Close to its end, but it stops moving: taken back once the grace is over.
+    const stuck = fakeClient([{ status: 'started', total_operations: 100, finished_operations: 99 }]);
+    const abortStuck = new AbortController();
+    const runningStuck = runBatch(stuck.client, many, { pollMs: 5, graceMs: 50, signal: abortStuck.signal });
+    abortStuck.abort();
+    await expect(runningStuck).rejects.toBeInstanceOf(CancelledFailure);
+    expect(stuck.calls[stuck.calls.length - 1]).toBe('stop b1');
+    expect(stuck.calls.filter((c) => c === 'get started').length).toBeGreaterThan(1);
   });
 
   it('submits nothing when the page was taken back already', async () => {
