@@ -9,13 +9,14 @@ import { count, resetStats, stats, storePath, waitFor } from '../../support/sync
 
 /**
  * BACKFILL_MODE=auto: a batch lane's order page beside a direct lane's. The batch page's chunk has a new guest buyer's
- * first two orders, the direct page the buyer's third. While the batch page's batch sits in Mailchimp's finalisation
- * (the emulator's `finalizeDelayMs`, here far longer than the test), the buyer's lock is free and the direct page
+ * first two orders, the direct page the buyer's third. While the batch page's batch waits in Mailchimp's hands (left
+ * in `preprocessing`: the emulator's `preprocessMs`, here far longer than the test; a batch in finalisation whose
+ * operations all ran without an error no longer holds its page, activities/batch/submit.ts), the buyer's lock is free and the direct page
  * syncs the third order: the batch page created the buyer inside its first order, one request, and released the
  * buyer's lock before its batch. (Before, it sent the buyer in a batch of its own and held the lock until that batch
  * was finished, so the direct page waited for the lock, up to its 60 s timeout, while Mailchimp finalised.)
  * The pages are the real activities, run in the test's process on the real database and emulator; the order of events
- * is forced by the finalisation, no timing is measured.
+ * is forced by the batch's wait, no timing is measured.
  */
 
 const GUEST = 'two-lanes-guest@example.org';
@@ -26,9 +27,9 @@ function inActivity<A extends unknown[], R>(fn: (...args: A) => Promise<R>, ...a
   return { env, result: env.run<A, R, (...args: A) => Promise<R>>(fn, ...args) };
 }
 
-async function batchesFinalizing(h: SyncHarness): Promise<number> {
+async function batchesWaiting(h: SyncHarness): Promise<number> {
   const listed = (await h.http.get('/3.0/batches')).data as { batches: Array<{ status: string }> };
-  return listed.batches.filter((b) => b.status === 'finalizing').length;
+  return listed.batches.filter((b) => b.status === 'preprocessing').length;
 }
 
 describe('auto backfill: a batch order page and the direct lane share a new buyer', () => {
@@ -43,7 +44,7 @@ describe('auto backfill: a batch order page and the direct lane share a new buye
     await h.stop();
   });
 
-  it("holds no buyer's lock while its batch finalises: the direct lane syncs the buyer's other order meanwhile", async () => {
+  it("holds no buyer's lock while its batch waits in Mailchimp: the direct lane syncs the buyer's other order meanwhile", async () => {
     const p = await shop.product(h.t.db, { code: 'LANES-P' }, [{ sku: 'LANES-P-A' }]);
     for (const [i, number] of ['LANES-1', 'LANES-2', 'LANES-3'].entries()) {
       await shop.order(h.t.db, { order_number: number, guest_email: GUEST, guest_first_name: 'Gus', updated_at: new Date(Date.UTC(2026, 2, 2, 10, 0, i)) }, [{ product_id: p.id, variant_id: null }]);
@@ -55,7 +56,7 @@ describe('auto backfill: a batch order page and the direct lane share a new buye
     const { ranges } = await inActivity(activities.planPages, { entityType: 'order', after: null, until, limit: 2, pages: 2 }).result;
     expect(ranges).toHaveLength(2);
     await resetStats(h);
-    expect((await h.http.post('/_emulator/config', { batches: { finalizeDelayMs: 600_000 } })).status).toBe(200);
+    expect((await h.http.post('/_emulator/config', { batches: { preprocessMs: 600_000 } })).status).toBe(200);
 
     let batchPageEnded = false;
     const { env: batchLane, result: batchPage } = inActivity(activities.syncPageBatch, { entityType: 'order', ...ranges[0], until, limit: 2, buyersDirect: true });
@@ -66,16 +67,16 @@ describe('auto backfill: a batch order page and the direct lane share a new buye
       if (!batchPageEnded) batchLane.cancel();
       await ended;
     };
-    await waitFor('the batch page\'s batch in finalisation', () => batchesFinalizing(h), 60_000);
+    await waitFor('the batch page\'s batch in Mailchimp\'s hands', () => batchesWaiting(h), 60_000);
 
     // The buyer's lock is free (timeout 0: a lock held elsewhere fails at once instead of being waited for).
     const probe = createEntityLocks(h.t.db, h.config.storeId, { timeoutSeconds: 0 });
     await expect(probe.withLocks([{ type: 'customer', id: customerIdForEmail(GUEST) }], async () => 'free')).resolves.toBe('free');
 
-    // The direct lane's page with the buyer's third order ends while the batch page is still in finalisation.
+    // The direct lane's page with the buyer's third order ends while the batch page still waits.
     const direct = await inActivity(activities.syncPage, { entityType: 'order', ...ranges[1], until, limit: 2 }).result;
     expect(direct.counts).toMatchObject({ synced: 1, failed: 0 });
-    expect(await batchesFinalizing(h)).toBe(1);
+    expect(await batchesWaiting(h)).toBe(1);
     expect(batchPageEnded).toBe(false);
     expect(await remote(h, storePath(h, '/orders/LANES-1'))).toMatchObject({ customer: { email_address: GUEST } });
     expect(await remote(h, storePath(h, '/orders/LANES-3'))).toMatchObject({ customer: { email_address: GUEST } });
