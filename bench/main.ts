@@ -561,12 +561,17 @@ function connectionLines(r: BenchResult): string[] {
   const lines = ['', '**Where the connection time goes** (per phase: the worker\'s connection gate and event loop, the emulator\'s time per call):', ''];
   if (phases.length > 0) {
     lines.push(
-      '| Phase | Requests in flight (mean, of limit) | Time a request waited for a connection | Time a connection was free, nothing waiting | Event loop delay p99 / max | Loop held > 50 ms at once (total, times) | Emulator per call: latency + own time (mean) |',
-      '|---|---:|---:|---:|---:|---:|---:|',
+      '| Phase | Requests in flight (mean, of limit) | Time a request waited for a connection | Time a connection was free, nothing waiting | Connection held per request (mean) | Emulator per call: latency + own time (mean) | Event loop delay p99 / max | Loop held > 50 ms at once (total, times) |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|',
       ...phases.map((p) => {
         const c = p.connections as PhaseConnections;
-        return `| ${p.type} | ${f1(c.meanInFlight)} of ${f1(c.meanLimit)} | ${f1(100 * c.waitingShare)} % | ${f1(100 * c.freeShare)} % | ${f1(c.loopP99Ms)} / ${f1(c.loopMaxMs)} ms | ${f1(c.loopHeldOver50Ms / 1000)} s (${c.loopHeldOver50}) | ${f1(c.emulatorLatencyMs)} + ${f2(c.emulatorServerMs)} ms |`;
+        // Little's law: requests in flight ÷ requests/s is how long a request held its connection, from the gate's slot
+        // to the worker's handling of the answer; beyond the emulator's time, the worker's own delay (a held event loop).
+        const heldMs = p.requests > 0 ? (1000 * c.meanInFlight * p.seconds) / p.requests : NaN;
+        return `| ${p.type} | ${f1(c.meanInFlight)} of ${f1(c.meanLimit)} | ${f1(100 * c.waitingShare)} % | ${f1(100 * c.freeShare)} % | ${f1(heldMs)} ms | ${f1(c.emulatorLatencyMs)} + ${f2(c.emulatorServerMs)} ms | ${f1(c.loopP99Ms)} / ${f1(c.loopMaxMs)} ms | ${f1(c.loopHeldOver50Ms / 1000)} s (${c.loopHeldOver50}) |`;
       }),
+      '',
+      'Requests/s of C / L = (requests in flight ÷ C) × (L ÷ connection held per request): a connection is lost to the phase while it is free with nothing waiting, and while it is held beyond the emulator\'s time (the answer waits for the worker\'s event loop).',
     );
   }
   if (t) {
