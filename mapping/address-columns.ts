@@ -48,13 +48,19 @@ export type UserOptionalColumns = AddressColumns;
 /** The optional columns of an orders row. */
 export type OrderOptionalColumns = Partial<Record<`${OrderAddressPrefix}${AddressPart | 'name'}` | TrackingColumn, string | null>>;
 
+/** Each part and the column holding it, after each prefix (an order's addresses have a `name` first). */
+const COLUMNS_AFTER: Record<'' | OrderAddressPrefix, ReadonlyArray<readonly [AddressPart | 'name', string]>> = {
+  '': ADDRESS_PARTS.map((part) => [part, part] as const),
+  shipping_: (['name', ...ADDRESS_PARTS] as const).map((part) => [part, `shipping_${part}`] as const),
+  billing_: (['name', ...ADDRESS_PARTS] as const).map((part) => [part, `billing_${part}`] as const),
+};
+
 /** The address columns of a row after a prefix ('' for users), without the prefix. */
 export function addressColumnsOf(row: object, prefix: '' | OrderAddressPrefix = ''): AddressColumns & { name?: string | null } {
   const columns = row as Readonly<Record<string, unknown>>;
   const out: AddressColumns & { name?: string | null } = {};
-  const parts: ReadonlyArray<AddressPart | 'name'> = prefix === '' ? ADDRESS_PARTS : ['name', ...ADDRESS_PARTS];
-  for (const part of parts) {
-    const value = columns[`${prefix}${part}`];
+  for (const [part, column] of COLUMNS_AFTER[prefix]) {
+    const value = columns[column];
     out[part] = typeof value === 'string' ? value : value === null || value === undefined ? null : String(value);
   }
   return out;

@@ -51,7 +51,7 @@ function part(value: string | null | undefined): string {
   return cleanText(value) ?? '';
 }
 
-function mapParts(columns: AddressColumns, what: string): AddressResult<CustomerAddress> & { empty: boolean } {
+function mapParts(columns: AddressColumns, what: string | (() => string)): AddressResult<CustomerAddress> & { empty: boolean } {
   const code = part(columns.country_code).toUpperCase();
   const address: CustomerAddress = {
     address1: part(columns.address1),
@@ -66,7 +66,7 @@ function mapParts(columns: AddressColumns, what: string): AddressResult<Customer
   const empty = code === '' && Object.values(address).every((v) => v === '');
   if (code === '') return { address, empty };
   if (!isCountryCode(code)) {
-    return { empty: false, warning: `${what} was sent without it: the country code ${quote(shorten(part(columns.country_code), 12))} is not an ISO 3166-1 alpha-2 code` };
+    return { empty: false, warning: `${typeof what === 'string' ? what : what()} was sent without it: the country code ${quote(shorten(part(columns.country_code), 12))} is not an ISO 3166-1 alpha-2 code` };
   }
   return { address: { ...address, country_code: code, country: COUNTRY_NAMES[code] }, empty: false };
 }
@@ -78,8 +78,8 @@ export function mapCustomerAddress(columns: AddressColumns | undefined, what = '
   return mapped.empty ? {} : { address: mapped.address };
 }
 
-/** An order's shipping or billing address (its prefixed columns, with `name` and `phone`). */
-export function mapOrderAddress(columns: (AddressColumns & { name?: string | null }) | undefined, what = 'The address'): AddressResult<OrderAddress> {
+/** An order's shipping or billing address (its prefixed columns, with `name` and `phone`). `what` names it (written only for a warning). */
+export function mapOrderAddress(columns: (AddressColumns & { name?: string | null }) | undefined, what: string | (() => string) = 'The address'): AddressResult<OrderAddress> {
   const mapped = mapParts(columns ?? {}, what);
   if (mapped.warning !== undefined) return { warning: mapped.warning };
   const name = part(columns?.name);

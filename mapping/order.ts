@@ -54,7 +54,7 @@ export function orderUrl(template: string, domain: string, order: Pick<OrderRow,
 
 /** The order's shipping and billing address (mapping/address.ts), each with the warning that left it out, if any. */
 export function orderAddresses(order: OrderRow): Record<'shipping_address' | 'billing_address', AddressResult<OrderAddress>> {
-  const of = (prefix: OrderAddressPrefix, label: string) => mapOrderAddress(addressColumnsOf(order, prefix), `Order ${shorten(order.order_number)}'s ${label} address`);
+  const of = (prefix: OrderAddressPrefix, label: string) => mapOrderAddress(addressColumnsOf(order, prefix), () => `Order ${shorten(order.order_number)}'s ${label} address`);
   return { shipping_address: of('shipping_', 'shipping'), billing_address: of('billing_', 'billing') };
 }
 
@@ -63,7 +63,11 @@ export function orderAddresses(order: OrderRow): Record<'shipping_address' | 'bi
  * its sync state, which stays `synced`. Empty when nothing was left out.
  */
 export function orderWarnings(ctx: OrderWithContext): string[] {
-  return Object.values(orderAddresses(ctx.order)).flatMap((a) => (a.warning === undefined ? [] : [a.warning]));
+  return addressWarnings(orderAddresses(ctx.order));
+}
+
+function addressWarnings(addresses: ReturnType<typeof orderAddresses>): string[] {
+  return Object.values(addresses).flatMap((a) => (a.warning === undefined ? [] : [a.warning]));
 }
 
 /**
@@ -80,7 +84,7 @@ export function orderWarnings(ctx: OrderWithContext): string[] {
  *   set ('fixed' when the code's promotion is unknown: the amount is a money amount either way);
  * - cancelled → cancelled_at_foreign = updated_at (the shop keeps no separate cancellation time).
  */
-export function mapOrder(ctx: OrderWithContext, settings: ShopSettings): Mapped<OrderPayload> {
+export function mapOrder(ctx: OrderWithContext, settings: ShopSettings, seen?: { warnings?: string[] }): Mapped<OrderPayload> {
   const { order } = ctx;
   const subject = `Order ${shorten(order.order_number)}`;
   const fail = (what: string, field?: string): Mapped<OrderPayload> => invalid(`${subject} was not sent: ${what}`, field);
@@ -155,6 +159,8 @@ export function mapOrder(ctx: OrderWithContext, settings: ShopSettings): Mapped<
   const url = orderUrl(settings.orders?.urlTemplate ?? '', settings.storeDomain, order);
   if (url !== undefined) payload.order_url = url;
   const addresses = orderAddresses(order);
+  // What orderWarnings would say, for a caller that records it with the order (`seen`): the addresses are read once.
+  if (seen) seen.warnings = addressWarnings(addresses);
   if (addresses.shipping_address.address) payload.shipping_address = addresses.shipping_address.address;
   if (addresses.billing_address.address) payload.billing_address = addresses.billing_address.address;
   for (const column of TRACKING_FIELDS) {

@@ -16,7 +16,6 @@ import { ENTITY_TYPES, customerIdForEmail, type EntityType } from '../../mapping
 import {
   codeVariantOf, lineVariantFor, mapProduct, needsCodeVariant, placeholderOf, planProduct, productRemoteId,
 } from '../../mapping/product';
-import { orderWarnings } from '../../mapping/order';
 import { mapPromoCode, mapPromoRule, promoCodeRemoteId } from '../../mapping/promo';
 import { ok } from '../../mapping/result';
 import type { CustomerRecord } from '../../source/shop-source';
@@ -308,7 +307,7 @@ export function buildOrderOperations(storeId: string, settings: ShopSettings, ro
       page.direct.push(r.id);
       continue;
     }
-    const { payload, hash, buyerEmail } = plannedOrder.payload;
+    const { payload, hash, buyerEmail, warnings } = plannedOrder.payload;
     if (isUnchanged(r.previous, hash)) {
       page.unchanged.push(r.id);
       continue;
@@ -318,8 +317,8 @@ export function buildOrderOperations(storeId: string, settings: ShopSettings, ro
       page.direct.push(r.id);
       continue;
     }
-    // An order sent without an address (an invalid country code) records why with its success, as the direct path does.
-    const warnings = orderWarnings(r.found);
+    // An order sent without an address (an invalid country code) records why with its success, as the direct path does
+    // (orderWarnings, read with the mapping: planOrder).
     const op = planned(orderSchema, 'POST', apiPath`/ecommerce/stores/${storeId}/orders`, payload, {
       type: 'order', entityId: r.id, entity: `order ${payload.id}`, contentHash: hash, remoteId: payload.id,
       ...(warnings.length > 0 ? { warning: warnings.join('; ') } : {}),

@@ -136,11 +136,17 @@ async function afterMissingDependency(
  * The order body as the sync sends it (the customer by id only: the caller upserts the customer with its consent
  * first), the hash the sync state compares, and the buyer's e-mail; or why it is skipped or cannot be sent.
  */
-export function planOrder(found: OrderWithContext, settings: ShopSettings): Mapped<{ payload: OrderPayload; hash: string; buyerEmail: string | undefined }> {
-  const mapped = mapOrder(found, settings);
+export function planOrder(
+  found: OrderWithContext, settings: ShopSettings,
+): Mapped<{ payload: OrderPayload; hash: string; buyerEmail: string | undefined; warnings: string[] }> {
+  const seen: { warnings?: string[] } = {};
+  const mapped = mapOrder(found, settings, seen);
   if (mapped.kind !== 'ok') return mapped;
   const payload: OrderPayload = { ...mapped.payload, customer: { id: mapped.payload.customer.id } };
-  return { kind: 'ok', payload: { payload, hash: contentHash(payload), buyerEmail: mapped.payload.customer.email_address } };
+  return {
+    kind: 'ok',
+    payload: { payload, hash: contentHash(payload), buyerEmail: mapped.payload.customer.email_address, warnings: seen.warnings ?? orderWarnings(found) },
+  };
 }
 
 /** An order sent before that has not left Mailchimp since (removeOrder looks before it deletes). */

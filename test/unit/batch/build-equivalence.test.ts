@@ -10,7 +10,8 @@ import type * as Build from '../../../activities/batch/build';
 import type { SyncStateRow } from '../../../db/sync-state';
 import { validatePayload } from '../../../mailchimp/schemas/validate';
 import { customerIdForEmail } from '../../../mapping/ids';
-import type { CustomerRecord } from '../../../mapping/shop-rows';
+import { orderWarnings } from '../../../mapping/order';
+import type { CustomerRecord, OrderWithContext } from '../../../mapping/shop-rows';
 import * as arb from '../fuzz/arbitraries';
 import { stableStringifyBefore } from '../mapping/hash-before';
 
@@ -74,6 +75,11 @@ describe('the page builders give what they gave before, byte for byte', () => {
       const builtAgain = before.buildOrderOperations(STORE, settings, again);
       expect(current.buildOrderOperations(STORE, settings, again)).toEqual(builtAgain);
       seen.operations += built.operations.length;
+      // What an order was sent without is what orderWarnings says of it (planOrder reads it with the mapping).
+      for (const op of built.operations) {
+        const warnings = orderWarnings(rows.find((r) => r.id === op.entityId)?.found as OrderWithContext);
+        expect(op.warning).toEqual(warnings.length > 0 ? warnings.join('; ') : undefined);
+      }
       seen.unchanged += builtAgain.unchanged.length;
       const products = new Map([...built.dependencies.values()].flatMap((d) => d.variants.map((v) => [v.productCode, { found: product, orderedWithoutVariant: v.variantId === v.productCode }] as const)));
       expect(current.buildLineVariantOperations(STORE, settings, built.dependencies, products)).toEqual(before.buildLineVariantOperations(STORE, settings, built.dependencies, products));
