@@ -79,6 +79,57 @@ describe('entity locks', () => {
     expect(tokens[0]).toEqual(expect.any(Number));
   });
 
+  it('answers in one result shape whatever the number of keys (mysql2 compiles and keeps a row parser per shape)', async () => {
+    type Callback = (err: Error | null, result: unknown, fields?: Array<{ name: string }>) => void;
+    interface Spied { query(sql: string, values: unknown[], cb: Callback): void; spied?: boolean }
+    const shapes = new Set<string>();
+    const client = t.db.client as { acquireConnection(): Promise<Spied> };
+    const acquire = client.acquireConnection.bind(client);
+    client.acquireConnection = async () => {
+      const conn = await acquire();
+      if (!conn.spied) {
+        const query = conn.query.bind(conn);
+        conn.query = (sql, values, cb) => query(sql, values, (err, result, fields) => {
+          if (fields) shapes.add(fields.map((f) => f.name).join(','));
+          cb(err, result, fields);
+        });
+        conn.spied = true;
+      }
+      return conn;
+    };
+    try {
+      const holder = createEntityLocks(t.db, 'shop-f');
+      const blocked = deferred();
+      const chunk = createEntityLocks(t.db, 'shop-f', { onWait: () => blocked.resolve() });
+      const held = deferred();
+      const done = deferred();
+      const holding = holder.withLocks([{ type: 'order', id: '3' }], async () => {
+        held.resolve();
+        await done.promise;
+      });
+      await held.promise;
+      const taken: string[][] = [];
+      // Chunks of 1 to 12 keys (key 3, held by another writer, in most of them: taken once it is free below).
+      const runs = Array.from({ length: 12 }, (_v, n) => {
+        const keys: EntityKey[] = Array.from({ length: n + 1 }, (_w, i) => ({ type: 'order', id: String(i + 1) }));
+        return () => chunk.withLocks(keys, async () => {
+          taken.push(keys.filter((k) => chunk.tokenOf(k.type, k.id) !== undefined).map((k) => k.id));
+        });
+      });
+      await runs[0]();
+      await runs[1]();
+      const waiting = runs[2]();
+      await blocked.promise;
+      done.resolve();
+      await Promise.all([holding, waiting]);
+      for (const run of runs.slice(3)) await run();
+      expect(taken.map((ids) => ids.length)).toEqual(Array.from({ length: 12 }, (_v, n) => n + 1));
+      expect([...shapes].sort()).toEqual(['got', 'taken']);
+    } finally {
+      client.acquireConnection = acquire;
+    }
+  });
+
   it('is re-entrant within one chain, takes nested locks on the same session, and draws an increasing token per acquisition', async () => {
     const waited: EntityKey[] = [];
     const locks = createEntityLocks(t.db, 'shop-a', { onWait: (key) => waited.push(key) });
