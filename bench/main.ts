@@ -93,6 +93,8 @@ interface PhaseConnections {
   loopMaxMs: number;
   loopHeldOver50Ms: number;
   loopHeldOver50: number;
+  /** The workers' CPU time in the phase ÷ its wall time (1 = one core busy all the time). */
+  workerCpu: number;
   /** The emulator's calls in the phase: mean latency slept, mean own time after it (dispatch, reply). */
   emulatorLatencyMs: number;
   emulatorServerMs: number;
@@ -498,10 +500,12 @@ function phaseConnections(
   from: { worker: WorkerStats | null; timing: CallTiming | null },
   to: { worker: WorkerStats | null; timing: CallTiming | null },
 ): PhaseConnections | null {
-  const g0 = from.worker?.gate;
-  const g1 = to.worker?.gate;
-  const loop = to.worker?.eventLoop;
-  if (!g0 || !g1 || !loop || !from.worker?.eventLoop) return null;
+  const w0 = from.worker;
+  const w1 = to.worker;
+  const g0 = w0?.gate;
+  const g1 = w1?.gate;
+  const loop = w1?.eventLoop;
+  if (!w0 || !w1 || !g0 || !g1 || !loop || !w0.eventLoop) return null;
   const ms = g1.ms - g0.ms;
   if (ms <= 0) return null;
   const calls = from.timing && to.timing ? to.timing.count - from.timing.count : 0;
@@ -512,8 +516,9 @@ function phaseConnections(
     freeShare: (g1.freeMs - g0.freeMs) / ms,
     loopP99Ms: loop.p99Ms,
     loopMaxMs: loop.maxMs,
-    loopHeldOver50Ms: loop.heldOver50Ms - from.worker.eventLoop.heldOver50Ms,
-    loopHeldOver50: loop.heldOver50 - from.worker.eventLoop.heldOver50,
+    loopHeldOver50Ms: loop.heldOver50Ms - w0.eventLoop.heldOver50Ms,
+    loopHeldOver50: loop.heldOver50 - w0.eventLoop.heldOver50,
+    workerCpu: (w1.cpuUserMs + w1.cpuSystemMs - w0.cpuUserMs - w0.cpuSystemMs) / ms,
     emulatorLatencyMs: calls > 0 && from.timing && to.timing ? (to.timing.latencyMsSum - from.timing.latencyMsSum) / calls : NaN,
     emulatorServerMs: calls > 0 && from.timing && to.timing ? (to.timing.serverMsSum - from.timing.serverMsSum) / calls : NaN,
   };
@@ -561,17 +566,17 @@ function connectionLines(r: BenchResult): string[] {
   const lines = ['', '**Where the connection time goes** (per phase: the worker\'s connection gate and event loop, the emulator\'s time per call):', ''];
   if (phases.length > 0) {
     lines.push(
-      '| Phase | Requests in flight (mean, of limit) | Time a request waited for a connection | Time a connection was free, nothing waiting | Connection held per request (mean) | Emulator per call: latency + own time (mean) | Event loop delay p99 / max | Loop held > 50 ms at once (total, times) |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|',
+      '| Phase | Requests in flight (mean, of limit) | Time a request waited for a connection | Time a connection was free, nothing waiting | Connection held per request (mean) | Emulator per call: latency + own time (mean) | Event loop delay p99 / max | Loop held > 50 ms at once (total, times) | Worker CPU (of one core) |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
       ...phases.map((p) => {
         const c = p.connections as PhaseConnections;
         // Little's law: requests in flight ÷ requests/s is how long a request held its connection, from the gate's slot
         // to the worker's handling of the answer; beyond the emulator's time, the worker's own delay (a held event loop).
         const heldMs = p.requests > 0 ? (1000 * c.meanInFlight * p.seconds) / p.requests : NaN;
-        return `| ${p.type} | ${f1(c.meanInFlight)} of ${f1(c.meanLimit)} | ${f1(100 * c.waitingShare)} % | ${f1(100 * c.freeShare)} % | ${f1(heldMs)} ms | ${f1(c.emulatorLatencyMs)} + ${f2(c.emulatorServerMs)} ms | ${f1(c.loopP99Ms)} / ${f1(c.loopMaxMs)} ms | ${f1(c.loopHeldOver50Ms / 1000)} s (${c.loopHeldOver50}) |`;
+        return `| ${p.type} | ${f1(c.meanInFlight)} of ${f1(c.meanLimit)} | ${f1(100 * c.waitingShare)} % | ${f1(100 * c.freeShare)} % | ${f1(heldMs)} ms | ${f1(c.emulatorLatencyMs)} + ${f2(c.emulatorServerMs)} ms | ${f1(c.loopP99Ms)} / ${f1(c.loopMaxMs)} ms | ${f1(c.loopHeldOver50Ms / 1000)} s (${c.loopHeldOver50}) | ${f2(c.workerCpu)} |`;
       }),
       '',
-      'Requests/s of C / L = (requests in flight ÷ C) × (L ÷ connection held per request): a connection is lost to the phase while it is free with nothing waiting, and while it is held beyond the emulator\'s time (the answer waits for the worker\'s event loop).',
+      'Requests/s of C / L = (requests in flight ÷ C) × (L ÷ connection held per request): a connection is lost to the phase while it is free with nothing waiting, and while it is held beyond the emulator\'s time (the answer waits for the worker\'s event loop). A loop held while the worker used well under a core is the machine\'s other load, not the worker\'s work.',
     );
   }
   if (t) {
