@@ -576,7 +576,7 @@ function connectionLines(r: BenchResult): string[] {
         return `| ${p.type} | ${f1(c.meanInFlight)} of ${f1(c.meanLimit)} | ${f1(100 * c.waitingShare)} % | ${f1(100 * c.freeShare)} % | ${f1(heldMs)} ms | ${f1(c.emulatorLatencyMs)} + ${f2(c.emulatorServerMs)} ms | ${f1(c.loopP99Ms)} / ${f1(c.loopMaxMs)} ms | ${f1(c.loopHeldOver50Ms / 1000)} s (${c.loopHeldOver50}) | ${f2(c.workerCpu)} |`;
       }),
       '',
-      'Requests/s of C / L = (requests in flight ÷ C) × (L ÷ connection held per request): a connection is lost to the phase while it is free with nothing waiting, and while it is held beyond the emulator\'s time (the answer waits for the worker\'s event loop). A loop held while the worker used well under a core is the machine\'s other load, not the worker\'s work.',
+      'Requests/s of C / L = (requests in flight ÷ C) × (L ÷ connection held per request): a connection is lost to the phase while it is free with nothing waiting, and while it is held beyond the emulator\'s time (the answer waits for the worker\'s event loop). The worker\'s CPU beside the loop\'s holds hints whether they were its own work or the machine\'s other load.',
     );
   }
   if (t) {
