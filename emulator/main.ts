@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     process.stdout.write(HELP);
     return;
   }
-  const emulator = await startEmulator(parsed);
+  const emulator = await startEmulator({ ...parsed, warm: true });
   process.stdout.write(`Mailchimp emulator listening on ${emulator.url} (API at ${emulator.url}/3.0)\n`);
   const stop = () => {
     void emulator.close().then(() => process.exit(0));
