@@ -22,18 +22,19 @@ export function stableStringify(value: unknown): string {
 /** Nesting beyond this is handed to `serialise`, which tells a cycle from a deep value. */
 const QUICK_DEPTH = 100;
 
-class TooDeep extends Error {}
-
-/**
- * The same output as `serialise`, without its set of the objects on the path (a cycle only makes it go deeper than
- * QUICK_DEPTH, and then the careful walk decides) and without intermediate arrays: this runs once per entity a sync
- * looks at, for its content hash.
- */
-function quick(input: unknown, depth: number): string | undefined {
-  let value = input;
+/** What JSON writes for a value with a toJSON() (a Date: its ISO string). */
+function jsonValue(value: unknown): unknown {
   if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    value = (value as { toJSON: () => unknown }).toJSON();
+    return (value as { toJSON: () => unknown }).toJSON();
   }
+  return value;
+}
+
+/** Returned by scalarText for an object or an array, which the caller walks. */
+const OBJECT = Symbol('object');
+
+/** JSON's text for a value that is not an object or an array; undefined for what JSON leaves out. */
+function scalarText(value: unknown): string | undefined | typeof OBJECT {
   switch (typeof value) {
     case 'string':
       return JSON.stringify(value);
@@ -48,7 +49,20 @@ function quick(input: unknown, depth: number): string | undefined {
     case 'symbol':
       return undefined;
   }
-  if (value === null) return 'null';
+  return value === null ? 'null' : OBJECT;
+}
+
+class TooDeep extends Error {}
+
+/**
+ * The same output as `serialise`, without its set of the objects on the path (a cycle only makes it go deeper than
+ * QUICK_DEPTH, and then the careful walk decides) and without intermediate arrays: this runs once per entity a sync
+ * looks at, for its content hash.
+ */
+function quick(input: unknown, depth: number): string | undefined {
+  const value = jsonValue(input);
+  const text = scalarText(value);
+  if (text !== OBJECT) return text;
   if (depth >= QUICK_DEPTH) throw new TooDeep();
   if (Array.isArray(value)) {
     // As `map` then `join` write it: a hole is nothing, an element JSON cannot carry is null.
@@ -68,25 +82,10 @@ function quick(input: unknown, depth: number): string | undefined {
   return `{${out}}`;
 }
 
-function serialise(value: unknown, seen: Set<object>): string | undefined {
-  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    value = (value as { toJSON: () => unknown }).toJSON();
-  }
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value);
-    case 'number':
-      return Number.isFinite(value) ? JSON.stringify(value) : 'null';
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'bigint':
-      throw new TypeError('stableStringify: a bigint cannot be serialised');
-    case 'undefined':
-    case 'function':
-    case 'symbol':
-      return undefined;
-  }
-  if (value === null) return 'null';
+function serialise(input: unknown, seen: Set<object>): string | undefined {
+  const value = jsonValue(input);
+  const text = scalarText(value);
+  if (text !== OBJECT) return text;
   const obj = value as object;
   if (seen.has(obj)) throw new TypeError('stableStringify: the value contains a cycle');
   seen.add(obj);
