@@ -61,6 +61,7 @@ function validString(schema: z.ZodString): fc.Arbitrary<string> {
       fc.constantFrom('2026-12-01T10:00:00+02:00', '2026-12-01T10:00:00.5-0530', '2024-02-29T23:59:59Z'),
     );
   }
+  if (checks.some((c) => c.kind === 'url')) return fc.oneof({ weight: 8, arbitrary: fc.webUrl() }, { weight: 1, arbitrary: fc.string({ maxLength: 12 }) });
   if (checks.some((c) => c.kind === 'email')) return fc.tuple(fc.stringMatching(/^[a-z0-9]{1,8}$/), fc.domain()).map(([name, domain]) => `${name}@${domain}`);
   const prefix = checks.find((c) => c.kind === 'startsWith');
   if (prefix?.kind === 'startsWith') return fc.string({ maxLength: 12 }).map((rest) => `${prefix.value}${rest}`);
