@@ -67,8 +67,11 @@ describe('runBatch', () => {
   ] as const)('stops a batch stuck in %s and hands every operation on (no results)', async (status, finishedOps, errored) => {
     const { client, calls } = fakeClient([{ status, finished_operations: finishedOps, errored_operations: errored }]);
     const stalls: string[] = [];
+    const started = Date.now();
     await expect(runBatch(client, ops, { pollMs: 5, maxPollMs: 5, stallMs: 60, onStall: (p) => stalls.push(`${p.batchId} ${p.status}`) })).resolves.toEqual([]);
-    expect(calls.filter((c) => c === `get ${status}`).length).toBeGreaterThan(3);
+    // Stopped only once it stood still for the stall bound, however few polls a loaded machine got in meanwhile.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(60);
+    expect(calls.filter((c) => c === `get ${status}`).length).toBeGreaterThanOrEqual(1);
     expect(calls[calls.length - 1]).toBe('stop b1');
     expect(calls.some((c) => c.startsWith('results'))).toBe(false);
     expect(stalls).toEqual([`b1 ${status}`]);
