@@ -13,7 +13,9 @@ import { WORKFLOWS_PATH } from '../../../workers/bundle';
  * same pages), recorded by record-replay-fixture.test.ts. `auto`: an auto resync of the benchmark's small shop (L = 100 ms,
  * B = 1,000 operations/s; `npm run bench -- --size small --mode auto --batch-ops-per-second 1000`, one run, no
  * continue-as-new) recorded with the lanes taking turns (code at 59b3ae4, before the paced lanes of AUTO_PACED): it
- * must replay its take-backs and timers without the patch marker.
+ * must replay its take-backs and timers without the patch marker. `auto-paced`: an auto resync with the paced lanes
+ * (patch AUTO_PACED; 4 products, users and orders, a promotion with two codes, pages of two rows, windows of 2,
+ * continue-as-new after 6 pages), recorded by record-replay-fixture.test.ts at b3bd16b.
  */
 const FIXTURES = path.join(__dirname, 'fixtures');
 
@@ -23,7 +25,7 @@ describe('full resync histories of the previous code replay on this code', () =>
     bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
   });
 
-  for (const mode of ['direct', 'batch', 'direct-together', 'auto']) {
+  for (const mode of ['direct', 'batch', 'direct-together', 'auto', 'auto-paced']) {
     it(`a ${mode} resync (its first run${mode === 'auto' ? '' : ', ending in continue-as-new'})`, async () => {
       // Binary (the History message, as fetchHistory returns it): the JSON form needs a protobufjs the SDK's proto agrees with.
       const history = temporal.api.history.v1.History.decode(fs.readFileSync(path.join(FIXTURES, `full-resync-${mode}.history.bin`)));
