@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 import mysql from 'mysql2/promise';
 import { env } from '../config/env';
 import { createDb, migrateLatest } from '../db/knex';
-import { workerNodeFlags } from '../workers/worker-node-flags';
+import { TYPESCRIPT_PRELOAD, workerNodeFlags } from '../workers/worker-node-flags';
 import type { WorkerStats } from './worker-child';
 
 export type { WorkerStats };
@@ -73,7 +73,7 @@ export function spawnWorker(vars: Record<string, string>): WorkerProcess {
   // `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the worker during a run).
   const extra = (process.env.BENCH_WORKER_NODE_FLAGS ?? '').split(/\s+/).filter((flag) => flag !== '');
   const child = fork(WORKER_ENTRY, [], {
-    execArgv: [...workerNodeFlags(), ...extra, '--import', 'tsx'],
+    execArgv: [...workerNodeFlags(), ...extra, '--require', TYPESCRIPT_PRELOAD],
     env: { ...process.env, ...vars },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -7,7 +7,7 @@
  * it stops, one while Temporal's runtime no longer listens) never kills it half-stopped: everything it started is
  * stopped and it exits 0.
  *
- * `npm start` is `exec node --require ./scripts/stop-signal.cjs $(cat workers/node-flags) --import tsx scripts/start.ts`: `exec`, so that npm's
+ * `npm start` is `exec node --require ./scripts/stop-signal.cjs $(cat workers/node-flags) --require ./workers/typescript.cjs scripts/start.ts`: `exec`, so that npm's
  * child is Node itself (a shell in between dies of the Ctrl-C and npm then reports 130), and Node with tsx as a
  * loader rather than the `tsx` command, which relays a signal to its child and kills it (exit 130) when the child has
  * not answered within 30 ms, which a busy start-up (modules compiled, migrations) does not always do.

@@ -10,6 +10,12 @@ import path from 'node:path';
  */
 export const NODE_FLAGS_FILE = path.join(__dirname, 'node-flags');
 
+/**
+ * How a worker process runs our TypeScript: `--require` this file (tsx in the main thread only), not `--import tsx`,
+ * which loads tsx into Temporal's workflow thread too (workers/typescript.cjs says why).
+ */
+export const TYPESCRIPT_PRELOAD = path.join(__dirname, 'typescript.cjs');
+
 export function workerNodeFlags(): string[] {
   return fs.readFileSync(NODE_FLAGS_FILE, 'utf8').split(/\s+/).filter((flag) => flag !== '');
 }
