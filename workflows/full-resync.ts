@@ -58,6 +58,8 @@ export interface FullResyncInput {
      * stands; the fields above of one phase are then unused (`phaseIndex` counts the types done).
      */
     together?: { done: EntityType[]; running: TypeRun[] };
+    /** Auto mode, types together (AUTO_TOGETHER): the types done and each running type's state. */
+    autoTogether?: { done: EntityType[]; running: TypeState[] };
   };
 }
 
@@ -83,6 +85,36 @@ export const TYPES_TOGETHER = 'direct-types-together';
  * the batch lane would end the rest. Auto histories without the marker replay the lanes taking turns, as they ran.
  */
 export const AUTO_PACED = 'auto-paced-lanes';
+
+/**
+ * The patch of auto mode's types together: every type starts once the types it needs are done (as TYPES_TOGETHER in
+ * direct mode), each with both lanes, the batch lane's window shared by the types running; and a type's direct lane
+ * takes the type's first page before the batch lane takes any (its probe), so on a small type it is not idle while a
+ * slow batch runs every page. Auto histories without the marker replay one type at a time, as they ran.
+ */
+export const AUTO_TOGETHER = 'auto-types-together';
+
+/** One type being synced one lane or two: where its planning stands, its ranges not done and its lanes' meters. */
+export interface TypeState {
+  type: EntityType;
+  cursor: Cursor | null;
+  /** Ranges planned, not started, in key order. */
+  ranges: PageRange[];
+  planned: boolean;
+  /** Auto mode: ranges the direct lane took back from the batch lane, not done yet. */
+  directRanges: PageRange[];
+  /** Paced lanes: this type's meters. */
+  pace: Pace;
+}
+
+/** A promise settled by hand (workflow code: no timers, deterministic). */
+function signal(): { settled: Promise<'freed'>; settle: () => void } {
+  let settle: () => void = () => undefined;
+  const settled = new Promise<'freed'>((resolve) => {
+    settle = () => resolve('freed');
+  });
+  return { settled, settle };
+}
 
 type Lane = 'direct' | 'batch';
 /** A page done (`page` null: a batch page the direct lane took back), with how long it ran (workflow time). */
@@ -218,6 +250,7 @@ export async function fullResyncWorkflow(input: FullResyncInput): Promise<Resync
   if (auto) laneProgress = () => ({ lanes: { ...lanes } });
   const together = mode === 'direct' && patched(TYPES_TOGETHER);
   const paced = auto && patched(AUTO_PACED);
+  const autoTogether = paced && patched(AUTO_TOGETHER);
   /** Paced lanes: this type's meters and the resync's (a type with no measure of a lane yet uses the resync's). */
   let typePace: Pace = resume?.pace?.type ?? emptyPace();
   const syncPace: Pace = resume?.pace?.sync ?? emptyPace();
@@ -326,228 +359,324 @@ export async function fullResyncWorkflow(input: FullResyncInput): Promise<Resync
     phaseIndex = phases.length;
   }
 
+  let pagesThisRun = 0;
+  const due = () => pagesThisRun >= pagesPerRun || workflowInfo().continueAsNewSuggested;
+  /** Auto mode: batch pages in flight, of every type (types together share the batch lane's window). */
+  let batchInFlightAll = 0;
+  /** Auto, types together: settles when a batch page ends, so a type waiting for the batch lane's room decides again. */
+  let batchFreed = signal();
+
+  /**
+   * One type's pages, both lanes in auto mode, until every page of it is done (then its pruning: 'done') or only
+   * continue-as-new may go on ('due': nothing of it in flight, its state in `run`).
+   */
+  async function syncType(run: TypeState): Promise<'done' | 'due'> {
+    const { type } = run;
+    const inFlight = new Map<number, Promise<Finished>>();
+    /** Auto mode: the batch pages in flight, with when each started and how to stop it. */
+    const batchPages = new Map<number, { range: PageRange; started: number; scope: CancellationScope; takenBack: number | null }>();
+    let directInFlight = 0;
+    /** Auto mode: a timer for the next take-back due, and when it fires. */
+    let wake: { at: number; fired: Promise<null> } | null = null;
+    let nextId = 0;
+    /** Auto mode: when a direct page of this type last ended (or the type began). */
+    let directProgress = Date.now();
+    /** Paced lanes: since when each lane's busy time is not counted yet (null: the lane is idle). */
+    const openSince: Record<Lane, number | null> = { direct: null, batch: null };
+    const inFlightOf = (lane: Lane) => (lane === 'direct' ? directInFlight : batchPages.size);
+    const view = (): LaneView => {
+      const now = Date.now();
+      return {
+        left: run.ranges.length, planned: run.planned, pageRows: pageSize, directInFlight, window, batchInFlight: batchPages.size,
+        directOpenMs: openSince.direct === null ? 0 : now - openSince.direct, batchOpenMs: openSince.batch === null ? 0 : now - openSince.batch,
+        pace: run.pace, prior: syncPace,
+      };
+    };
+    /** Paced lanes: a page of `lane` ended (`rows` null: taken back): its lane's busy time so far is counted. */
+    const meter = (lane: Lane, rows: number | null, ms: number) => {
+      const now = Date.now();
+      for (const p of [run.pace, syncPace]) {
+        const m = p[lane];
+        m.busyMs += now - (openSince[lane] ?? now);
+        if (rows !== null) {
+          m.pages++;
+          m.rows += rows;
+          m.pageMs += ms;
+        }
+      }
+      openSince[lane] = inFlightOf(lane) > 0 ? now : null;
+    };
+    const page = (range: PageRange) => ({ entityType: type, after: range.after, upTo: range.upTo, until: since, limit: pageSize });
+    const start = (lane: Lane, range: PageRange) => {
+      const id = nextId++;
+      const began = Date.now();
+      if (paced && inFlightOf(lane) === 0) openSince[lane] = began;
+      let running: Promise<Finished>;
+      if (lane === 'batch' && auto) {
+        // Its own scope, so the direct lane can take this page back (cancel: the activity stops its batches).
+        const scope = new CancellationScope();
+        const entry: { range: PageRange; started: number; scope: CancellationScope; takenBack: number | null } = { range, started: began, scope, takenBack: null };
+        batchPages.set(id, entry);
+        batchInFlightAll++;
+        running = scope.run(() => autoBatchPageActivities.syncPageBatch({ ...page(range), buyersDirect: true })).then(
+          (result): Finished => ({ id, lane, range, page: result, ms: Date.now() - began }),
+          (err: unknown): Finished => {
+            if (entry.takenBack !== null && isCancellation(err)) return { id, lane, range, page: null, ms: Date.now() - entry.takenBack };
+            throw err;
+          },
+        );
+      } else {
+        const run = lane === 'batch' ? batchPageActivities.syncPageBatch : pageActivities.syncPage;
+        if (lane === 'direct') directInFlight++;
+        running = run(page(range)).then((result): Finished => ({ id, lane, range, page: result, ms: Date.now() - began }));
+      }
+      // The first failure fails the resync (below); the others in flight must not count as unhandled.
+      running.catch(() => undefined);
+      inFlight.set(id, running);
+      pagesThisRun++;
+    };
+    for (;;) {
+      const { ranges, directRanges } = run;
+      if (ranges.length < planWindow && !run.planned && !due()) {
+        const plan = await pageActivities.planPages({ entityType: type, after: run.cursor, until: since, limit: pageSize, pages: planWindow * PLAN_WINDOWS });
+        ranges.push(...plan.ranges);
+        run.cursor = plan.next;
+        run.planned = plan.next === null;
+      }
+      const { planned } = run;
+      if (!auto) {
+        while (inFlight.size < window && ranges.length > 0 && !due()) start(batch ? 'batch' : 'direct', ranges.shift() as PageRange);
+      } else if (paced) {
+        // The batch lane takes ranges while it has room (probing after a take-back: one page) unless the direct lane
+        // alone would end the rest sooner than a batch page; the direct lane takes its taken-back ranges, and queued
+        // ones while the batch lane leaves them, is probing, or is slower than the direct lane for them
+        // (workflows/auto-lanes.ts).
+        // Types together (AUTO_TOGETHER): the batch lane's window is shared by the types running, and a type's direct
+        // lane takes its first page (its probe) before the batch lane takes any, so it is never idle while a
+        // slow batch runs the type's pages.
+        const batchWants = () => ranges.length > 0 && batchTakes(view());
+        const batchRoom = () => batchInFlightAll < (probing ? 1 : fullBatchWindow) && batchWants();
+        const directRoom = () => directInFlight < window
+          && (directRanges.length > 0 || (ranges.length > 0 && (probing || !batchWants() || directTakesIn(view()) === 0)));
+        const probeFirst = () => autoTogether && directInFlight === 0 && run.pace.direct.pages === 0 && directRoom();
+        while (!due() && (batchRoom() || directRoom())) {
+          if (!probeFirst() && batchRoom()) start('batch', ranges.shift() as PageRange);
+          else start('direct', (directRanges.length > 0 ? directRanges.shift() : ranges.shift()) as PageRange);
+        }
+        const nothingToStart = due() || (ranges.length === 0 && directRanges.length === 0 && planned);
+        const now = Date.now();
+        let soonest = Infinity;
+        // The direct lane left the queue to the batch lane for now: decide again when, the batch lane's pages not
+        // ending, its pace has fallen enough.
+        if (!due() && ranges.length > 0 && directInFlight < window) soonest = directTakesIn(view());
+        const open = [...batchPages.values()].filter((e) => e.takenBack === null).sort((a, b) => a.started - b.started);
+        if (nothingToStart && directInFlight < window && open.length > 0) {
+          const v = view();
+          const redo = redoMs(v, lanes.takenBack, timing.takeBackMs);
+          const expected = expectedBatchMs(v);
+          let taken = 0;
+          for (const entry of open) {
+            const left = takeBackAfter(now - entry.started, expected, redo, probing);
+            if (left <= 0 && taken < window) {
+              entry.takenBack = now;
+              entry.scope.cancel();
+              taken++;
+            } else if (left > 0) {
+              soonest = Math.min(soonest, left);
+            }
+          }
+        } else if (directInFlight > 0 && open.length > 0) {
+          const left = directProgress + stalledAfterPaced(view()) - now;
+          if (left <= 0) {
+            open[0].takenBack = now;
+            open[0].scope.cancel();
+            directProgress = now;
+          } else {
+            soonest = Math.min(soonest, left);
+          }
+        }
+        const at = now + Math.max(1, Math.ceil(soonest));
+        if (soonest < Infinity && (!wake || at < wake.at)) wake = { at, fired: sleep(at - now).then(() => null) };
+      } else {
+        // Each lane pulls the next range when it has room, so the split follows each lane's own pace; the lanes
+        // take turns (batch first), so a type of a few pages gives both some. After a take-back the batch lane
+        // probes with one page until a page of it ends normally again. It leaves the last pages of a type to the
+        // direct lane when that would finish them before a batch page ends.
+        const batchRoom = () => batchPages.size < (probing ? 1 : fullBatchWindow) && ranges.length > 0 && batchMayTake(ranges.length, planned, window, lanes, timing);
+        const directRoom = () => directInFlight < window && (directRanges.length > 0 || ranges.length > 0);
+        while (!due() && (batchRoom() || directRoom())) {
+          if (batchRoom()) start('batch', ranges.shift() as PageRange);
+          if (directRoom()) start('direct', (directRanges.length > 0 ? directRanges.shift() : ranges.shift()) as PageRange);
+        }
+        const nothingToStart = due() || (ranges.length === 0 && directRanges.length === 0 && planned);
+        const now = Date.now();
+        let soonest = Infinity;
+        const open = [...batchPages.values()].filter((e) => e.takenBack === null).sort((a, b) => a.started - b.started);
+        if (nothingToStart && directInFlight < window && open.length > 0) {
+          // The direct lane has room and only batch pages are left: a page expected to end later than the direct
+          // lane could redo it is taken back (stopped, then sent direct, takeBackIn), so a slow or stuck batch never
+          // makes the sync much slower than direct alone.
+          let taken = 0;
+          for (const entry of open) {
+            const left = takeBackIn(now - entry.started, lanes, timing, probing);
+            if (left <= 0 && taken < window) {
+              entry.takenBack = now;
+              entry.scope.cancel();
+              taken++;
+            } else if (left > 0) {
+              soonest = Math.min(soonest, left);
+            }
+          }
+        } else if (directInFlight > 0 && open.length > 0) {
+          // The direct lane is busy but no page of it ended for long (its rows may wait for locks a batch page holds
+          // while Mailchimp finalises): the oldest batch page is taken back, which frees them.
+          const left = directProgress + stalledAfter(lanes, timing) - now;
+          if (left <= 0) {
+            open[0].takenBack = now;
+            open[0].scope.cancel();
+            directProgress = now;
+          } else {
+            soonest = left;
+          }
+        }
+        const at = now + Math.max(1, Math.ceil(soonest));
+        if (soonest < Infinity && (!wake || at < wake.at)) wake = { at, fired: sleep(at - now).then(() => null) };
+      }
+      if (inFlight.size === 0) {
+        if (ranges.length === 0 && directRanges.length === 0 && planned) break;
+        // Only continue-as-new stops starting pages: the pages in flight are done, the rest is carried over. Types
+        // together: a type with nothing in flight may be waiting for the batch lane's room, held by another type.
+        if (!autoTogether || due()) return 'due';
+      }
+      const waits: Array<Promise<Finished | null | 'freed'>> = [...inFlight.values()];
+      if (wake) waits.push(wake.fired);
+      if (autoTogether) waits.push(batchFreed.settled);
+      const next = await Promise.race(waits);
+      if (next === 'freed') continue;
+      if (next === null) {
+        wake = null;
+        continue;
+      }
+      const { id, lane, range } = next;
+      inFlight.delete(id);
+      if (lane === 'direct') directInFlight--;
+      if (batchPages.delete(id)) {
+        batchInFlightAll--;
+        if (autoTogether) {
+          batchFreed.settle();
+          batchFreed = signal();
+        }
+      }
+      if (paced) meter(lane, next.page === null ? null : rowsOf(next.page.counts), next.ms);
+      if (next.page === null) {
+        // Taken back: its batches are stopped; the direct lane sends the whole range (what a batch applied already
+        // is recognised there: unchanged by its content hash, or a create Mailchimp has becomes an update).
+        lanes.takenBack++;
+        timing.takeBackMs += next.ms;
+        directRanges.push(range);
+        probing = true;
+        continue;
+      }
+      if (auto) {
+        lanes[lane]++;
+        if (lane === 'direct') {
+          timing.directMs += next.ms;
+          directProgress = Date.now();
+        }
+        else {
+          timing.batchMs += next.ms;
+          probing = false;
+        }
+      }
+      counts[type] = add(counts[type], next.page.counts);
+      pages++;
+      // A range that grew since it was planned goes on where its page stopped.
+      if (next.page.next) run.ranges.unshift({ after: next.page.next, upTo: range.upTo });
+    }
+    if (PRUNED_TYPES.has(type)) await pageActivities.pruneDeleted({ entityType: type });
+    return 'done';
+  }
+
+  /**
+   * Auto mode, types together (AUTO_TOGETHER): every type starts once the types it needs are done, as in direct mode,
+   * each with its lanes (syncType); the batch lane's window is shared. Continue-as-new waits for every type's pages in
+   * flight and carries each type's state.
+   */
+  async function autoTypesTogether(): Promise<void> {
+    const state = resume?.autoTogether ?? {
+      done: phases.slice(0, phaseIndex),
+      // A run continued from one type at a time carries its phase's state; a new resync starts from nothing.
+      running: resume && phaseIndex < phases.length && (!AFTER_SYNCING_TYPES.has(phases[phaseIndex]) || ended)
+        ? [{ type: phases[phaseIndex], cursor, ranges, planned, directRanges, pace: typePace }] : [],
+    };
+    const finished = new Set<EntityType>(state.done);
+    const runs = new Map<EntityType, TypeState>(state.running.map((r) => [r.type, { ...r, ranges: [...r.ranges], directRanges: [...r.directRanges] }]));
+    const going = new Map<EntityType, Promise<{ type: EntityType; outcome: 'done' | 'due' }>>();
+    const syncing = phases.filter((t) => !AFTER_SYNCING_TYPES.has(t));
+    const ready = (type: EntityType) => !finished.has(type) && !runs.has(type)
+      && dependenciesOf(type).every((t) => finished.has(t) || !phases.includes(t)) && (!AFTER_SYNCING_TYPES.has(type) || ended);
+    where = () => {
+      const now = phases.filter((t) => runs.has(t));
+      return { phase: now.length > 0 ? now.join('+') : 'finishing', phaseIndex: finished.size };
+    };
+    for (;;) {
+      if (!ended && syncing.every((t) => finished.has(t)) && phases.some((t) => !finished.has(t))) {
+        await CancellationScope.nonCancellable(() => pageActivities.endFullSync({ startedAt: since, types: phases, succeeded: true }));
+        ended = true;
+      }
+      if (!due()) {
+        for (const type of phases) if (ready(type)) runs.set(type, { type, cursor: null, ranges: [], planned: false, directRanges: [], pace: emptyPace() });
+        for (const r of runs.values()) {
+          if (going.has(r.type)) continue;
+          const running = syncType(r).then((outcome) => ({ type: r.type, outcome }));
+          // The first failure fails the resync (below); the others in flight must not count as unhandled.
+          running.catch(() => undefined);
+          going.set(r.type, running);
+        }
+      }
+      if (going.size === 0) {
+        if (phases.every((t) => finished.has(t))) break;
+        // Only continue-as-new stops starting pages: the pages in flight are done, the rest is carried over.
+        await continueAsNew<typeof fullResyncWorkflow>({
+          ...input,
+          resume: {
+            phaseIndex: finished.size, cursor: null, startedAt: since, pages, counts, mode, ended, lanes, probing, timing,
+            pace: { type: emptyPace(), sync: syncPace },
+            autoTogether: { done: phases.filter((t) => finished.has(t)), running: [...runs.values()] },
+          },
+        });
+      }
+      const next = await Promise.race(going.values());
+      going.delete(next.type);
+      if (next.outcome === 'done') {
+        runs.delete(next.type);
+        finished.add(next.type);
+      }
+    }
+    phaseIndex = phases.length;
+  }
+
   try {
     if (together) await typesTogether();
-    let pagesThisRun = 0;
-    // One type at a time: batch and auto mode, and direct resyncs started before TYPES_TOGETHER.
-    for (; !together && phaseIndex < phases.length; phaseIndex++) {
+    else if (autoTogether) await autoTypesTogether();
+    // One type at a time: batch mode, auto resyncs started before AUTO_TOGETHER and direct ones before TYPES_TOGETHER.
+    for (; !together && !autoTogether && phaseIndex < phases.length; phaseIndex++) {
       const type = phases[phaseIndex];
       if (phaseIndex === syncingPhases && !ended) {
         await CancellationScope.nonCancellable(() => pageActivities.endFullSync({ startedAt: since, types: phases, succeeded: true }));
         ended = true;
       }
-      const inFlight = new Map<number, Promise<Finished>>();
-      /** Auto mode: the batch pages in flight, with when each started and how to stop it. */
-      const batchPages = new Map<number, { range: PageRange; started: number; scope: CancellationScope; takenBack: number | null }>();
-      let directInFlight = 0;
-      /** Auto mode: a timer for the next take-back due, and when it fires. */
-      let wake: { at: number; fired: Promise<null> } | null = null;
-      let nextId = 0;
-      /** Auto mode: when a direct page of this type last ended (or the type began). */
-      let directProgress = Date.now();
-      /** Paced lanes: since when each lane's busy time is not counted yet (null: the lane is idle). */
-      const openSince: Record<Lane, number | null> = { direct: null, batch: null };
-      const inFlightOf = (lane: Lane) => (lane === 'direct' ? directInFlight : batchPages.size);
-      const view = (): LaneView => {
-        const now = Date.now();
-        return {
-          left: ranges.length, planned, pageRows: pageSize, directInFlight, window, batchInFlight: batchPages.size,
-          directOpenMs: openSince.direct === null ? 0 : now - openSince.direct, batchOpenMs: openSince.batch === null ? 0 : now - openSince.batch,
-          pace: typePace, prior: syncPace,
-        };
-      };
-      /** Paced lanes: a page of `lane` ended (`rows` null: taken back): its lane's busy time so far is counted. */
-      const meter = (lane: Lane, rows: number | null, ms: number) => {
-        const now = Date.now();
-        for (const p of [typePace, syncPace]) {
-          const m = p[lane];
-          m.busyMs += now - (openSince[lane] ?? now);
-          if (rows !== null) {
-            m.pages++;
-            m.rows += rows;
-            m.pageMs += ms;
-          }
-        }
-        openSince[lane] = inFlightOf(lane) > 0 ? now : null;
-      };
-      const due = () => pagesThisRun >= pagesPerRun || workflowInfo().continueAsNewSuggested;
-      const page = (range: PageRange) => ({ entityType: type, after: range.after, upTo: range.upTo, until: since, limit: pageSize });
-      const start = (lane: Lane, range: PageRange) => {
-        const id = nextId++;
-        const began = Date.now();
-        if (paced && inFlightOf(lane) === 0) openSince[lane] = began;
-        let running: Promise<Finished>;
-        if (lane === 'batch' && auto) {
-          // Its own scope, so the direct lane can take this page back (cancel: the activity stops its batches).
-          const scope = new CancellationScope();
-          const entry: { range: PageRange; started: number; scope: CancellationScope; takenBack: number | null } = { range, started: began, scope, takenBack: null };
-          batchPages.set(id, entry);
-          running = scope.run(() => autoBatchPageActivities.syncPageBatch({ ...page(range), buyersDirect: true })).then(
-            (result): Finished => ({ id, lane, range, page: result, ms: Date.now() - began }),
-            (err: unknown): Finished => {
-              if (entry.takenBack !== null && isCancellation(err)) return { id, lane, range, page: null, ms: Date.now() - entry.takenBack };
-              throw err;
-            },
-          );
-        } else {
-          const run = lane === 'batch' ? batchPageActivities.syncPageBatch : pageActivities.syncPage;
-          if (lane === 'direct') directInFlight++;
-          running = run(page(range)).then((result): Finished => ({ id, lane, range, page: result, ms: Date.now() - began }));
-        }
-        // The first failure fails the resync (below); the others in flight must not count as unhandled.
-        running.catch(() => undefined);
-        inFlight.set(id, running);
-        pagesThisRun++;
-      };
-      for (;;) {
-        if (ranges.length < planWindow && !planned && !due()) {
-          const plan = await pageActivities.planPages({ entityType: type, after: cursor, until: since, limit: pageSize, pages: planWindow * PLAN_WINDOWS });
-          ranges.push(...plan.ranges);
-          cursor = plan.next;
-          planned = plan.next === null;
-        }
-        if (!auto) {
-          while (inFlight.size < window && ranges.length > 0 && !due()) start(batch ? 'batch' : 'direct', ranges.shift() as PageRange);
-        } else if (paced) {
-          // The batch lane takes ranges while it has room (probing after a take-back: one page) unless the direct lane
-          // alone would end the rest sooner than a batch page; the direct lane takes its taken-back ranges, and queued
-          // ones while the batch lane leaves them, is probing, or is slower than the direct lane for them
-          // (workflows/auto-lanes.ts).
-          const batchWants = () => ranges.length > 0 && batchTakes(view());
-          const batchRoom = () => batchPages.size < (probing ? 1 : fullBatchWindow) && batchWants();
-          const directRoom = () => directInFlight < window
-            && (directRanges.length > 0 || (ranges.length > 0 && (probing || !batchWants() || directTakesIn(view()) === 0)));
-          while (!due() && (batchRoom() || directRoom())) {
-            if (batchRoom()) start('batch', ranges.shift() as PageRange);
-            else start('direct', (directRanges.length > 0 ? directRanges.shift() : ranges.shift()) as PageRange);
-          }
-          const nothingToStart = due() || (ranges.length === 0 && directRanges.length === 0 && planned);
-          const now = Date.now();
-          let soonest = Infinity;
-          // The direct lane left the queue to the batch lane for now: decide again when, the batch lane's pages not
-          // ending, its pace has fallen enough.
-          if (!due() && ranges.length > 0 && directInFlight < window) soonest = directTakesIn(view());
-          const open = [...batchPages.values()].filter((e) => e.takenBack === null).sort((a, b) => a.started - b.started);
-          if (nothingToStart && directInFlight < window && open.length > 0) {
-            const v = view();
-            const redo = redoMs(v, lanes.takenBack, timing.takeBackMs);
-            const expected = expectedBatchMs(v);
-            let taken = 0;
-            for (const entry of open) {
-              const left = takeBackAfter(now - entry.started, expected, redo, probing);
-              if (left <= 0 && taken < window) {
-                entry.takenBack = now;
-                entry.scope.cancel();
-                taken++;
-              } else if (left > 0) {
-                soonest = Math.min(soonest, left);
-              }
-            }
-          } else if (directInFlight > 0 && open.length > 0) {
-            const left = directProgress + stalledAfterPaced(view()) - now;
-            if (left <= 0) {
-              open[0].takenBack = now;
-              open[0].scope.cancel();
-              directProgress = now;
-            } else {
-              soonest = Math.min(soonest, left);
-            }
-          }
-          const at = now + Math.max(1, Math.ceil(soonest));
-          if (soonest < Infinity && (!wake || at < wake.at)) wake = { at, fired: sleep(at - now).then(() => null) };
-        } else {
-          // Each lane pulls the next range when it has room, so the split follows each lane's own pace; the lanes
-          // take turns (batch first), so a type of a few pages gives both some. After a take-back the batch lane
-          // probes with one page until a page of it ends normally again. It leaves the last pages of a type to the
-          // direct lane when that would finish them before a batch page ends.
-          const batchRoom = () => batchPages.size < (probing ? 1 : fullBatchWindow) && ranges.length > 0 && batchMayTake(ranges.length, planned, window, lanes, timing);
-          const directRoom = () => directInFlight < window && (directRanges.length > 0 || ranges.length > 0);
-          while (!due() && (batchRoom() || directRoom())) {
-            if (batchRoom()) start('batch', ranges.shift() as PageRange);
-            if (directRoom()) start('direct', (directRanges.length > 0 ? directRanges.shift() : ranges.shift()) as PageRange);
-          }
-          const nothingToStart = due() || (ranges.length === 0 && directRanges.length === 0 && planned);
-          const now = Date.now();
-          let soonest = Infinity;
-          const open = [...batchPages.values()].filter((e) => e.takenBack === null).sort((a, b) => a.started - b.started);
-          if (nothingToStart && directInFlight < window && open.length > 0) {
-            // The direct lane has room and only batch pages are left: a page expected to end later than the direct
-            // lane could redo it is taken back (stopped, then sent direct, takeBackIn), so a slow or stuck batch never
-            // makes the sync much slower than direct alone.
-            let taken = 0;
-            for (const entry of open) {
-              const left = takeBackIn(now - entry.started, lanes, timing, probing);
-              if (left <= 0 && taken < window) {
-                entry.takenBack = now;
-                entry.scope.cancel();
-                taken++;
-              } else if (left > 0) {
-                soonest = Math.min(soonest, left);
-              }
-            }
-          } else if (directInFlight > 0 && open.length > 0) {
-            // The direct lane is busy but no page of it ended for long (its rows may wait for locks a batch page holds
-            // while Mailchimp finalises): the oldest batch page is taken back, which frees them.
-            const left = directProgress + stalledAfter(lanes, timing) - now;
-            if (left <= 0) {
-              open[0].takenBack = now;
-              open[0].scope.cancel();
-              directProgress = now;
-            } else {
-              soonest = left;
-            }
-          }
-          const at = now + Math.max(1, Math.ceil(soonest));
-          if (soonest < Infinity && (!wake || at < wake.at)) wake = { at, fired: sleep(at - now).then(() => null) };
-        }
-        if (inFlight.size === 0) {
-          if (ranges.length === 0 && directRanges.length === 0 && planned) break;
-          // Only continue-as-new stops starting pages: the pages in flight are done, the rest is carried over.
-          await continueAsNew<typeof fullResyncWorkflow>({
-            ...input,
-            resume: {
-              phaseIndex, cursor, ranges, planned, startedAt: since, pages, counts, mode, ended,
-              ...(auto ? { directRanges, lanes, probing, timing } : {}),
-              ...(paced ? { pace: { type: typePace, sync: syncPace } } : {}),
-            },
-          });
-        }
-        const next = await Promise.race(wake ? [...inFlight.values(), wake.fired] : inFlight.values());
-        if (next === null) {
-          wake = null;
-          continue;
-        }
-        const { id, lane, range } = next;
-        inFlight.delete(id);
-        if (lane === 'direct') directInFlight--;
-        batchPages.delete(id);
-        if (paced) meter(lane, next.page === null ? null : rowsOf(next.page.counts), next.ms);
-        if (next.page === null) {
-          // Taken back: its batches are stopped; the direct lane sends the whole range (what a batch applied already
-          // is recognised there: unchanged by its content hash, or a create Mailchimp has becomes an update).
-          lanes.takenBack++;
-          timing.takeBackMs += next.ms;
-          directRanges.push(range);
-          probing = true;
-          continue;
-        }
-        if (auto) {
-          lanes[lane]++;
-          if (lane === 'direct') {
-            timing.directMs += next.ms;
-            directProgress = Date.now();
-          }
-          else {
-            timing.batchMs += next.ms;
-            probing = false;
-          }
-        }
-        counts[type] = add(counts[type], next.page.counts);
-        pages++;
-        // A range that grew since it was planned goes on where its page stopped.
-        if (next.page.next) ranges.unshift({ after: next.page.next, upTo: range.upTo });
+      const run: TypeState = { type, cursor, ranges, planned, directRanges, pace: typePace };
+      if (await syncType(run) === 'due') {
+        await continueAsNew<typeof fullResyncWorkflow>({
+          ...input,
+          resume: {
+            phaseIndex, cursor: run.cursor, ranges: run.ranges, planned: run.planned, startedAt: since, pages, counts, mode, ended,
+            ...(auto ? { directRanges: run.directRanges, lanes, probing, timing } : {}),
+            ...(paced ? { pace: { type: run.pace, sync: syncPace } } : {}),
+          },
+        });
       }
-      if (PRUNED_TYPES.has(type)) await pageActivities.pruneDeleted({ entityType: type });
       cursor = null;
       ranges = [];
       directRanges = [];

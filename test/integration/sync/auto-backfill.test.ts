@@ -1,3 +1,4 @@
+import type { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { reconcile } from '../../../client/reconcile/reconcile';
 import { ENTITY_TYPES } from '../../../mapping/ids';
@@ -28,11 +29,11 @@ async function seed(h: SyncHarness): Promise<{ orders: string[] }> {
   return { orders: orders.map((o) => o.number) };
 }
 
-async function run(h: SyncHarness, name: string) {
+async function run(h: SyncHarness, name: string, more: Partial<FullResyncInput> = {}) {
   const started = Date.now();
   const result = await h.client.workflow.execute(fullResyncWorkflow, {
     workflowId: `${h.config.storeId}:full-resync:${name}`, taskQueue: h.config.taskQueue,
-    args: [{ storeId: h.config.storeId, types: 'all', mode: 'auto', ...PAGES }],
+    args: [{ storeId: h.config.storeId, types: 'all', mode: 'auto', ...PAGES, ...more }],
   });
   return { result, seconds: (Date.now() - started) / 1000 };
 }
@@ -53,6 +54,29 @@ async function drift(h: SyncHarness): Promise<string[]> {
     redemptionUrlTemplate: h.config.redemptionUrlTemplate, failures: new Map(),
   }, ENTITY_TYPES);
   return [...report.drifts.map((d) => `${d.type} ${d.id}: ${d.kind} ${d.field ?? ''}`), ...report.unsent.map((u) => `${u.type} ${u.entityId} unsent: ${u.reason}`)];
+}
+
+/** The page activities of a resync's history, in event order: scheduled (with its lane and type) and closed. */
+function pageEvents(history: temporal.api.history.v1.IHistory): Array<{ at: number; kind: 'scheduled' | 'closed'; lane: 'direct' | 'batch'; type: string }> {
+  const events = history.events ?? [];
+  const scheduled = new Map<string, { lane: 'direct' | 'batch'; type: string }>();
+  const out: Array<{ at: number; kind: 'scheduled' | 'closed'; lane: 'direct' | 'batch'; type: string }> = [];
+  events.forEach((e, at) => {
+    const a = e.activityTaskScheduledEventAttributes;
+    const name = a?.activityType?.name;
+    if (a && (name === 'syncPage' || name === 'syncPageBatch')) {
+      const data = a.input?.payloads?.[0]?.data;
+      const input = JSON.parse(Buffer.from(data ?? new Uint8Array()).toString('utf8')) as { entityType: string };
+      const page = { lane: name === 'syncPage' ? 'direct' as const : 'batch' as const, type: input.entityType };
+      scheduled.set(String(e.eventId), page);
+      out.push({ at, kind: 'scheduled', ...page });
+      return;
+    }
+    const closed = e.activityTaskCompletedEventAttributes ?? e.activityTaskCanceledEventAttributes ?? e.activityTaskFailedEventAttributes;
+    const page = closed ? scheduled.get(String(closed.scheduledEventId)) : undefined;
+    if (page) out.push({ at, kind: 'closed', ...page });
+  });
+  return out;
 }
 
 function createdTwice(s: Stats): string[] {
@@ -81,10 +105,25 @@ describe('auto backfill (both lanes at once)', () => {
     expect(result.counts.order?.synced).toBe(12);
   });
 
+  it('continued as new every 5 pages while several types run: every type is carried over and the store equals a fresh direct full sync', async () => {
+    h = await startSyncHarness({ backfillMode: 'auto' });
+    const { orders } = await seed(h);
+    const { result } = await run(h, 'continued', { pagesPerRun: 5 });
+    expect(result.done).toBe(true);
+    const s = await stats(h);
+    expect(createdTwice(s)).toEqual([]);
+    expect(await drift(h)).toEqual([]);
+    for (const number of orders) expect((await h.http.get(`/3.0/ecommerce/stores/${h.config.storeId}/orders/${number}`)).status).toBe(200);
+    expect(result.counts.order?.synced).toBe(12);
+    expect(result.counts.customer?.synced).toBe(8);
+    expect(result.counts.product?.synced).toBe(8);
+    expect(result.counts.promo_code?.synced).toBe(2);
+  });
+
   it('with batches that never leave preprocessing: the direct lane takes them back, long before the stall bound, and no order is created twice', async () => {
     // The stall bound stays at its default (10 minutes): only the take-back can end this sync in time.
     h = await startSyncHarness({ backfillMode: 'auto' });
-    await seed(h);
+    const { orders } = await seed(h);
     expect((await h.http.post('/_emulator/config', { batches: { preprocessMs: 600_000 } })).status).toBe(200);
     const { result, seconds } = await run(h, 'stuck');
     expect(result.done).toBe(true);
@@ -99,9 +138,24 @@ describe('auto backfill (both lanes at once)', () => {
     expect(left.batches.filter((b) => b.status !== 'finished')).toEqual([]);
     expect(createdTwice(s)).toEqual([]);
     expect(await drift(h)).toEqual([]);
-    expect(result.counts.order?.synced).toBe(12);
-    // Its history (take-backs: cancelled activities, timers) replays on the workflow code: the lanes are deterministic.
+    // Every order created exactly once. A batch order page sends its new buyers' first orders direct before its batch,
+    // so when that page is taken back its redo finds those orders sent (unchanged by their content hash): each order
+    // is counted once, synced or unchanged, and none of them is unchanged from before this sync.
+    expect(Object.keys(s.orderCreates).sort()).toEqual(orders.map((n) => `${h?.config.storeId ?? ''}/${n}`).sort());
+    expect((result.counts.order?.synced ?? 0) + (result.counts.order?.unchanged ?? 0)).toBe(12);
     const history = await h.client.workflow.getHandle(`${h.config.storeId}:full-resync:stuck`).fetchHistory();
+    // The types that need nothing run together (patch AUTO_TOGETHER): customers and promotion rules start while the
+    // products' pages, held by the stuck batches, are not done. And each type's first page goes direct (its probe),
+    // so the direct lane is never idle while batches hold every page of a small type.
+    const events = pageEvents(history);
+    const lastProductPage = events.filter((e) => e.type === 'product' && e.kind === 'closed').at(-1)?.at ?? -1;
+    for (const type of ['customer', 'promo_rule']) {
+      expect(events.find((e) => e.type === type && e.kind === 'scheduled')?.at ?? Infinity).toBeLessThan(lastProductPage);
+    }
+    for (const type of ['product', 'promo_rule', 'promo_code', 'customer', 'order']) {
+      expect([type, events.find((e) => e.type === type && e.kind === 'scheduled')?.lane]).toEqual([type, 'direct']);
+    }
+    // Its history (take-backs: cancelled activities, timers) replays on the workflow code: the lanes are deterministic.
     await expect(Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH }, history, 'auto-stuck')).resolves.toBeUndefined();
   });
 
