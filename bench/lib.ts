@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 import mysql from 'mysql2/promise';
 import { env } from '../config/env';
 import { createDb, migrateLatest } from '../db/knex';
-import { TYPESCRIPT_PRELOAD, workerNodeFlags } from '../workers/worker-node-flags';
+import { TYPESCRIPT_PRELOAD, workerNodeEnv, workerNodeFlags } from '../workers/worker-node-flags';
 import type { WorkerStats } from './worker-child';
 
 export type { WorkerStats };
@@ -74,7 +74,8 @@ export function spawnWorker(vars: Record<string, string>): WorkerProcess {
   const extra = (process.env.BENCH_WORKER_NODE_FLAGS ?? '').split(/\s+/).filter((flag) => flag !== '');
   const child = fork(WORKER_ENTRY, [], {
     execArgv: [...workerNodeFlags(), ...extra, '--require', TYPESCRIPT_PRELOAD],
-    env: { ...process.env, ...vars },
+    // The worker's environment (workers/node-env) under ours, so that a run can compare another value (MALLOC_ARENA_MAX=8 npm run bench).
+    env: { ...workerNodeEnv(), ...process.env, ...vars },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   if (child.pid === undefined) throw new Error('The worker process did not start');

@@ -175,7 +175,8 @@ describe('npm start', () => {
   function startCommand(): string[] {
     const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } };
     const flags = fs.readFileSync(path.join(root, 'workers/node-flags'), 'utf8').trim();
-    return pkg.scripts.start.replace(/^exec /, '').replace('$(cat workers/node-flags)', flags).split(/\s+/);
+    const vars = fs.readFileSync(path.join(root, 'workers/node-env'), 'utf8').trim();
+    return pkg.scripts.start.replace(/^exec /, '').replace('$(cat workers/node-flags)', flags).replace('$(cat workers/node-env)', vars).split(/\s+/);
   }
 
   // One moment each: loading, starting (services, migrations, connections), running, and a second Ctrl-C while it stops.

@@ -111,8 +111,8 @@ describe('Dockerfile', () => {
     // The image runs TypeScript through tsx (npm run worker / migrate / seed).
     expect(pkg.dependencies).toHaveProperty('tsx');
     // One Node process (tsx as a require hook, not its CLI's child process), with the worker's V8 flags from
-    // workers/node-flags; tsx in the main thread only (workers/typescript.cjs), not in the workflow thread.
-    expect(pkg.scripts.worker).toBe('node $(cat workers/node-flags) --require ./workers/typescript.cjs workers/main.ts');
+    // workers/node-flags and the environment of workers/node-env; tsx in the main thread only (workers/typescript.cjs).
+    expect(pkg.scripts.worker).toBe('env $(cat workers/node-env) node $(cat workers/node-flags) --require ./workers/typescript.cjs workers/main.ts');
   });
 
   it('runs the worker as the node user, with a health check on its Temporal connection', () => {

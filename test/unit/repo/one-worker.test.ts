@@ -8,6 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { workerNodeEnv } from '../../../workers/worker-node-flags';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
@@ -29,8 +30,13 @@ describe('one production worker', () => {
   });
 
   it('npm start and npm run worker run with the V8 flags of workers/node-flags, tsx in the main thread only', () => {
-    for (const script of ['start', 'worker']) expect({ script, command: pkg.scripts[script] }).toEqual({ script, command: expect.stringMatching(/^(exec )?node .*\$\(cat workers\/node-flags\) .*--require \.\/workers\/typescript\.cjs /) });
+    for (const script of ['start', 'worker']) expect({ script, command: pkg.scripts[script] }).toEqual({ script, command: expect.stringMatching(/^(exec )?(env \$\(cat workers\/node-env\) )?node .*\$\(cat workers\/node-flags\) .*--require \.\/workers\/typescript\.cjs /) });
     // `--import tsx` would load tsx into every thread (Temporal's workflow thread) and start its module-hooks threads.
     for (const script of ['start', 'worker']) expect({ script, command: pkg.scripts[script] }).toEqual({ script, command: expect.not.stringContaining('--import tsx') });
+  });
+
+  it('npm start and npm run worker run with the environment of workers/node-env (glibc malloc arenas capped)', () => {
+    for (const script of ['start', 'worker']) expect({ script, command: pkg.scripts[script] }).toEqual({ script, command: expect.stringMatching(/^(exec )?env \$\(cat workers\/node-env\) node /) });
+    expect(workerNodeEnv()).toEqual({ MALLOC_ARENA_MAX: '2' });
   });
 });
