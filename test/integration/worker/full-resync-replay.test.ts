@@ -15,7 +15,8 @@ import { WORKFLOWS_PATH } from '../../../workers/bundle';
  * continue-as-new) recorded with the lanes taking turns (code at 59b3ae4, before the paced lanes of AUTO_PACED): it
  * must replay its take-backs and timers without the patch marker. `auto-paced`: an auto resync with the paced lanes
  * (patch AUTO_PACED; 4 products, users and orders, a promotion with two codes, pages of two rows, windows of 2,
- * continue-as-new after 6 pages), recorded by record-replay-fixture.test.ts at b3bd16b.
+ * continue-as-new after 6 pages), recorded by record-replay-fixture.test.ts at b3bd16b, before AUTO_TOGETHER;
+ * `auto-together`: the same resync with the types together (patch AUTO_TOGETHER), recorded at dd2af8d.
  */
 const FIXTURES = path.join(__dirname, 'fixtures');
 
@@ -25,7 +26,7 @@ describe('full resync histories of the previous code replay on this code', () =>
     bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
   });
 
-  for (const mode of ['direct', 'batch', 'direct-together', 'auto', 'auto-paced']) {
+  for (const mode of ['direct', 'batch', 'direct-together', 'auto', 'auto-paced', 'auto-together']) {
     it(`a ${mode} resync (its first run${mode === 'auto' ? '' : ', ending in continue-as-new'})`, async () => {
       // Binary (the History message, as fetchHistory returns it): the JSON form needs a protobufjs the SDK's proto agrees with.
       const history = temporal.api.history.v1.History.decode(fs.readFileSync(path.join(FIXTURES, `full-resync-${mode}.history.bin`)));

@@ -8,9 +8,10 @@ import { startSyncHarness } from '../../support/sync-harness';
 /**
  * Records the replay test's fixtures: this code's direct resync (fixtures/full-resync-direct-together.history.bin):
  * 4 products, users and orders, pages of one row, a window of 2, continue-as-new after 6 pages; the first run's
- * history. And its auto resync with paced lanes (fixtures/full-resync-auto-paced.history.bin, patch AUTO_PACED): 4
- * products, users and orders, one promotion with two codes, pages of two rows, windows of 2, continue-as-new after 6
- * pages, batches at the emulator's pace. Skipped unless RECORD_REPLAY_FIXTURE=1 (run it only when the workflow's commands changed on purpose, behind
+ * history. And its auto resync (fixtures/full-resync-auto-together.history.bin, patches AUTO_PACED and AUTO_TOGETHER;
+ * full-resync-auto-paced.history.bin is the same resync recorded before AUTO_TOGETHER, at 7a5046d): 4 products, users
+ * and orders, one promotion with two codes, pages of two rows, windows of 2, continue-as-new after 6 pages, batches at
+ * the emulator's pace. Skipped unless RECORD_REPLAY_FIXTURE=1 (run it only when the workflow's commands changed on purpose, behind
  * a new patch, and keep the old fixtures).
  */
 const record = process.env.RECORD_REPLAY_FIXTURE === '1' ? it : it.skip;
@@ -38,7 +39,7 @@ describe('record the replay fixture of a direct resync', () => {
     }
   });
 
-  record('writes fixtures/full-resync-auto-paced.history.bin', async () => {
+  record('writes fixtures/full-resync-auto-together.history.bin', async () => {
     const h = await startSyncHarness({ backfillMode: 'auto' });
     try {
       const { db } = h.t;
@@ -55,7 +56,7 @@ describe('record the replay fixture of a direct resync', () => {
       });
       await handle.result();
       const history = await h.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).fetchHistory();
-      fs.writeFileSync(path.join(__dirname, 'fixtures', 'full-resync-auto-paced.history.bin'), temporal.api.history.v1.History.encode(history).finish());
+      fs.writeFileSync(path.join(__dirname, 'fixtures', 'full-resync-auto-together.history.bin'), temporal.api.history.v1.History.encode(history).finish());
     } finally {
       await h.stop();
     }
