@@ -20,7 +20,7 @@ import { fullResyncWorkflowId, progressQuery, type ResyncProgress } from '../wor
 import { notifyEntityChanged, startFullResync } from '../workflows/start';
 import { ensureServices } from '../services';
 import { DATA_DIR, PROJECT_ROOT } from '../services/paths';
-import { workerNodeFlags } from '../workers/worker-node-flags';
+import { workerNodeEnv, workerNodeFlags } from '../workers/worker-node-flags';
 import {
   createFreshDatabase, machine, memoryOf, percentile, recordedPid, sleep, spawnWorker, suffix, writeSection, type WorkerStats,
 } from './lib';
@@ -155,6 +155,8 @@ export interface BenchResult {
     workerHeap?: { heapTotalMb: number; heapUsedMb: number; externalMb: number } | null;
     /** The worker's V8 flags (workers/node-flags, plus BENCH_WORKER_NODE_FLAGS). */
     workerNodeFlags?: string[];
+    /** The worker's environment of workers/node-env, as the worker got it (a value of ours wins: bench/lib.ts). */
+    workerNodeEnv?: Record<string, string>;
   };
   split: {
     wallSeconds: number;
@@ -456,6 +458,7 @@ async function main(): Promise<void> {
         workerPeakMb, temporalPeakMb: temporalMem?.peakMb ?? null, temporalSampledPeakMb,
         workerHeap: (await workerStats())?.memoryPeaks ?? null,
         workerNodeFlags: [...workerNodeFlags(), ...(process.env.BENCH_WORKER_NODE_FLAGS ?? '').split(/\s+/).filter((f) => f !== '')],
+        workerNodeEnv: Object.fromEntries(Object.entries(workerNodeEnv()).map(([name, value]) => [name, process.env[name] ?? value])),
       },
       split: {
         wallSeconds: wall,
@@ -628,6 +631,7 @@ export function renderMarkdown(r: BenchResult): string {
     `| Worker peak RSS (VmHWM) | ${f1(r.memory.workerPeakMb ?? NaN)} MB |`,
     ...(r.memory.workerHeap ? [`| Worker peak V8 heap total / used, external (sampled by the worker) | ${f1(r.memory.workerHeap.heapTotalMb)} / ${f1(r.memory.workerHeap.heapUsedMb)} MB, ${f1(r.memory.workerHeap.externalMb)} MB |`] : []),
     ...(r.memory.workerNodeFlags ? [`| Worker V8 flags (workers/node-flags) | \`${r.memory.workerNodeFlags.join(' ') || '(none)'}\` |`] : []),
+    ...(r.memory.workerNodeEnv ? [`| Worker environment (workers/node-env) | \`${Object.entries(r.memory.workerNodeEnv).map(([name, value]) => `${name}=${value}`).join(' ') || '(none)'}\` |`] : []),
     `| Temporal dev server peak RSS (VmHWM since it started; sampled during the run) | ${f1(r.memory.temporalPeakMb ?? NaN)} MB (${f1(r.memory.temporalSampledPeakMb ?? NaN)} MB) |`,
     `| Incremental, immediate path (n = ${r.incremental.immediate.n}) p50 / p95 / p99 | ${f2(r.incremental.immediate.p50)} / ${f2(r.incremental.immediate.p95)} / ${f2(r.incremental.immediate.p99)} s |`,
     `| Incremental, polling path every ${r.incremental.interval} (n = ${r.incremental.polling.n}) p50 / p95 / p99 | ${f2(r.incremental.polling.p50)} / ${f2(r.incremental.polling.p95)} / ${f2(r.incremental.polling.p99)} s |`,
