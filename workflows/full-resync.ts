@@ -421,7 +421,9 @@ export async function fullResyncWorkflow(input: FullResyncInput): Promise<Resync
         running = scope.run(() => autoBatchPageActivities.syncPageBatch({ ...page(range), buyersDirect: true })).then(
           (result): Finished => ({ id, lane, range, page: result, ms: Date.now() - began }),
           (err: unknown): Finished => {
-            if (entry.takenBack !== null && isCancellation(err)) return { id, lane, range, page: null, ms: Date.now() - entry.takenBack };
+            // Taken back: ended as cancelled, or (types together) failed while it stopped: Temporal retries no
+            // activity whose cancel was asked for, and its range goes direct either way (writes are idempotent).
+            if (entry.takenBack !== null && (isCancellation(err) || autoTogether)) return { id, lane, range, page: null, ms: Date.now() - entry.takenBack };
             throw err;
           },
         );
