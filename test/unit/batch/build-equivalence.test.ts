@@ -8,9 +8,13 @@ import fc from 'fast-check';
 import type { z } from 'zod';
 import type * as Build from '../../../activities/batch/build';
 import type { SyncStateRow } from '../../../db/sync-state';
+import { apiPath } from '../../../mailchimp/api-path';
+import { variantSchema } from '../../../mailchimp/schemas';
+import { validatedJson } from '../../../mailchimp/schemas/json';
 import { validatePayload } from '../../../mailchimp/schemas/validate';
 import { customerIdForEmail } from '../../../mapping/ids';
 import { orderWarnings } from '../../../mapping/order';
+import { lineVariantFor, mapProduct } from '../../../mapping/product';
 import type { CustomerRecord, OrderWithContext } from '../../../mapping/shop-rows';
 import * as arb from '../fuzz/arbitraries';
 import { stableStringifyBefore } from '../mapping/hash-before';
@@ -65,15 +69,18 @@ afterAll(() => {
 });
 
 describe('the page builders give what they gave before, byte for byte', () => {
-  it('orders (bodies, hashes, dependencies, skips, direct and unchanged) and the variants their lines need', () => {
+  it('orders (bodies, hashes, dependencies, skips, direct and unchanged) and the variants their lines need', async () => {
     const page = fc.tuple(arb.settings, fc.array(fc.tuple(arb.orderInShop, fc.boolean()), { minLength: 1, maxLength: 25 }))
       .chain(([settings, orders]) => fc.tuple(fc.constant(settings), fc.tuple(...orders.map(([[, found], gone], i) => previous(String(i)).map((prev) => ({ id: String(i), found: gone && i % 7 === 0 ? null : found, previous: prev }))))));
-    fc.assert(fc.property(page, arb.productWithVariants, ([settings, rows], product) => {
+    await fc.assert(fc.asyncProperty(page, arb.productWithVariants, async ([settings, rows], product) => {
       const built = before.buildOrderOperations(STORE, settings, rows);
       expect(current.buildOrderOperations(STORE, settings, rows)).toEqual(built);
+      // The sliced build (the direct pages' one, giving the event loop turns) gives the same page.
+      expect(await current.buildOrderOperationsSliced(STORE, settings, rows)).toEqual(built);
       const again = recordedAs(rows, built);
       const builtAgain = before.buildOrderOperations(STORE, settings, again);
       expect(current.buildOrderOperations(STORE, settings, again)).toEqual(builtAgain);
+      expect(await current.buildOrderOperationsSliced(STORE, settings, again)).toEqual(builtAgain);
       seen.operations += built.operations.length;
       // What an order was sent without is what orderWarnings says of it (planOrder reads it with the mapping).
       for (const op of built.operations) {
@@ -86,7 +93,7 @@ describe('the page builders give what they gave before, byte for byte', () => {
     }), { numRuns: RUNS });
   });
 
-  it('products, customers, promo rules and promo codes', () => {
+  it('products, customers, promo rules and promo codes', async () => {
     const input = fc.record({
       settings: arb.settings,
       products: fc.array(fc.tuple(arb.productWithVariants, fc.boolean(), fc.boolean()), { maxLength: 20 }),
@@ -95,7 +102,7 @@ describe('the page builders give what they gave before, byte for byte', () => {
       status: fc.constantFrom('subscribed', 'unsubscribed', 'pending', 'cleaned', null),
       doubleOptIn: fc.boolean(),
     });
-    fc.assert(fc.property(input, ({ settings, products, users, promotions, status, doubleOptIn }) => {
+    await fc.assert(fc.asyncProperty(input, async ({ settings, products, users, promotions, status, doubleOptIn }) => {
       const productRows = products.map(([found, orderedWithoutVariant, referenced], i) => ({ id: String(i), found, previous: null, orderedWithoutVariant, referenced }));
       const builtProducts = before.buildProductOperations(STORE, settings, productRows);
       expect(current.buildProductOperations(STORE, settings, productRows)).toEqual(builtProducts);
@@ -109,6 +116,7 @@ describe('the page builders give what they gave before, byte for byte', () => {
       const audience = { status: () => status, doubleOptIn };
       const builtCustomers = before.buildCustomerOperations(STORE, settings, audience, customerRows);
       expect(current.buildCustomerOperations(STORE, settings, audience, customerRows)).toEqual(builtCustomers);
+      expect(await current.buildCustomerOperationsSliced(STORE, settings, audience, customerRows)).toEqual(builtCustomers);
       const customersAgain = recordedAs(customerRows, builtCustomers);
       expect(current.buildCustomerOperations(STORE, settings, audience, customersAgain)).toEqual(before.buildCustomerOperations(STORE, settings, audience, customersAgain));
 
@@ -120,6 +128,48 @@ describe('the page builders give what they gave before, byte for byte', () => {
       }));
       expect(current.buildPromoCodeOperations(STORE, settings, '{code}', codeRows)).toEqual(before.buildPromoCodeOperations(STORE, settings, '{code}', codeRows));
     }), { numRuns: RUNS });
+  });
+
+  it('the variants orders need: each product mapped once per page gives what mapping it for every line gave', () => {
+    /** buildLineVariantOperations as it was, mapping the product again for each line that names it. */
+    const perLine = (settings: Parameters<typeof current.buildLineVariantOperations>[1], dependencies: ReadonlyMap<string, Build.OrderDependencies>, products: Parameters<typeof current.buildLineVariantOperations>[3]) => {
+      const byKey = new Map<string, Build.VariantOperation>();
+      for (const [orderId, deps] of dependencies) {
+        for (const { productCode, variantId } of deps.variants) {
+          const product = products.get(productCode);
+          if (!product) continue;
+          const mapped = mapProduct({ ...product.found, product: { ...product.found.product, status: 'active' } }, settings);
+          if (mapped.kind !== 'ok') continue;
+          const has = new Set(mapped.payload.variants.map((v) => v.id));
+          if (product.orderedWithoutVariant) has.add(productCode);
+          if (has.has(variantId)) continue;
+          const key = JSON.stringify([productCode, variantId]);
+          let entry = byKey.get(key);
+          if (!entry) {
+            const body = validatedJson(variantSchema, lineVariantFor(mapped.payload, variantId), `variant ${variantId} of product ${productCode}`);
+            if (!body.ok) continue;
+            entry = { operation: { method: 'PUT', path: apiPath`/ecommerce/stores/${STORE}/products/${productCode}/variants/${variantId}`, body: body.json, operation_id: `variant:${key}` }, orderIds: [] };
+            byKey.set(key, entry);
+          }
+          entry.orderIds.push(orderId);
+        }
+      }
+      return [...byKey.values()];
+    };
+    let variants = 0;
+    const input = fc.tuple(arb.settings, fc.array(arb.orderInShop, { minLength: 1, maxLength: 25 }), fc.array(fc.tuple(arb.productWithVariants, fc.boolean()), { minLength: 1, maxLength: 4 }));
+    fc.assert(fc.property(input, ([settings, orders, shopProducts]) => {
+      const built = current.buildOrderOperations(STORE, settings, orders.map(([, found], i) => ({ id: String(i), found, previous: null })));
+      const codes = [...new Set([...built.dependencies.values()].flatMap((d) => d.variants.map((v) => v.productCode)))];
+      const products = new Map(codes.map((code, i) => {
+        const [found, orderedWithoutVariant] = shopProducts[i % shopProducts.length];
+        return [code, { found, orderedWithoutVariant }] as const;
+      }));
+      const expected = perLine(settings, built.dependencies, products);
+      variants += expected.length;
+      expect(current.buildLineVariantOperations(STORE, settings, built.dependencies, products)).toEqual(expected);
+    }), { numRuns: RUNS });
+    if (RUNS >= 20) expect(variants).toBeGreaterThan(0);
   });
 
   it('the reference is the old code (a body or hash built otherwise would be told apart)', () => {
