@@ -18,11 +18,12 @@ import { memberStatus, planCustomer } from '../entities/customer';
 import { recordOrdersSkipped } from '../entities/order';
 import { isUnchanged } from '../entities/record';
 import { forEachConcurrent } from '../../util/concurrency';
+import { everySliced } from '../../util/slices';
 import { applyResults, resultsById } from './apply';
 import type { AudienceSnapshots } from './audience';
 import {
-  buildCustomerOperations, buildLineVariantOperations, buildOrderOperations, buildProductOperations, buildPromoCodeOperations, buildPromoRuleOperations,
-  type AudienceView, type BuiltPage, type CustomerRowInput, type OrderDependencies, type OrderRowInput, type PlannedOperation,
+  buildCustomerOperations, buildCustomerOperationsSliced, buildLineVariantOperations, buildOrderOperationsSliced, buildProductOperations, buildPromoCodeOperations, buildPromoRuleOperations,
+  type AudienceView, type BuiltOrderPage, type BuiltPage, type CustomerRowInput, type OrderDependencies, type OrderRowInput, type PlannedOperation,
 } from './build';
 import { runBatch, type BatchWaitOptions } from './submit';
 
@@ -247,7 +248,7 @@ async function customerRows(ctx: SyncContext, env: BatchPageEnv, ids: string[], 
 function customerChunk(ctx: SyncContext, env: BatchPageEnv, ids: string[], phaseKey: string): Promise<SyncOutcome[]> {
   return lockedChunk(ctx, env, 'customer', ids, async () => {
     const { rows, audience } = await customerRows(ctx, env, ids, phaseKey);
-    const page = buildCustomerOperations(ctx.deps.config.storeId, ctx.settings, audience, rows);
+    const page = await buildCustomerOperationsSliced(ctx.deps.config.storeId, ctx.settings, audience, rows);
     return submitPage(ctx, env, page);
   });
 }
@@ -275,7 +276,7 @@ async function orderChunk(ctx: SyncContext, env: BatchPageEnv, ids: string[], ph
  */
 interface BuiltOrders {
   reads: OrderRowInput[] | undefined;
-  page: ReturnType<typeof buildOrderOperations>;
+  page: BuiltOrderPage;
 }
 
 /**
@@ -290,10 +291,28 @@ async function buildOrders(ctx: SyncContext, ids: string[], earlier?: BuiltOrder
     state.getMany('order', ids),
   ]);
   const inputs = ids.map((id) => ({ id, found: found.get(id) ?? null, previous: previous.get(id) ?? null }));
-  if (!earlier) return { reads: inputs, page: buildOrderOperations(config.storeId, ctx.settings, inputs) };
-  const same = earlier.reads !== undefined && sameRows(earlier.reads, inputs);
+  // Built and compared in slices (util/slices.ts): the answers of the requests in flight are read meanwhile. One
+  // chunk at a time (in the order they ask), so the page that started first is ready first, not all of them last.
+  if (!earlier) return oneAtATime(async () => ({ reads: inputs, page: await buildOrderOperationsSliced(config.storeId, ctx.settings, inputs) }));
+  const reads = earlier.reads;
   earlier.reads = undefined;
-  return same ? earlier : { reads: undefined, page: buildOrderOperations(config.storeId, ctx.settings, inputs) };
+  return oneAtATime(async () => {
+    const same = reads !== undefined && reads.length === inputs.length && (await everySliced(reads, (row, i) => sameRows(row, inputs[i])));
+    return same ? earlier : { reads: undefined, page: await buildOrderOperationsSliced(config.storeId, ctx.settings, inputs) };
+  });
+}
+
+/** The end of the last build queued in this process (oneAtATime). */
+let lastBuild: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs CPU work that gives the event loop turns (a sliced build) after the work queued before it has ended. The work
+ * waits for nothing but the CPU, so the queue always moves.
+ */
+function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+  const run = lastBuild.then(work);
+  lastBuild = run.catch(() => undefined);
+  return run;
 }
 
 /**
@@ -368,6 +387,7 @@ async function lockedOrders(
     let customers: PlannedOperation[] = [];
     if (missing.size > 0) {
       const { rows, audience } = await customerRows(ctx, env, [...missing], phaseKey);
+      // Not in slices: other pages may wait for these buyers' locks, so the work under them is done at once.
       const built = buildCustomerOperations(config.storeId, ctx.settings, audience, rows);
       customers = built.operations;
       // Sent meanwhile by another page (whose lock this chunk waited for), with the same content: ready, in both modes.
